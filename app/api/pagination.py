@@ -1,0 +1,105 @@
+"""One way to paginate every list: keyset cursors, stable under concurrent inserts.
+
+A response is ``{"items": [...], "next_cursor": "..." | null}``; pass ``cursor`` back to get the
+next page. ``limit`` is 1..1000 (default 100).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlmodel import Session
+from sqlmodel.sql.expression import SelectOfScalar
+
+from app.errors import AppError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+class BadCursor(AppError):
+    status, title, type_slug = 400, "Bad cursor", "bad-cursor"
+
+
+@dataclass(frozen=True, slots=True)
+class PageParams:
+    limit: int
+    cursor: str | None
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=1000, description="Items per page")] = 100,
+    cursor: Annotated[
+        str | None, Query(max_length=500, description="`next_cursor` of the previous page")
+    ] = None,
+) -> PageParams:
+    return PageParams(limit=limit, cursor=cursor)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+def _encode(values: list[Any]) -> str:
+    plain = [v.isoformat() if isinstance(v, date | datetime) else v for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, columns: list[InstrumentedAttribute[Any]]) -> list[Any]:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(raw, list) or len(raw) != len(columns):
+            raise ValueError
+        out: list[Any] = []
+        for value, column in zip(raw, columns, strict=True):
+            python_type = column.type.python_type
+            if python_type is date:
+                out.append(date.fromisoformat(value))
+            elif python_type is datetime:
+                out.append(datetime.fromisoformat(value))
+            elif python_type is int:
+                out.append(int(value))
+            else:
+                out.append(value)
+        return out
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
+        raise BadCursor("the cursor is not one this API issued") from None
+
+
+def paginate(
+    session: Session,
+    statement: SelectOfScalar[R],
+    params: PageParams,
+    order: list[InstrumentedAttribute[Any]],
+    *,
+    descending: bool = False,
+) -> tuple[list[R], str | None]:
+    """Apply keyset pagination on ``order`` (the last column must be unique, e.g. ``id``)."""
+    if params.cursor:
+        values = _decode(params.cursor, order)
+        conditions: list[ColumnElement[bool]] = []
+        for i, column in enumerate(order):
+            equal = [order[j] == values[j] for j in range(i)]
+            step = column < values[i] if descending else column > values[i]
+            conditions.append(and_(*equal, step))
+        statement = statement.where(or_(*conditions))
+    statement = statement.order_by(*[c.desc() if descending else c.asc() for c in order])
+    rows = list(session.exec(statement.limit(params.limit + 1)))
+    next_cursor = None
+    if len(rows) > params.limit:
+        rows = rows[: params.limit]
+        last = rows[-1]
+        next_cursor = _encode([getattr(last, c.key) for c in order])
+    return rows, next_cursor

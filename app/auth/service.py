@@ -1,0 +1,118 @@
+"""API keys: random, shown once, stored as a hash; looked up by a clear prefix."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit_service
+from app.db import utcnow
+from app.errors import Conflict, NotFound, Unauthorized, Unprocessable
+from app.models import ApiKey, Department, Role
+
+KEY_PREFIX = "ssk"
+_LAST_USED_RESOLUTION = timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the key's id, name, role and optional department scope."""
+
+    key_id: int | None
+    name: str
+    role: Role
+    department_id: int | None = None
+
+    @property
+    def scoped(self) -> bool:
+        return self.department_id is not None
+
+
+SYSTEM = Principal(key_id=None, name="system", role=Role.ADMIN)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_key(
+    session: Session,
+    *,
+    name: str,
+    role: Role | str,
+    department_id: int | None = None,
+    actor: Principal = SYSTEM,
+) -> tuple[ApiKey, str]:
+    """Create a key; returns the row and the clear key, which is never stored."""
+    try:
+        role = Role(role)
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role)
+        raise Unprocessable(f"unknown role {role!r}; expected one of {allowed}") from None
+    if department_id is not None and session.get(Department, department_id) is None:
+        raise NotFound(f"department {department_id} does not exist")
+    ident = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    clear = f"{KEY_PREFIX}_{ident}_{secret}"
+    row = ApiKey(
+        name=name,
+        prefix=f"{KEY_PREFIX}_{ident}",
+        key_hash=_hash(clear),
+        role=role.value,
+        department_id=department_id,
+    )
+    session.add(row)
+    session.flush()
+    audit_service.record(
+        session,
+        actor,
+        "api_key.created",
+        "api_key",
+        row.id,
+        after={"name": name, "role": role.value, "department_id": department_id},
+    )
+    return row, clear
+
+
+def authenticate(session: Session, clear: str) -> Principal:
+    """Resolve a bearer key to its principal, recording its last use (at minute resolution)."""
+    parts = clear.split("_")
+    if len(parts) < 3 or parts[0] != KEY_PREFIX:
+        raise Unauthorized("the API key is not valid")
+    prefix = f"{parts[0]}_{parts[1]}"
+    row = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+    if row is None or not hmac.compare_digest(row.key_hash, _hash(clear)):
+        raise Unauthorized("the API key is not valid")
+    if row.revoked_at is not None:
+        raise Unauthorized("the API key was revoked")
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > _LAST_USED_RESOLUTION:
+        row.last_used_at = now  # the caller's unit of work commits it
+        session.add(row)
+    assert row.id is not None
+    return Principal(
+        key_id=row.id, name=row.name, role=Role(row.role), department_id=row.department_id
+    )
+
+
+def list_keys(session: Session) -> list[ApiKey]:
+    return list(session.exec(select(ApiKey).order_by(col(ApiKey.id))))
+
+
+def revoke(session: Session, key_id: int, actor: Principal) -> ApiKey:
+    row = session.get(ApiKey, key_id)
+    if row is None:
+        raise NotFound(f"API key {key_id} does not exist")
+    if row.revoked_at is not None:
+        raise Conflict(f"API key {key_id} is already revoked")
+    if actor.key_id == key_id:
+        raise Unprocessable("a key cannot revoke itself")
+    row.revoked_at = utcnow()
+    session.add(row)
+    audit_service.record(session, actor, "api_key.revoked", "api_key", key_id)
+    return row

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Query, UploadFile, status
+from sqlalchemy import func, or_
+from sqlmodel import col, select
+
+from app.api.deps import SessionDep, require
+from app.api.pagination import Page, PageDep, paginate
+from app.auth.permissions import Perm
+from app.auth.service import Principal
+from app.cardholders import service
+from app.errors import PayloadTooLarge
+from app.models import Cardholder, CardholderCreate, CardholderPublic, CardholderUpdate
+
+router = APIRouter(prefix="/cardholders", tags=["cardholders"])
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+@router.get("", response_model=Page[CardholderPublic])
+def list_cardholders(
+    session: SessionDep,
+    page: PageDep,
+    _: Annotated[Principal, Depends(require(Perm.CARDHOLDERS_READ))],
+    department_id: int | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Name or email contains")] = None,
+) -> Page[CardholderPublic]:
+    """Cardholders, optionally filtered by department or a name/email search."""
+    stmt = select(Cardholder)
+    if department_id is not None:
+        stmt = stmt.where(Cardholder.department_id == department_id)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(col(Cardholder.name)).like(like),
+                func.lower(col(Cardholder.email)).like(like),
+            )
+        )
+    rows, cursor = paginate(session, stmt, page, [Cardholder.id])  # type: ignore[list-item]
+    return Page(items=[CardholderPublic.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+@router.post("", response_model=CardholderPublic, status_code=status.HTTP_201_CREATED)
+def create_cardholder(
+    data: CardholderCreate,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(require(Perm.CARDHOLDERS_WRITE))],
+) -> Cardholder:
+    """Add a cardholder by hand (connectors add the ones they see)."""
+    row = service.create(session, data, principal)
+    session.commit()
+    return row
+
+
+@router.patch("/{cardholder_id}", response_model=CardholderPublic)
+def update_cardholder(
+    cardholder_id: int,
+    data: CardholderUpdate,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(require(Perm.CARDHOLDERS_WRITE))],
+) -> Cardholder:
+    """Change a cardholder's name, email or department."""
+    row = service.update(session, cardholder_id, data, principal)
+    session.commit()
+    return row
+
+
+@router.post("/upload")
+def upload_cardholders(
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(require(Perm.CARDHOLDERS_WRITE))],
+    file: Annotated[UploadFile, File(description="CSV with email and department columns")],
+    create_departments: bool = True,
+) -> dict[str, Any]:
+    """Bulk-assign cardholders to departments from a CSV with `email`, `department` and an
+    optional `name` column. All rows apply or none: any bad row rejects the file with
+    row-level errors (422)."""
+    content = file.file.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise PayloadTooLarge("the cardholder file is larger than 10 MB")
+    result = service.bulk_upload(session, content, principal, create_departments=create_departments)
+    session.commit()
+    return result.__dict__

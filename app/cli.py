@@ -1,0 +1,192 @@
+"""The `shadowspend` command line (Typer + Rich)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from app.config import ConfigError, get_settings
+
+cli = typer.Typer(
+    name="shadowspend",
+    help="Shadow-IT spend discovery: recognise the software behind card spend.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+def _engine_or_exit():  # type: ignore[no-untyped-def]
+    """The configured engine, after proving the database answers."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.db import get_engine
+
+    settings = get_settings()
+    engine = get_engine(settings)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        shown = engine.url.render_as_string(hide_password=True)
+        reason = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
+        raise _fail(
+            f"cannot reach the database at {shown}: {reason}\n"
+            "Set SHADOWSPEND_DATABASE_URL to a reachable database "
+            "(postgresql+psycopg://user:pass@host:5432/db) or unset it for embedded SQLite."
+        ) from None
+    return engine
+
+
+def _check_secret_key() -> None:
+    try:
+        get_settings().resolve_secret_key()
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+
+@cli.command()
+def migrate(
+    revision: Annotated[str, typer.Option(help="Target revision")] = "head",
+) -> None:
+    """Bring the configured database to the latest schema revision."""
+    from app import migrate as migrations
+
+    engine = _engine_or_exit()
+    before = migrations.current_revision(engine)
+    migrations.upgrade(engine, revision)
+    after = migrations.current_revision(engine)
+    out.print(f"database at revision {after} (was {before or 'empty'})")
+
+
+@cli.command("create-api-key")
+def create_api_key(
+    role: Annotated[str, typer.Option(help="admin, it, marketing, finance or viewer")],
+    name: Annotated[str, typer.Option(help="Who or what the key is for")],
+    department: Annotated[
+        str | None, typer.Option(help="Scope the key to this department (by name)")
+    ] = None,
+) -> None:
+    """Create an API key. The key is printed once, alone on the last line."""
+    from sqlmodel import Session
+
+    from app.auth import service as auth_service
+    from app.departments import service as department_service
+    from app.errors import AppError
+    from app.models import Role
+
+    if role not in {r.value for r in Role}:
+        raise _fail(f"unknown role {role!r}; expected one of {', '.join(r.value for r in Role)}")
+    engine = _engine_or_exit()
+    _require_schema(engine)
+    with Session(engine) as session:
+        department_id = None
+        if department:
+            dept = department_service.by_name(session, department)
+            if dept is None:
+                raise _fail(f"no department named {department!r}")
+            department_id = dept.id
+        try:
+            row, clear = auth_service.create_key(
+                session, name=name, role=role, department_id=department_id
+            )
+        except AppError as exc:
+            raise _fail(exc.detail) from None
+        session.commit()
+        scope = f" scoped to {department}" if department else ""
+        err.print(f"created {role} key #{row.id} {name!r}{scope}; it is shown only once:")
+    print(clear)
+
+
+def _require_schema(engine) -> None:  # type: ignore[no-untyped-def]
+    from app import migrate as migrations
+
+    current = migrations.current_revision(engine)
+    if current != migrations.head_revision():
+        if engine.url.get_backend_name() == "sqlite":
+            migrations.upgrade(engine)
+            return
+        raise _fail(
+            f"the database schema is at {current or 'nothing'}, not the latest; "
+            "run `shadowspend migrate` first"
+        )
+
+
+@cli.command("generate-secret-key")
+def generate_secret_key() -> None:
+    """Print a new key for SHADOWSPEND_SECRET_KEY (encrypts connector secrets)."""
+    from cryptography.fernet import Fernet
+
+    print(Fernet.generate_key().decode())
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Serve the API and dashboard (an embedded SQLite database is migrated first)."""
+    import uvicorn
+
+    from app import migrate as migrations
+
+    _check_secret_key()
+    engine = _engine_or_exit()
+    settings = get_settings()
+    if settings.is_sqlite:
+        migrations.upgrade(engine)
+    else:
+        _require_schema(engine)
+    out.print(f"shadowspend serving on http://{host}:{port}  (API docs: /docs)")
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
+
+
+@cli.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same company")] = 7,
+    scale: Annotated[float, typer.Option(help="Multiply the transaction volume")] = 1.0,
+    reset: Annotated[bool, typer.Option(help="Delete existing demo data first")] = False,
+) -> None:
+    """Load the demo company (departments, cardholders, a year of card spend)."""
+    from app.demo import loader
+
+    engine = _engine_or_exit()
+    _require_schema(engine)
+    try:
+        summary = loader.load_demo(engine, seed=seed, scale=scale, reset=reset, console=err)
+    except loader.DemoAlreadyLoaded as exc:
+        raise _fail(str(exc)) from None
+    out.print_json(json.dumps(summary))
+
+
+def main() -> None:
+    try:
+        cli()
+    except ConfigError as exc:
+        err.print(f"[bold red]configuration error:[/] {exc}")
+        sys.exit(2)
+
+
+_ = Path  # re-exported for subcommands added by later modules

@@ -1,0 +1,90 @@
+"""Settings, read once from ``SHADOWSPEND_*`` environment variables (the documented contract)."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_URL = "sqlite:///./shadowspend.db"
+_PLACEHOLDER_KEYS = {"", "change-me", "changeme", "placeholder", "secret", "xxx", "todo"}
+
+
+class SchedulerMode(StrEnum):
+    EMBEDDED = "embedded"  # serve runs the scheduler in-process (single-process deployments)
+    EXTERNAL = "external"  # `shadowspend scheduler` runs it as its own process
+    OFF = "off"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; the message says what to set."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SHADOWSPEND_", extra="ignore")
+
+    database_url: str = Field(
+        default=DEFAULT_SQLITE_URL,
+        description="SQLAlchemy URL. Postgres: postgresql+psycopg://user:pass@host/db",
+    )
+    reporting_currency: str = Field(default="USD", min_length=3, max_length=3)
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Fernet key that encrypts connector secrets. Generated into "
+        "secret_key_file for the embedded SQLite default; required on Postgres.",
+    )
+    secret_key_file: Path = Path(".shadowspend/secret.key")
+    log_level: str = "INFO"
+    json_logs: bool = False
+    scheduler_mode: SchedulerMode = SchedulerMode.EMBEDDED
+    sql_echo: bool = False
+
+    @field_validator("reporting_currency")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        if not value.isalpha():
+            raise ValueError("reporting_currency must be an ISO 4217 code such as USD")
+        return value.upper()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def resolve_secret_key(self) -> bytes:
+        """The connector-secret encryption key, generating one only for embedded SQLite."""
+        if self.secret_key is not None:
+            value = self.secret_key.get_secret_value().strip()
+            if value.lower() in _PLACEHOLDER_KEYS:
+                raise ConfigError(
+                    "SHADOWSPEND_SECRET_KEY is a placeholder; generate one with "
+                    "`shadowspend generate-secret-key`"
+                )
+            return value.encode()
+        if not self.is_sqlite:
+            raise ConfigError(
+                "SHADOWSPEND_SECRET_KEY is required when the database is not the embedded "
+                "SQLite default; generate one with `shadowspend generate-secret-key`"
+            )
+        path = self.secret_key_file
+        if path.exists():
+            return path.read_bytes().strip()
+        from cryptography.fernet import Fernet
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = Fernet.generate_key()
+        path.write_bytes(key)
+        path.chmod(0o600)
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def new_token(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)

@@ -1,0 +1,124 @@
+"""Connections: configured sources. Secrets are write-only and encrypted at rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app.audit import service as audit_service
+from app.auth.service import Principal
+from app.crypto import decrypt_secrets, encrypt_secrets
+from app.db import utcnow
+from app.errors import Conflict, NotFound, Unprocessable
+from app.models import Connection, ConnectionCreate, ConnectionPublic, ConnectionUpdate
+
+# File sources take uploads; API sources are pulled by the scheduler.
+FILE_CONNECTORS = frozenset({"file", "csv", "ofx", "camt053", "bai2"})
+API_CONNECTORS = frozenset({"ramp", "plaid", "brex", "xero"})
+KNOWN_CONNECTORS = FILE_CONNECTORS | API_CONNECTORS | {"demo"}
+
+
+def get(session: Session, connection_id: int) -> Connection:
+    row = session.get(Connection, connection_id)
+    if row is None:
+        raise NotFound(f"connection {connection_id} does not exist")
+    return row
+
+
+def by_name(session: Session, name: str) -> Connection | None:
+    return session.exec(select(Connection).where(Connection.name == name)).first()
+
+
+def to_public(row: Connection) -> ConnectionPublic:
+    names = sorted(decrypt_secrets(row.secrets_encrypted)) if row.secrets_encrypted else []
+    return ConnectionPublic.model_validate(
+        row, update={"has_secrets": bool(names), "secret_fields": names}
+    )
+
+
+def _check_connector(slug: str) -> None:
+    if slug not in KNOWN_CONNECTORS:
+        raise Unprocessable(
+            f"unknown connector {slug!r}; expected one of {', '.join(sorted(KNOWN_CONNECTORS))}"
+        )
+
+
+def _audit_view(row: Connection) -> dict[str, Any]:
+    # Never the secrets: only which fields are set.
+    return {
+        "name": row.name,
+        "connector": row.connector,
+        "config": row.config,
+        "schedule_minutes": row.schedule_minutes,
+        "is_it_channel": row.is_it_channel,
+        "enabled": row.enabled,
+    }
+
+
+def create(session: Session, data: ConnectionCreate, actor: Principal) -> Connection:
+    _check_connector(data.connector)
+    if by_name(session, data.name) is not None:
+        raise Conflict(f"a connection named {data.name!r} already exists")
+    row = Connection.model_validate(data.model_dump(exclude={"secrets"}))
+    row.secrets_encrypted = encrypt_secrets(data.secrets) if data.secrets else None
+    if row.schedule_minutes and data.connector in API_CONNECTORS:
+        row.next_sync_at = utcnow()
+    session.add(row)
+    session.flush()
+    audit_service.record(
+        session, actor, "connection.created", "connection", row.id, after=_audit_view(row)
+    )
+    return row
+
+
+def ensure_file_connection(
+    session: Session, name: str, *, connector: str = "file", is_it_channel: bool = False
+) -> Connection:
+    """The connection a file import lands in, created on first use."""
+    row = by_name(session, name)
+    if row is None:
+        row = Connection(name=name, connector=connector, is_it_channel=is_it_channel)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def update(
+    session: Session, connection_id: int, data: ConnectionUpdate, actor: Principal
+) -> Connection:
+    row = get(session, connection_id)
+    before = _audit_view(row)
+    changes = data.model_dump(exclude_unset=True)
+    secrets = changes.pop("secrets", None)
+    if "name" in changes and changes["name"] != row.name and by_name(session, changes["name"]):
+        raise Conflict(f"a connection named {changes['name']!r} already exists")
+    for key, value in changes.items():
+        if value is None and key in {"name", "config", "is_it_channel", "enabled"}:
+            continue
+        setattr(row, key, value)
+    if secrets is not None:
+        row.secrets_encrypted = encrypt_secrets(secrets) if secrets else None
+    row.updated_at = utcnow()
+    session.add(row)
+    after = _audit_view(row)
+    if secrets is not None:
+        after["secrets_replaced"] = sorted(secrets)
+    audit_service.record(
+        session, actor, "connection.updated", "connection", row.id, before=before, after=after
+    )
+    return row
+
+
+def delete(session: Session, connection_id: int, actor: Principal) -> None:
+    row = get(session, connection_id)
+    before = _audit_view(row)
+    session.delete(row)
+    audit_service.record(
+        session, actor, "connection.deleted", "connection", connection_id, before=before
+    )
+
+
+def secrets_of(row: Connection) -> dict[str, str]:
+    """Decrypted secrets, for the sync job only. Never put them in a response or a log."""
+    return decrypt_secrets(row.secrets_encrypted)

@@ -1,0 +1,148 @@
+"""One error tree, rendered as RFC 9457 problem+json by one set of handlers."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("shadowspend.errors")
+
+
+class AppError(Exception):
+    """An expected failure with its HTTP status. Services raise these, never HTTPException."""
+
+    status: int = 400
+    title: str = "Bad request"
+    type_slug: str = "bad-request"
+
+    def __init__(self, detail: str, *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra or {}
+
+
+class NotFound(AppError):
+    status, title, type_slug = 404, "Not found", "not-found"
+
+
+class Conflict(AppError):
+    status, title, type_slug = 409, "Conflict", "conflict"
+
+
+class Unprocessable(AppError):
+    """A business rule refuses the request (the body was well-formed)."""
+
+    status, title, type_slug = 422, "Unprocessable request", "unprocessable"
+
+
+class Unauthorized(AppError):
+    status, title, type_slug = 401, "Unauthorized", "unauthorized"
+
+
+class Forbidden(AppError):
+    status, title, type_slug = 403, "Forbidden", "forbidden"
+
+
+class PreconditionFailed(AppError):
+    status, title, type_slug = 412, "Precondition failed", "precondition-failed"
+
+
+class PayloadTooLarge(AppError):
+    status, title, type_slug = 413, "Payload too large", "payload-too-large"
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str | None,
+    *,
+    request: Request,
+    type_slug: str | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"https://shadowspend.dev/problems/{type_slug}" if type_slug else "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        body["request_id"] = request_id
+    if extra:
+        body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _jsonable_errors(errors: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "loc": [str(part) for part in err.get("loc", ())],
+            "msg": str(err.get("msg", "")),
+            "type": str(err.get("type", "")),
+        }
+        for err in errors
+    ]
+
+
+def install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return problem(
+            exc.status,
+            exc.title,
+            exc.detail,
+            request=request,
+            type_slug=exc.type_slug,
+            extra=exc.extra,
+            headers=headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _jsonable_errors(exc.errors())
+        first = errors[0] if errors else None
+        detail = (
+            f"{'.'.join(first['loc'])}: {first['msg']}" if first else "The request is not valid"
+        )
+        return problem(
+            422,
+            "Validation failed",
+            detail,
+            request=request,
+            type_slug="validation",
+            extra={"errors": errors},
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        title = HTTPStatus(exc.status_code).phrase
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        return problem(
+            exc.status_code,
+            title,
+            detail,
+            request=request,
+            headers=dict(exc.headers) if exc.headers else None,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return problem(
+            500,
+            "Internal server error",
+            "An unexpected error occurred; the request id identifies it in the logs",
+            request=request,
+            type_slug="internal",
+        )

@@ -1,0 +1,159 @@
+"""create_app(): routers, middleware and error handlers — nothing else."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from app import __version__
+from app.audit.router import router as audit_router
+from app.auth.router import router as api_keys_router
+from app.cardholders.router import router as cardholders_router
+from app.config import get_settings
+from app.connections.router import router as connections_router
+from app.db import get_engine
+from app.departments.router import router as departments_router
+from app.errors import install_handlers, problem
+from app.logging import configure, request_id_var
+from app.transactions.router import router as transactions_router
+
+log = logging.getLogger("shadowspend.http")
+
+API_PREFIX = "/api/v1"
+_PROBLEM_RESPONSE: dict[int | str, dict[str, Any]] = {
+    code: {
+        "description": desc,
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+    for code, desc in (
+        (400, "Bad request"),
+        (401, "Missing or invalid API key"),
+        (403, "The key's role or department may not do this"),
+        (404, "Not found"),
+        (409, "Conflict"),
+        (422, "Validation failed or a business rule refused the request"),
+    )
+}
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX, responses=_PROBLEM_RESPONSE)
+    for sub in (
+        departments_router,
+        cardholders_router,
+        connections_router,
+        transactions_router,
+        api_keys_router,
+        audit_router,
+    ):
+        router.include_router(sub)
+    return router
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    configure(settings.log_level, json_logs=settings.json_logs)
+    app = FastAPI(
+        title="shadowspend",
+        version=__version__,
+        summary="Which software are we paying for, who bought it, and did IT know?",
+        description=(
+            "Authenticate with `Authorization: Bearer <api key>`. Errors are "
+            "`application/problem+json` (RFC 9457). Lists return `{items, next_cursor}`; pass "
+            "`cursor` back for the next page."
+        ),
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    install_handlers(app)
+    app.include_router(api_router())
+
+    @app.middleware("http")
+    async def request_id(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+        rid = rid[:64]
+        request.state.request_id = rid
+        token = request_id_var.set(rid)
+        started = time.perf_counter()
+        try:
+            response = await call_next(request)
+        except Exception:
+            log.exception("request failed")
+            response = problem(
+                500, "Internal server error", "An unexpected error occurred", request=request
+            )
+        finally:
+            request_id_var.reset(token)
+        response.headers["X-Request-ID"] = rid
+        duration = (time.perf_counter() - started) * 1000
+        token = request_id_var.set(rid)
+        log.info(
+            "%s %s -> %s (%.1f ms)",
+            request.method,
+            request.url.path,
+            response.status_code,
+            duration,
+            extra={
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "duration_ms": round(duration, 1),
+            },
+        )
+        request_id_var.reset(token)
+        return response
+
+    @app.get("/healthz", tags=["health"], response_model=dict[str, str])
+    def healthz() -> JSONResponse:
+        """Liveness and database check; needs no key."""
+        try:
+            with get_engine().connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:
+            log.warning("health check: database unreachable: %s", exc.__class__.__name__)
+            return JSONResponse(
+                {"status": "unavailable", "database": "unreachable"}, status_code=503
+            )
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    _add_problem_schema(app)
+    return app
+
+
+def _add_problem_schema(app: FastAPI) -> None:
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = {
+            "type": "object",
+            "description": "RFC 9457 problem details",
+            "properties": {
+                "type": {"type": "string"},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": ["string", "null"]},
+                "instance": {"type": "string"},
+                "request_id": {"type": "string"},
+            },
+            "required": ["type", "title", "status"],
+            "additionalProperties": True,
+        }
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,137 @@
+"""Shared fixtures: the schema comes from the real migrations, once per backend per session;
+each test runs inside a transaction that is rolled back (savepoint recipe)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+# Settings are read once per process: fix them before anything imports app.config.
+os.environ.setdefault("SHADOWSPEND_SECRET_KEY", Fernet.generate_key().decode())
+os.environ.setdefault("SHADOWSPEND_LOG_LEVEL", "WARNING")
+
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
+
+from app import db, migrate
+from app.api.deps import get_session
+from app.main import create_app
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+POSTGRES_URL = os.environ.get("SHADOWSPEND_TEST_POSTGRES_URL")
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared, skipping the test when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available (../shared absent)")
+    return path
+
+
+def _postgres_database(url: str) -> tuple[str, Engine]:
+    """Create a throwaway database next to the configured one; returns its URL and an admin
+    engine to drop it with."""
+    base = make_url(url)
+    name = f"shadowspend_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return base.set(database=name).render_as_string(hide_password=False), admin
+
+
+def _drop_postgres(admin: Engine, url: str) -> None:
+    name = make_url(url).database
+    with admin.connect() as conn:
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :n AND pid <> pg_backend_pid()"
+            ),
+            {"n": name},
+        )
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def empty_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A factory-like fixture used by migration tests: a brand-new empty database URL."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "postgres":
+        if not POSTGRES_URL:
+            pytest.skip("SHADOWSPEND_TEST_POSTGRES_URL is not set")
+        url, admin = _postgres_database(POSTGRES_URL)
+        yield url
+        _drop_postgres(admin, url)
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'empty.db'}"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    backend: str = request.param
+    admin = None
+    if backend == "postgres":
+        if not POSTGRES_URL:
+            pytest.skip("SHADOWSPEND_TEST_POSTGRES_URL is not set")
+        url, admin = _postgres_database(POSTGRES_URL)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    eng = db.make_engine(url)
+    migrate.upgrade(eng)
+    db.set_engine(eng)
+    yield eng
+    db.set_engine(None)
+    eng.dispose()
+    if admin is not None:
+        _drop_postgres(admin, url)
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    connection = engine.connect()
+    outer = connection.begin()
+    s = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    db.set_engine(engine)
+    try:
+        yield s
+    finally:
+        s.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def app(session: Session) -> Iterator[object]:
+    application = create_app()
+    application.dependency_overrides[get_session] = lambda: session
+    yield application
+    application.dependency_overrides.clear()
+
+
+@pytest.fixture
+def client(app: object) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as c:  # type: ignore[arg-type]
+        yield c
+
+
+@pytest.fixture
+def keys(session: Session) -> object:
+    from tests.factories import make_keys
+
+    return make_keys(session)
