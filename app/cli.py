@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from sqlalchemy.engine import Engine
 
 from app.config import ConfigError, get_settings
 
@@ -28,7 +28,7 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _engine_or_exit():  # type: ignore[no-untyped-def]
+def _engine_or_exit() -> Engine:
     """The configured engine, after proving the database answers."""
     from sqlalchemy import text
     from sqlalchemy.exc import SQLAlchemyError
@@ -42,7 +42,7 @@ def _engine_or_exit():  # type: ignore[no-untyped-def]
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         shown = engine.url.render_as_string(hide_password=True)
-        reason = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise _fail(
             f"cannot reach the database at {shown}: {reason}\n"
             "Set SHADOWSPEND_DATABASE_URL to a reachable database "
@@ -111,7 +111,7 @@ def create_api_key(
     print(clear)
 
 
-def _require_schema(engine) -> None:  # type: ignore[no-untyped-def]
+def _require_schema(engine: Engine) -> None:
     from app import migrate as migrations
 
     current = migrations.current_revision(engine)
@@ -187,6 +187,3 @@ def main() -> None:
     except ConfigError as exc:
         err.print(f"[bold red]configuration error:[/] {exc}")
         sys.exit(2)
-
-
-_ = Path  # re-exported for subcommands added by later modules

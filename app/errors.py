@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -134,6 +135,18 @@ def install_handlers(app: FastAPI) -> None:
             detail,
             request=request,
             headers=dict(exc.headers) if exc.headers else None,
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        # A constraint the service did not check first (a race between two writers).
+        log.warning("integrity error: %s", exc.orig.__class__.__name__ if exc.orig else exc)
+        return problem(
+            409,
+            "Conflict",
+            "the change conflicts with existing data (a concurrent write or a reference)",
+            request=request,
+            type_slug="conflict",
         )
 
     @app.exception_handler(Exception)

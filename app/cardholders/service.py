@@ -152,12 +152,12 @@ def bulk_upload(
             errors.append(UploadRowError(number, None, f"more than {MAX_UPLOAD_ROWS} rows"))
             break
         email = record[email_i].strip() if email_i < len(record) else ""
-        dept = record[dept_i].strip() if dept_i < len(record) else ""
+        dept_text = record[dept_i].strip() if dept_i < len(record) else ""
         name = record[name_i].strip() if name_i is not None and name_i < len(record) else None
         if not _EMAIL.match(email):
             errors.append(UploadRowError(number, "email", f"not an email address: {email!r}"))
             continue
-        if not dept:
+        if not dept_text:
             errors.append(UploadRowError(number, "department", "empty department"))
             continue
         if email.lower() in seen:
@@ -166,12 +166,14 @@ def bulk_upload(
             )
             continue
         seen[email.lower()] = number
-        parsed.append((email, dept, name or None))
+        parsed.append((email, dept_text, name or None))
     departments = {d.name.lower(): d for d in department_service.all_departments(session)}
     if not create_departments:
-        for number, (_, dept, _) in zip(seen.values(), parsed, strict=False):
-            if dept.lower() not in departments:
-                errors.append(UploadRowError(number, "department", f"unknown department {dept!r}"))
+        for number, (_, wanted, _) in zip(seen.values(), parsed, strict=False):
+            if wanted.lower() not in departments:
+                errors.append(
+                    UploadRowError(number, "department", f"unknown department {wanted!r}")
+                )
     if errors:
         raise UploadRejected(errors)
 
@@ -182,11 +184,12 @@ def bulk_upload(
         if c.email
     }
     for email, dept_name, name in parsed:
-        dept = departments.get(dept_name.lower())
-        if dept is None:
-            dept = department_service.ensure(session, dept_name)
-            departments[dept_name.lower()] = dept
-            result.departments_created.append(dept.name)
+        found = departments.get(dept_name.lower())
+        if found is None:
+            found = department_service.ensure(session, dept_name)
+            departments[dept_name.lower()] = found
+            result.departments_created.append(found.name)
+        dept = found
         holder = existing.get(email.lower())
         if holder is None:
             session.add(Cardholder(email=email, name=name, department_id=dept.id))

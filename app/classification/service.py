@@ -100,23 +100,21 @@ def _to_library_vendor(row: Vendor) -> classifiers.Vendor:
 
 
 def load_rules(session: Session, slugs_by_id: dict[int, str]) -> list[classifiers.MatchRule]:
-    rules = []
     stmt = (
         select(MatchRule)
-        .where(MatchRule.enabled == True)
+        .where(col(MatchRule.enabled).is_(True))
         .order_by(col(MatchRule.priority), col(MatchRule.id))
     )
-    for rule in session.exec(stmt):
-        rules.append(
-            classifiers.MatchRule(
-                pattern=rule.pattern,
-                kind=rule.kind,  # type: ignore[arg-type]
-                vendor_slug=slugs_by_id.get(rule.vendor_id) if rule.vendor_id else None,
-                priority=rule.priority,
-                rule_id=rule.id,
-            )
+    return [
+        classifiers.MatchRule(
+            pattern=rule.pattern,
+            kind=rule.kind,  # type: ignore[arg-type]
+            vendor_slug=slugs_by_id.get(rule.vendor_id) if rule.vendor_id else None,
+            priority=rule.priority,
+            rule_id=rule.id,
         )
-    return rules
+        for rule in session.exec(stmt)
+    ]
 
 
 def build_context(session: Session) -> ClassifierContext:

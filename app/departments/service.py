@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
@@ -74,7 +75,14 @@ def delete(session: Session, department_id: int, actor: Principal) -> None:
             f"department {row.name!r} has {in_use} transactions and {holders} cardholders; "
             "move them first"
         )
-    session.delete(row)
+    try:
+        with session.begin_nested():
+            session.delete(row)
+    except IntegrityError:
+        raise Conflict(
+            f"department {row.name!r} is still referenced (API keys, sanctioned apps, "
+            "registrations or findings); remove those first"
+        ) from None
     audit_service.record(
         session, actor, "department.deleted", "department", department_id, before={"name": row.name}
     )
