@@ -1,0 +1,1008 @@
+"""CSV statement exports -> :class:`RawTransaction`, streamed row by row.
+
+A :class:`CsvMapping` says which column holds what. Six presets cover the exports we know
+(:data:`PRESETS`); any other CSV is read through a mapping the user saves on the connection, or
+through one guessed from common header names.
+
+Reading happens in two passes over the same bytes (see :class:`CsvSource`): ``validate`` reads
+every row, collects every error and counts the rows without keeping any of them; ``iter_rows``
+reads again and yields transactions. Memory therefore stays flat whatever the file size.
+
+Conventions: ``amount_minor`` positive = money leaving the company; dates are calendar dates
+as written in the file (no time zone); ``external_id`` is the file's own transaction id when it
+has one, else :func:`connectors.base.stable_id` of the row's content, and a repeated id within
+one file gets ``#2``, ``#3``... in order of appearance so identical rows stay distinct and a
+re-import produces the same ids.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, BinaryIO, Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from connectors.base import Channel, RawTransaction, stable_id
+from connectors.files.errors import ErrorCollector, FileRejected, RowError
+from connectors.files.money import AmountError, decimal_to_minor, is_currency, parse_decimal
+
+csv.field_size_limit(16 * 1024 * 1024)
+
+Columns = tuple[str, ...]
+
+HEADER_SEARCH_ROWS = 30
+"""Rows at the top of a file searched for the header (bank exports put a preamble first)."""
+
+SAMPLE_ROWS = 500
+"""Data rows read up front to guess the date format and the sign convention."""
+
+
+class CsvMapping(BaseModel):
+    """Which CSV column holds which transaction field, and how to read values.
+
+    Every column field takes one header name or a list of candidates (the first one present in
+    the file wins); header names are matched case-insensitively, ignoring surrounding spaces,
+    repeated spaces and ``_``. ``date`` and ``descriptor`` are required, and an amount must come
+    from ``amount`` or from ``debit``/``credit`` (split columns: a debit is spend, a credit a
+    refund). Serialise with ``model_dump(mode="json")``, load with ``model_validate``.
+
+    * ``sign``: for a single ``amount`` column, whether spend is written positive (card issuers:
+      Amex, Ramp, Brex, Expensify) or negative (Chase card, most banks). ``None`` (only in guessed
+      mappings) means "decide from the data": negative if most non-zero amounts are negative.
+    * ``direction``: optional column whose value says debit or credit (``DR``/``CR``,
+      ``debit``/``credit``...); the amount's own sign is then ignored.
+    * ``date_format``: a ``strptime`` format, or ``None`` to detect it from the first rows
+      (month-first wins over day-first when every sampled date fits both).
+    * ``decimal_comma``: ``1.234,56`` style amounts.
+    * ``delimiter``/``encoding``: ``None`` to detect (``,`` ``;`` tab ``|``; UTF-8 with or
+      without BOM, then cp1252, then Latin-1).
+    * ``reimbursable``: optional column; a truthy value (yes/true/1/x) makes the row a
+      :attr:`Channel.REIMBURSEMENT`, otherwise the row gets ``channel``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    date: Columns
+    descriptor: Columns
+    amount: Columns = ()
+    debit: Columns = ()
+    credit: Columns = ()
+    direction: Columns = ()
+    sign: Literal["spend_positive", "spend_negative"] | None = "spend_positive"
+    posted_date: Columns = ()
+    merchant_name: Columns = ()
+    currency: Columns = ()
+    mcc: Columns = ()
+    memo: Columns = ()
+    cardholder_name: Columns = ()
+    cardholder_email: Columns = ()
+    cardholder_id: Columns = ()
+    department: Columns = ()
+    card_last4: Columns = ()
+    id: Columns = ()
+    reimbursable: Columns = ()
+    channel: Channel = Channel.CARD
+    date_format: str | None = None
+    decimal_comma: bool = False
+    delimiter: str | None = None
+    encoding: str | None = None
+
+    @field_validator(
+        "date",
+        "descriptor",
+        "amount",
+        "debit",
+        "credit",
+        "direction",
+        "posted_date",
+        "merchant_name",
+        "currency",
+        "mcc",
+        "memo",
+        "cardholder_name",
+        "cardholder_email",
+        "cardholder_id",
+        "department",
+        "card_last4",
+        "id",
+        "reimbursable",
+        mode="before",
+    )
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        return value
+
+    @field_validator("delimiter")
+    @classmethod
+    def _one_char(cls, value: str | None) -> str | None:
+        if value is not None and len(value) != 1:
+            raise ValueError("delimiter must be a single character")
+        return value
+
+
+def _norm(header: str) -> str:
+    return " ".join(header.replace("\ufeff", "").replace("_", " ").split()).lower()
+
+
+# Real export headers. Candidates after the first cover the variants each provider has shipped.
+PRESETS: dict[str, CsvMapping] = {
+    # Amex "Download your transactions" CSV, with "include all additional details" ticked.
+    "amex": CsvMapping(
+        date="Date",
+        descriptor=("Appears On Your Statement As", "Description"),
+        merchant_name="Description",
+        amount="Amount",
+        sign="spend_positive",
+        memo="Extended Details",
+        cardholder_name="Card Member",
+        card_last4="Account #",
+        id="Reference",
+        date_format="%m/%d/%Y",
+    ),
+    "chase": CsvMapping(
+        date="Transaction Date",
+        posted_date="Post Date",
+        descriptor="Description",
+        amount="Amount",
+        sign="spend_negative",
+        memo="Memo",
+        card_last4="Card",
+        date_format="%m/%d/%Y",
+    ),
+    "generic_bank": CsvMapping(
+        date=("Date", "Transaction Date", "Posting Date", "Booking Date", "Value Date"),
+        posted_date=("Posting Date", "Post Date", "Posted Date", "Value Date"),
+        descriptor=("Description", "Details", "Narrative", "Payee", "Transaction Description"),
+        amount=("Amount", "Transaction Amount"),
+        debit=("Debit", "Debit Amount", "Withdrawal", "Withdrawals", "Money Out", "Paid Out"),
+        credit=("Credit", "Credit Amount", "Deposit", "Deposits", "Money In", "Paid In"),
+        sign="spend_negative",
+        currency=("Currency", "Currency Code"),
+        memo=("Memo", "Notes"),
+        id=("Transaction ID", "Bank Reference", "Reference Number", "Reference"),
+        channel=Channel.INVOICE,
+    ),
+    "ramp": CsvMapping(
+        date=("Transaction Date", "User Transaction Time", "Transaction Time", "Date"),
+        posted_date=("Settlement Date", "Cleared Date", "Posted Date"),
+        descriptor=("Merchant Descriptor", "Statement Descriptor", "Merchant Name", "Merchant"),
+        merchant_name=("Merchant Name", "Merchant"),
+        amount=("Amount", "Original Amount"),
+        sign="spend_positive",
+        currency=("Currency", "Currency Code", "Original Currency"),
+        mcc=("Merchant Category Code", "MCC"),
+        memo="Memo",
+        cardholder_name=("User", "Cardholder", "Card Holder", "Employee"),
+        cardholder_email=("User Email", "Email", "Cardholder Email"),
+        department="Department",
+        card_last4=("Card Last 4", "Card Last Four", "Last 4", "Card"),
+        id=("Transaction ID", "Ramp Transaction ID", "ID"),
+    ),
+    "brex": CsvMapping(
+        date=("Transaction Date", "Initiated Date", "Date"),
+        posted_date=("Posted Date", "Posted At", "Settlement Date"),
+        descriptor=("Raw Descriptor", "Merchant Descriptor", "Description", "Merchant"),
+        merchant_name=("Merchant Name", "Merchant"),
+        amount="Amount",
+        sign="spend_positive",
+        currency=("Currency", "Original Currency"),
+        mcc=("MCC", "Merchant Category Code"),
+        memo="Memo",
+        cardholder_name=("User", "Card Member", "Cardholder", "Employee"),
+        cardholder_email=("User Email", "Email"),
+        department=("Department", "Budget"),
+        card_last4=("Card Last Four", "Card Last 4", "Card Last Four Digits", "Card"),
+        id=("Transaction ID", "Brex Transaction ID", "ID"),
+    ),
+    # Expensify Classic "Default CSV" and New Expensify's search download.
+    "expensify": CsvMapping(
+        date=("Timestamp", "Date"),
+        descriptor="Merchant",
+        merchant_name="Merchant",
+        amount=("Original Amount", "Amount"),
+        sign="spend_positive",
+        currency=("Original Currency", "Currency"),
+        mcc="MCC",
+        memo=("Comment", "Description"),
+        cardholder_email=("Email", "From", "Submitter"),
+        id=("Transaction ID", "Expense ID"),
+        reimbursable="Reimbursable",
+        channel=Channel.REIMBURSEMENT,
+    ),
+}
+
+# Header sets that identify a preset: the preset is chosen when every name of one set is present.
+_SIGNATURES: dict[str, tuple[frozenset[str], ...]] = {
+    "amex": (
+        frozenset({"date", "description", "amount", "appears on your statement as"}),
+        frozenset({"date", "description", "amount", "extended details"}),
+        frozenset({"date", "description", "card member", "account #", "amount"}),
+    ),
+    "chase": (
+        frozenset({"transaction date", "post date", "description", "type", "amount"}),
+        frozenset({"card", "transaction date", "post date", "description", "amount"}),
+    ),
+    "expensify": (
+        frozenset({"timestamp", "merchant", "amount", "reimbursable"}),
+        frozenset({"merchant", "amount", "original currency", "original amount"}),
+        frozenset({"date", "merchant", "from", "to", "amount", "currency", "type"}),
+    ),
+    "ramp": (
+        frozenset({"user transaction time"}),
+        frozenset({"transaction time", "merchant name", "user", "amount"}),
+        frozenset({"ramp transaction id"}),
+    ),
+    "brex": (
+        frozenset({"brex transaction id"}),
+        frozenset({"card last four", "posted date", "amount"}),
+    ),
+}
+
+# Header names commonly used for each field, for files nobody wrote a mapping for.
+_COMMON: dict[str, Columns] = {
+    "date": (
+        "Transaction Date",
+        "Trans Date",
+        "Trans. Date",
+        "Date",
+        "Purchase Date",
+        "Posting Date",
+        "Posted Date",
+        "Booking Date",
+        "Value Date",
+        "Timestamp",
+        "Transaction Time",
+    ),
+    "posted_date": ("Post Date", "Posted Date", "Posting Date", "Settlement Date", "Cleared Date"),
+    "descriptor": (
+        "Merchant Descriptor",
+        "Statement Descriptor",
+        "Description",
+        "Transaction Description",
+        "Merchant",
+        "Merchant Name",
+        "Payee",
+        "Narrative",
+        "Details",
+        "Particulars",
+        "Name",
+    ),
+    "merchant_name": ("Merchant Name", "Merchant"),
+    "amount": ("Amount", "Transaction Amount", "Billing Amount", "Amt", "Value"),
+    "debit": ("Debit", "Debit Amount", "Withdrawal", "Withdrawals", "Money Out", "Paid Out"),
+    "credit": ("Credit", "Credit Amount", "Deposit", "Deposits", "Money In", "Paid In"),
+    "currency": ("Currency", "Currency Code", "Ccy"),
+    "mcc": ("MCC", "Merchant Category Code"),
+    "memo": ("Memo", "Notes", "Note", "Comment"),
+    "cardholder_name": ("Cardholder", "Card Holder", "Card Member", "Cardmember", "User"),
+    "cardholder_email": ("Email", "User Email", "Cardholder Email", "Employee Email"),
+    "department": ("Department", "Dept", "Cost Center", "Cost Centre"),
+    "card_last4": ("Card Last 4", "Card Last Four", "Last 4", "Card Number", "Card"),
+    "id": ("Transaction ID", "Transaction Reference", "Reference Number", "Reference", "ID"),
+}
+
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%m/%d/%y",
+    "%d/%m/%y",
+    "%d.%m.%Y",
+    "%d.%m.%y",
+    "%Y/%m/%d",
+    "%m-%d-%Y",
+    "%d-%m-%Y",
+    "%d %b %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%b %d, %Y",
+    "%d %B %Y",
+    "%B %d, %Y",
+    "%Y%m%d",
+)
+_ISO_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]|$)")
+_TRUTHY = frozenset({"yes", "y", "true", "t", "1", "x", "reimbursable"})
+_DEBIT_WORDS = frozenset({"debit", "dr", "d", "db", "dbit", "withdrawal", "charge", "sale"})
+_CREDIT_WORDS = frozenset({"credit", "cr", "c", "crdt", "deposit", "refund", "return"})
+_DIGITS = re.compile(r"\d")
+
+
+# --------------------------------------------------------------------------------------------
+# Reading bytes
+
+
+class CsvSource:
+    """Re-readable CSV bytes with the encoding, dialect and header worked out once.
+
+    ``data`` is either ``bytes`` or a seekable binary file (read from its current position);
+    both are read lazily and never decoded whole.
+    """
+
+    def __init__(self, data: bytes | BinaryIO, *, encoding: str | None, delimiter: str | None):
+        if isinstance(data, bytes | bytearray | memoryview):
+            self._stream: BinaryIO = io.BytesIO(bytes(data))
+        else:
+            self._stream = data
+        self._start = self._stream.tell()
+        head = self._stream.read(64 * 1024)
+        self._stream.seek(self._start)
+        self.encoding = encoding or _guess_encoding(head)
+        self.encodings = (
+            [self.encoding] if encoding else _fallbacks(self.encoding)
+        )  # tried in order if a later byte does not decode
+        text = head.decode(self.encoding, errors="replace")
+        self.delimiter = delimiter or _guess_delimiter(text)
+
+    def rows(self) -> Iterator[list[str]]:
+        """Every row of the file, header and preamble included, decoded with ``encoding``."""
+        self._stream.seek(self._start)
+        # detach() in the finally keeps the caller's stream open.
+        text = io.TextIOWrapper(self._stream, encoding=self.encoding, newline="")
+        try:
+            yield from csv.reader(text, delimiter=self.delimiter)
+        finally:
+            text.detach()
+
+    def fall_back(self) -> bool:
+        """Switch to the next candidate encoding after a decode error; False when none is left."""
+        i = self.encodings.index(self.encoding)
+        if i + 1 >= len(self.encodings):
+            return False
+        self.encoding = self.encodings[i + 1]
+        return True
+
+
+def _guess_encoding(head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut by the 64 KiB window is still UTF-8.
+        if exc.start < len(head) - 4:
+            return "cp1252" if _decodes(head, "cp1252") else "latin-1"
+    return "utf-8-sig"
+
+
+def _fallbacks(first: str) -> list[str]:
+    order = ["utf-8-sig", "cp1252", "latin-1"]
+    return order[order.index(first) :] if first in order else [first, "latin-1"]
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _guess_delimiter(text: str) -> str:
+    lines = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
+    best, best_score = ",", -1
+    for candidate in (",", ";", "\t", "|"):
+        counts = [_count_outside_quotes(line, candidate) for line in lines[:10]]
+        # The header row and the rows under it agree on the count; preambles do not.
+        score = max(counts, default=0)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _count_outside_quotes(line: str, char: str) -> int:
+    count, quoted = 0, False
+    for c in line:
+        if c == '"':
+            quoted = not quoted
+        elif c == char and not quoted:
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------------------------
+# Resolving a mapping against a header row
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A mapping resolved to column indices (-1 = absent) for one header row."""
+
+    header: tuple[str, ...]
+    date: int
+    descriptor: tuple[int, ...]
+    amount: int
+    debit: int
+    credit: int
+    direction: int
+    posted_date: int
+    merchant_name: int
+    currency: int
+    mcc: int
+    memo: int
+    cardholder_name: int
+    cardholder_email: int
+    cardholder_id: int
+    department: int
+    card_last4: int
+    id: int
+    reimbursable: int
+
+
+_OPTIONAL = (
+    "amount",
+    "debit",
+    "credit",
+    "direction",
+    "posted_date",
+    "merchant_name",
+    "currency",
+    "mcc",
+    "memo",
+    "cardholder_name",
+    "cardholder_email",
+    "cardholder_id",
+    "department",
+    "card_last4",
+    "id",
+    "reimbursable",
+)
+
+
+def _find(index: dict[str, int], candidates: Columns) -> int:
+    for name in candidates:
+        i = index.get(_norm(name), -1)
+        if i >= 0:
+            return i
+    return -1
+
+
+def _missing(mapping: CsvMapping, header: Sequence[str]) -> list[str]:
+    """What a header row lacks for ``mapping`` (empty when it is usable)."""
+    index = _header_index(header)
+    missing = []
+    if _find(index, mapping.date) < 0:
+        missing.append(f"date (one of {list(mapping.date)})")
+    if all(_find(index, (c,)) < 0 for c in mapping.descriptor):
+        missing.append(f"descriptor (one of {list(mapping.descriptor)})")
+    has_amount = _find(index, mapping.amount) >= 0
+    has_split = _find(index, mapping.debit) >= 0 or _find(index, mapping.credit) >= 0
+    if not (has_amount or has_split):
+        wanted = [*mapping.amount, *mapping.debit, *mapping.credit]
+        missing.append(f"amount or debit/credit (one of {wanted})")
+    return missing
+
+
+def _header_index(header: Sequence[str]) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for i, name in enumerate(header):
+        index.setdefault(_norm(name), i)
+    return index
+
+
+def _plan(mapping: CsvMapping, header: Sequence[str]) -> _Plan:
+    index = _header_index(header)
+    descriptor = tuple(i for c in mapping.descriptor if (i := _find(index, (c,))) >= 0)
+    optional = {name: _find(index, getattr(mapping, name)) for name in _OPTIONAL}
+    if optional["amount"] >= 0 and (optional["debit"] >= 0 or optional["credit"] >= 0):
+        # A file with both uses the split columns; "Amount" is then usually a running total.
+        optional["amount"] = -1
+    return _Plan(
+        header=tuple(header),
+        date=_find(index, mapping.date),
+        descriptor=descriptor,
+        **optional,
+    )
+
+
+def detect_preset(header: Sequence[str], filename: str | None = None) -> str | None:
+    """The preset whose signature headers are all present, or ``None``.
+
+    A provider's name in ``filename`` (``amex``, ``chase``, ``ramp``, ``brex``, ``expensify``)
+    wins when that preset can read the header.
+    """
+    names = {_norm(h) for h in header}
+    if filename:
+        lowered = filename.lower()
+        for preset in ("amex", "chase", "ramp", "brex", "expensify"):
+            if preset in lowered and not _missing(PRESETS[preset], header):
+                return preset
+    for preset, signatures in _SIGNATURES.items():
+        if any(sig <= names for sig in signatures):
+            return preset
+    return None
+
+
+def guess_mapping(header: Sequence[str]) -> CsvMapping | None:
+    """A mapping built from common header names, or ``None`` if date/descriptor/amount lack."""
+    index = _header_index(header)
+    chosen: dict[str, Any] = {}
+    for field_name, candidates in _COMMON.items():
+        i = _find(index, candidates)
+        if i >= 0:
+            chosen[field_name] = (header[i].strip(),)
+    if "posted_date" in chosen and chosen.get("date") == chosen["posted_date"]:
+        del chosen["posted_date"]
+    if "merchant_name" in chosen and chosen.get("descriptor") == chosen["merchant_name"]:
+        del chosen["merchant_name"]
+    if "date" not in chosen or "descriptor" not in chosen:
+        return None
+    if not ({"amount", "debit", "credit"} & chosen.keys()):
+        return None
+    return CsvMapping(sign=None, **chosen)
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing rows
+
+
+class _Bad(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+
+
+def _date_parser(fmt: str | None, field: str) -> Callable[[str], date]:
+    cache: dict[str, date] = {}
+
+    def parse(text: str) -> date:
+        hit = cache.get(text)
+        if hit is not None:
+            return hit
+        value = text.strip()
+        if not value:
+            raise _Bad(field, "date is empty")
+        try:
+            if fmt is None or (fmt == "%Y-%m-%d" and _ISO_PREFIX.match(value)):
+                result = date.fromisoformat(value[:10])
+            else:
+                result = datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date
+        except ValueError:
+            raise _Bad(field, f"not a date in format {fmt or 'YYYY-MM-DD'}: {text!r}") from None
+        if len(cache) < 100_000:
+            cache[text] = result
+        return result
+
+    return parse
+
+
+def detect_date_format(values: Sequence[str]) -> str | None:
+    """The first format of a fixed list that reads every non-empty value, or ``None``.
+
+    Values starting with an ISO date (``2024-03-01``, ``2024-03-01T10:00:00Z``) read as ISO.
+    """
+    sample = [v.strip() for v in values if v.strip()]
+    if not sample:
+        return None
+    if all(_ISO_PREFIX.match(v) for v in sample):
+        return "%Y-%m-%d"
+    for fmt in _DATE_FORMATS:
+        try:
+            for v in sample:
+                datetime.strptime(v, fmt)  # noqa: DTZ007 - only checking the shape
+        except ValueError:
+            continue
+        return fmt
+    return None
+
+
+def _row_parser(
+    plan: _Plan,
+    mapping: CsvMapping,
+    *,
+    sign: Literal["spend_positive", "spend_negative"],
+    date_format: str,
+    default_currency: str,
+) -> Callable[[list[str]], RawTransaction]:
+    """Build the per-row function; all lookups are resolved here so the hot loop stays flat."""
+    header = plan.header
+    width = len(header)
+    parse_date = _date_parser(date_format, header[plan.date])
+    parse_posted = (
+        _date_parser(date_format, header[plan.posted_date]) if plan.posted_date >= 0 else None
+    )
+    negate = sign == "spend_negative"
+    decimal_comma = mapping.decimal_comma
+    seen: dict[str, int] = {}
+    channel_default = mapping.channel
+    (
+        i_amount,
+        i_debit,
+        i_credit,
+        i_direction,
+        i_currency,
+        i_merchant,
+        i_mcc,
+        i_memo,
+        i_name,
+        i_email,
+        i_holder,
+        i_dept,
+        i_last4,
+        i_id,
+        i_reimb,
+        i_date,
+        i_posted,
+    ) = (
+        plan.amount,
+        plan.debit,
+        plan.credit,
+        plan.direction,
+        plan.currency,
+        plan.merchant_name,
+        plan.mcc,
+        plan.memo,
+        plan.cardholder_name,
+        plan.cardholder_email,
+        plan.cardholder_id,
+        plan.department,
+        plan.card_last4,
+        plan.id,
+        plan.reimbursable,
+        plan.date,
+        plan.posted_date,
+    )
+    descriptor_cols = plan.descriptor
+    exponent_ok: dict[str, bool] = {}
+
+    def cell(row: list[str], i: int) -> str | None:
+        if i < 0:
+            return None
+        value = row[i].strip()
+        return value or None
+
+    def amount_of(row: list[str], currency: str) -> int:
+        try:
+            if i_amount >= 0:
+                text = row[i_amount]
+                minor = decimal_to_minor(parse_decimal(text, decimal_comma=decimal_comma), currency)
+                if i_direction >= 0:
+                    word = row[i_direction].strip().lower()
+                    if word in _DEBIT_WORDS:
+                        return abs(minor)
+                    if word in _CREDIT_WORDS:
+                        return -abs(minor)
+                    raise _Bad(header[i_direction], f"not a debit/credit marker: {word!r}")
+                return -minor if negate else minor
+            debit = row[i_debit].strip() if i_debit >= 0 else ""
+            credit = row[i_credit].strip() if i_credit >= 0 else ""
+            if not debit and not credit:
+                raise _Bad(
+                    header[i_debit if i_debit >= 0 else i_credit],
+                    "both debit and credit are empty",
+                )
+            total = 0
+            if debit:
+                total += abs(
+                    decimal_to_minor(parse_decimal(debit, decimal_comma=decimal_comma), currency)
+                )
+            if credit:
+                total -= abs(
+                    decimal_to_minor(parse_decimal(credit, decimal_comma=decimal_comma), currency)
+                )
+            return total
+        except AmountError as exc:
+            column = i_amount if i_amount >= 0 else (i_debit if i_debit >= 0 else i_credit)
+            raise _Bad(header[column], str(exc)) from None
+
+    def parse(row: list[str]) -> RawTransaction:
+        if len(row) != width:
+            if len(row) > width and any(v.strip() for v in row[width:]):
+                raise _Bad("", f"row has {len(row)} columns, the header has {width}")
+            row = (row + [""] * width)[:width]
+        transaction_date = parse_date(row[i_date])
+        posted = None
+        if parse_posted is not None and row[i_posted].strip():
+            posted = parse_posted(row[i_posted])
+        currency = default_currency
+        if i_currency >= 0:
+            code = row[i_currency].strip().upper()
+            if code:
+                if code not in exponent_ok:
+                    exponent_ok[code] = is_currency(code)
+                if not exponent_ok[code]:
+                    raise _Bad(header[i_currency], f"not an ISO 4217 currency: {code!r}")
+                currency = code
+        amount_minor = amount_of(row, currency)
+        descriptor = ""
+        for i in descriptor_cols:
+            descriptor = row[i].strip()
+            if descriptor:
+                break
+        merchant = cell(row, i_merchant)
+        memo = cell(row, i_memo)
+        if not descriptor:
+            descriptor = merchant or memo or ""
+            if not descriptor:
+                raise _Bad(header[descriptor_cols[0]], "descriptor is empty")
+        last4 = cell(row, i_last4)
+        if last4 is not None:
+            digits = "".join(_DIGITS.findall(last4))
+            last4 = digits[-4:] if len(digits) >= 4 else None
+        mcc = cell(row, i_mcc)
+        if mcc is not None:
+            mcc = mcc.zfill(4) if mcc.isdigit() and len(mcc) <= 4 else None
+        name = cell(row, i_name)
+        email = cell(row, i_email)
+        channel = channel_default
+        if i_reimb >= 0:
+            channel = (
+                Channel.REIMBURSEMENT if row[i_reimb].strip().lower() in _TRUTHY else Channel.CARD
+            )
+        source_id = cell(row, i_id)
+        if source_id is not None:
+            key = source_id.strip("'\"")
+        else:
+            key = stable_id(
+                transaction_date,
+                posted,
+                amount_minor,
+                currency,
+                descriptor,
+                merchant,
+                memo,
+                name,
+                email,
+                last4,
+            )
+        n = seen.get(key, 0) + 1
+        seen[key] = n
+        return RawTransaction(
+            external_id=key if n == 1 else f"{key}#{n}",
+            transaction_date=transaction_date,
+            amount_minor=amount_minor,
+            currency=currency,
+            descriptor=descriptor,
+            posted_date=posted,
+            merchant_name=merchant,
+            mcc=mcc,
+            memo=memo,
+            channel=channel,
+            cardholder_external_id=cell(row, i_holder) or email,
+            cardholder_name=name,
+            cardholder_email=email,
+            department_name=cell(row, i_dept),
+            card_last4=last4,
+            raw=dict(zip(header, row, strict=True)),
+        )
+
+    return parse
+
+
+# --------------------------------------------------------------------------------------------
+# The file
+
+
+class CsvFile:
+    """One CSV file bound to the mapping that reads it.
+
+    Build it with :func:`open_csv`, then call :meth:`validate` (reads everything, raises
+    :class:`FileRejected` with every row error) before :meth:`iter_rows` (yields
+    :class:`RawTransaction` in file order). ``iter_rows`` on a file that fails validation
+    raises :class:`FileRejected` at the first bad row.
+    """
+
+    def __init__(
+        self,
+        source: CsvSource,
+        mapping: CsvMapping,
+        *,
+        preset: str | None,
+        header_row: int,
+        default_currency: str,
+    ) -> None:
+        self.source = source
+        self.mapping = mapping
+        self.preset = preset
+        self.header_row = header_row
+        self.default_currency = default_currency
+        self.row_count: int | None = None
+        self.date_format = mapping.date_format
+        self.sign = mapping.sign
+
+    def _data_rows(self) -> Iterator[list[str]]:
+        rows = self.source.rows()
+        for _ in range(self.header_row + 1):
+            next(rows, None)
+        return rows
+
+    def _settle_defaults(self, plan: _Plan) -> list[RowError]:
+        """Decide date format and sign from the first rows when the mapping leaves them open."""
+        if self.date_format is not None and self.sign is not None:
+            return []
+        sample: list[list[str]] = []
+        for row in self._data_rows():
+            if any(v.strip() for v in row):
+                sample.append(row)
+            if len(sample) >= SAMPLE_ROWS:
+                break
+        if self.date_format is None:
+            dates = [r[plan.date] for r in sample if len(r) > plan.date]
+            self.date_format = detect_date_format(dates)
+            if self.date_format is None and dates:
+                examples = ", ".join(repr(d) for d in dates[:3])
+                return [
+                    RowError(
+                        None,
+                        plan.header[plan.date],
+                        f"cannot tell the date format from {examples}; set date_format",
+                    )
+                ]
+            self.date_format = self.date_format or "%Y-%m-%d"
+        if self.sign is None:
+            negatives = positives = 0
+            if plan.amount >= 0:
+                for r in sample:
+                    text = r[plan.amount].strip() if len(r) > plan.amount else ""
+                    try:
+                        value = parse_decimal(text, decimal_comma=self.mapping.decimal_comma)
+                    except AmountError:
+                        continue
+                    negatives += value < 0
+                    positives += value > 0
+            self.sign = "spend_negative" if negatives > positives else "spend_positive"
+        return []
+
+    def _parser(self) -> Callable[[list[str]], RawTransaction]:
+        header = self._header()
+        plan = _plan(self.mapping, header)
+        assert self.date_format is not None
+        assert self.sign is not None
+        return _row_parser(
+            plan,
+            self.mapping,
+            sign=self.sign,
+            date_format=self.date_format,
+            default_currency=self.default_currency,
+        )
+
+    def _header(self) -> list[str]:
+        for i, row in enumerate(self.source.rows()):
+            if i == self.header_row:
+                return row
+        raise FileRejected([RowError(None, None, "the header row disappeared")])
+
+    def validate(self) -> int:
+        """Read every row; return the row count or raise :class:`FileRejected` with all errors.
+
+        Falls back to the next encoding (cp1252, then Latin-1) when a byte does not decode.
+        """
+        while True:
+            try:
+                return self._validate_once()
+            except UnicodeDecodeError as exc:
+                if not self.source.fall_back():
+                    raise FileRejected([RowError(None, None, f"undecodable: {exc}")]) from None
+
+    def _validate_once(self) -> int:
+        header = self._header()
+        plan = _plan(self.mapping, header)
+        problems = self._settle_defaults(plan)
+        if problems:
+            raise FileRejected(problems)
+        parse = self._parser()
+        errors = ErrorCollector()
+        count = 0
+        for number, row in enumerate(self._data_rows(), start=1):
+            if not row or not any(v.strip() for v in row):
+                continue
+            count += 1
+            try:
+                parse(row)
+            except _Bad as bad:
+                errors.add(number, bad.field or None, bad.message)
+        if count == 0:
+            errors.add(None, None, "the file has a header but no transactions")
+        errors.raise_if_any()
+        self.row_count = count
+        return count
+
+    def iter_rows(self) -> Iterator[RawTransaction]:
+        """Yield every transaction in file order (re-reads the file; call after validate)."""
+        if self.row_count is None:
+            self.validate()
+        parse = self._parser()
+        for number, row in enumerate(self._data_rows(), start=1):
+            if not row or not any(v.strip() for v in row):
+                continue
+            try:
+                yield parse(row)
+            except _Bad as bad:
+                raise FileRejected([RowError(number, bad.field or None, bad.message)]) from None
+
+
+def open_csv(
+    data: bytes | BinaryIO,
+    *,
+    preset: str | None = None,
+    mapping: CsvMapping | None = None,
+    filename: str | None = None,
+    default_currency: str = "USD",
+) -> CsvFile:
+    """Find the header row and the mapping for a CSV file, without reading the rows yet.
+
+    The mapping is, in order: ``mapping`` if given; else the named ``preset``; else the preset
+    detected from the header (and ``filename``); else one guessed from common header names.
+    Raises :class:`FileRejected` listing the headers found and what is missing when none fits,
+    and ``ValueError`` for an unknown preset name.
+    """
+    if preset is not None and preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; known: {sorted(PRESETS)}")
+    default_currency = default_currency.upper()
+    if not is_currency(default_currency):
+        raise ValueError(f"default_currency {default_currency!r} is not an ISO 4217 code")
+    chosen = mapping or (PRESETS[preset] if preset else None)
+    source = CsvSource(
+        data,
+        encoding=chosen.encoding if chosen else None,
+        delimiter=chosen.delimiter if chosen else None,
+    )
+    candidates: list[list[str]] = []
+    try:
+        for i, row in enumerate(source.rows()):
+            if i >= HEADER_SEARCH_ROWS:
+                break
+            candidates.append(row)
+    except UnicodeDecodeError:
+        if not source.fall_back():
+            raise FileRejected([RowError(None, None, "the file is not text")]) from None
+        return open_csv(
+            data,
+            preset=preset,
+            mapping=mapping,
+            filename=filename,
+            default_currency=default_currency,
+        )
+    except csv.Error as exc:
+        raise FileRejected([RowError(None, None, f"not a readable CSV file: {exc}")]) from None
+    if not any(any(v.strip() for v in row) for row in candidates):
+        raise FileRejected([RowError(None, None, "the file is empty")])
+
+    for i, row in enumerate(candidates):
+        if sum(1 for v in row if v.strip()) < 2:
+            continue
+        if chosen is not None:
+            if not _missing(chosen, row):
+                return CsvFile(
+                    source, chosen, preset=preset, header_row=i, default_currency=default_currency
+                )
+            continue
+        detected = detect_preset(row, filename)
+        if detected is not None:
+            return CsvFile(
+                source,
+                PRESETS[detected],
+                preset=detected,
+                header_row=i,
+                default_currency=default_currency,
+            )
+        guessed = guess_mapping(row)
+        if guessed is not None:
+            return CsvFile(
+                source, guessed, preset=None, header_row=i, default_currency=default_currency
+            )
+
+    first = next((row for row in candidates if any(v.strip() for v in row)), [])
+    found = [h.strip() for h in first if h.strip()]
+    if chosen is not None:
+        what = f"preset {preset!r}" if mapping is None else "the mapping"
+        missing = "; ".join(_missing(chosen, first))
+        message = f"headers found: {found}; {what} needs {missing}"
+    else:
+        message = (
+            f"unknown CSV layout: headers found: {found}; need a date column, a descriptor "
+            "column and an amount (or debit/credit) column; choose a preset "
+            f"({', '.join(sorted(PRESETS))}) or give a column mapping"
+        )
+    raise FileRejected([RowError(None, None, message)])

@@ -1,0 +1,117 @@
+"""Amounts in statement files -> integer minor units of an ISO 4217 currency.
+
+No float ever touches an amount: text is parsed with :class:`decimal.Decimal` and scaled by
+the currency's exponent (0 for JPY/KRW, 3 for BHD/KWD/TND, 2 for most).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+# Active ISO 4217 codes (plus a few recently withdrawn ones that old statements still carry).
+_ACTIVE = """
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD
+BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP
+DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS
+INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD
+MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR
+PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS
+SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW
+UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
+"""
+_ZERO = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
+_THREE = "BHD IQD JOD KWD LYD OMR TND"
+_FOUR = "CLF UYW"
+
+_CODES = frozenset(_ACTIVE.split())
+_EXPONENTS: dict[str, int] = {
+    **dict.fromkeys(_ZERO.split(), 0),
+    **dict.fromkeys(_THREE.split(), 3),
+    **dict.fromkeys(_FOUR.split(), 4),
+}
+
+_PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def is_currency(code: str) -> bool:
+    """True when ``code`` is an upper-case ISO 4217 code this importer knows."""
+    return code in _CODES
+
+
+def exponent(code: str) -> int:
+    """Number of minor-unit digits of an ISO 4217 currency (2 unless listed otherwise)."""
+    return _EXPONENTS.get(code, 2)
+
+
+class AmountError(ValueError):
+    """Text that is not an amount, or has more decimals than the currency allows."""
+
+
+def decimal_to_minor(value: Decimal, currency: str) -> int:
+    """Scale an exact decimal amount to integer minor units of ``currency``.
+
+    Raises :class:`AmountError` when the amount has sub-minor-unit digits that are not zero
+    (``12.345`` USD), since rounding would silently change money.
+    """
+    if not value.is_finite():
+        raise AmountError(f"not a finite amount: {value}")
+    scaled = value.scaleb(exponent(currency))
+    integral = scaled.to_integral_value()
+    if scaled != integral:
+        raise AmountError(
+            f"{value} has more decimals than {currency} allows ({exponent(currency)})"
+        )
+    return int(integral)
+
+
+def parse_decimal(text: str, *, decimal_comma: bool = False) -> Decimal:
+    """Parse a human-formatted amount into a signed :class:`Decimal`.
+
+    Accepts ``1234.56``, ``-1,234.56``, ``$1,234.56``, ``(12.34)`` and ``12.34-`` (negative).
+    Debit/credit words (``CR``, ``DR``) are not interpreted here: direction is the mapping's
+    business. With
+    ``decimal_comma`` the roles of ``.`` and ``,`` swap (``1.234,56``). Spaces, non-breaking
+    spaces and apostrophes are taken as thousands separators; currency symbols and a leading or
+    trailing 3-letter currency code are dropped. Raises :class:`AmountError` otherwise.
+    """
+    s = text.strip()
+    if not s:
+        raise AmountError("amount is empty")
+    if _PLAIN_NUMBER.fullmatch(s) is None or decimal_comma:
+        s = _clean(s, decimal_comma)
+    try:
+        return Decimal(s)
+    except InvalidOperation:  # pragma: no cover - _clean already validated the shape
+        raise AmountError(f"not an amount: {text!r}") from None
+
+
+_SYMBOLS = str.maketrans("", "", "$€£¥₩₹₽₺₪฿₫ \u00a0\u202f'")
+
+
+def _clean(text: str, decimal_comma: bool) -> str:
+    s = text.strip()
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1].strip()
+    if s.endswith("-"):
+        negative, s = not negative, s[:-1].strip()
+    if len(s) > 3 and s[:3].isalpha() and s[:3].isupper():
+        s = s[3:].strip()
+    if len(s) > 3 and s[-3:].isalpha() and s[-3:].isupper():
+        s = s[:-3].strip()
+    s = s.translate(_SYMBOLS)
+    if s.startswith("-"):
+        negative, s = not negative, s[1:]
+    elif s.startswith("+"):
+        s = s[1:]
+    s = s.translate(_SYMBOLS)  # "-$12" leaves the symbol after the sign
+    s = s.replace(".", "").replace(",", ".") if decimal_comma else s.replace(",", "")
+    if _PLAIN_NUMBER.fullmatch(s) is None or s.startswith("-"):
+        raise AmountError(f"not an amount: {text!r}")
+    return "-" + s if negative else s
+
+
+def parse_minor(text: str, currency: str, *, decimal_comma: bool = False) -> int:
+    """``parse_decimal`` then ``decimal_to_minor``: text -> signed integer minor units."""
+    return decimal_to_minor(parse_decimal(text, decimal_comma=decimal_comma), currency)

@@ -1,0 +1,232 @@
+"""OFX / QFX statements (OFX 1.x SGML and 2.x XML) -> :class:`RawTransaction`, via ofxtools.
+
+ofxtools reads the header and the markup and checks every value against the OFX spec. Each
+``STMTTRN`` is converted on its own so one bad transaction is reported with its number (the
+n-th ``STMTTRN`` of the file, 1-based), and each statement's other parts (currency, account,
+balances) are checked too; any error rejects the file.
+
+Choices, documented because files in the wild differ from the spec:
+
+* Length limits of OFX strings (``NAME`` is 32 characters, ``BANKID`` 9) are not enforced:
+  banks routinely exceed them and nothing is lost by accepting longer text.
+* A body without the OFX header (a bare ``<OFX>`` document) is read as OFX 1.x/2.x markup.
+* The sign: ``TRNAMT`` is from the account holder's view (negative = money out of a bank
+  account / a charge on a card), so ``amount_minor = -TRNAMT``.
+* ``transaction_date`` is ``DTUSER`` when given, else ``DTPOSTED``; ``posted_date`` is
+  ``DTPOSTED``. Both are the calendar date as written (the bank's local date).
+* Currency: the transaction's ``CURRENCY`` when present, else the statement's ``CURDEF``.
+* ``external_id`` is ``<ACCTID>:<FITID>`` (FITIDs are unique per account only).
+* Credit-card statements (``CCSTMTRS``) give :attr:`Channel.CARD` rows with the card's last
+  four digits; bank statements give :attr:`Channel.INVOICE` rows.
+* The sign-on block is not needed to import transactions and is not checked; a document
+  without any statement imports as zero rows.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import threading
+import warnings
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ofxtools import Types as ofx_types
+from ofxtools.header import OFXHeaderError, parse_header
+from ofxtools.models.base import Aggregate
+from ofxtools.Parser import TreeBuilder
+
+from connectors.base import Channel, RawTransaction
+from connectors.files.errors import ErrorCollector, FileRejected, RowError
+from connectors.files.money import AmountError, decimal_to_minor, is_currency
+
+_RELAX = threading.Lock()
+_FIELD = re.compile(r"\b([A-Z][A-Z0-9]*)\.([a-z0-9]+)\b")
+_DATE = re.compile(r"\s*(\d{4})(\d{2})(\d{2})")
+
+
+@contextmanager
+def _relaxed() -> Iterator[None]:
+    """ofxtools with string length limits off and its warnings silenced, one thread at a time.
+
+    ``String.strict`` is a class attribute of ofxtools, so it is flipped under a lock and put
+    back on exit; warnings raised by ofxtools meanwhile are dropped (they only say a string
+    was long or a private tag was skipped).
+    """
+    with _RELAX, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"ofxtools(\.|$)")
+        strict = ofx_types.String.strict
+        ofx_types.String.strict = False
+        try:
+            yield
+        finally:
+            ofx_types.String.strict = strict
+
+
+def _body(raw: bytes) -> str:
+    try:
+        _header, body = parse_header(io.BytesIO(raw))
+        return str(body)
+    except OFXHeaderError as exc:
+        start = raw.upper().find(b"<OFX>")
+        if start < 0:
+            raise FileRejected([RowError(None, None, f"not an OFX file: {exc}")]) from None
+        chunk = raw[start:]
+        try:
+            return chunk.decode("utf-8")
+        except UnicodeDecodeError:
+            return chunk.decode("cp1252", errors="replace")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise FileRejected([RowError(None, None, f"bad OFX header: {exc}")]) from None
+
+
+def _tree(raw: bytes) -> ET.Element:
+    body = _body(raw)
+    builder = TreeBuilder()
+    try:
+        builder.feed(body)
+        root = builder.close()
+    except (ET.ParseError, AssertionError, IndexError, ValueError, KeyError) as exc:
+        raise FileRejected([RowError(None, None, f"malformed OFX markup: {exc}")]) from None
+    if not isinstance(root, ET.Element) or root.tag != "OFX":
+        raise FileRejected([RowError(None, None, "malformed OFX markup: no <OFX> root")])
+    return root
+
+
+def _explain(exc: BaseException) -> tuple[str | None, str]:
+    """(field, message) from an ofxtools error, naming the OFX element when it can."""
+    message = str(exc) or type(exc).__name__
+    match = _FIELD.search(message)
+    return (match.group(2).upper() if match else None), message
+
+
+def _statements(root: ET.Element) -> Iterator[ET.Element]:
+    for element in root.iter():
+        if element.tag in ("STMTRS", "CCSTMTRS"):
+            yield element
+
+
+def parse_ofx(raw: bytes) -> list[RawTransaction]:
+    """Every transaction of every statement in an OFX/QFX file, in file order.
+
+    Raises :class:`FileRejected` with all errors found when anything is malformed.
+    """
+    root = _tree(raw)
+    errors = ErrorCollector()
+    rows: list[RawTransaction] = []
+    seen: dict[str, int] = {}
+    number = 0
+    with _relaxed():
+        for statement in _statements(root):
+            card = statement.tag == "CCSTMTRS"
+            account = statement.findtext("BANKACCTFROM/ACCTID") or statement.findtext(
+                "CCACCTFROM/ACCTID"
+            )
+            curdef = (statement.findtext("CURDEF") or "").strip().upper()
+            _check_statement(statement, errors)
+            for trn in statement.iterfind("BANKTRANLIST/STMTTRN"):
+                number += 1
+                try:
+                    model = Aggregate.from_etree(copy.deepcopy(trn))
+                except Exception as exc:  # ofxtools raises many kinds
+                    errors.add(number, *_explain(exc))
+                    continue
+                try:
+                    row = _row(model, trn, curdef, (account or "").strip(), card, seen)
+                except _Bad as bad:
+                    errors.add(number, bad.field, bad.message)
+                    continue
+                rows.append(row)
+    errors.raise_if_any()
+    return rows
+
+
+def _check_statement(statement: ET.Element, errors: ErrorCollector) -> None:
+    """Validate a statement's own parts (currency, account, balances) without its rows."""
+    shell = copy.deepcopy(statement)
+    for tranlist in shell.iterfind("BANKTRANLIST"):
+        for trn in list(tranlist.iterfind("STMTTRN")):
+            tranlist.remove(trn)
+    try:
+        Aggregate.from_etree(shell)
+    except Exception as exc:  # ofxtools raises many kinds
+        field, message = _explain(exc)
+        errors.add(None, field, f"{statement.tag}: {message}")
+
+
+class _Bad(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+
+
+def _calendar_date(element: ET.Element, tag: str) -> date | None:
+    text = element.findtext(tag)
+    if text is None or not text.strip():
+        return None
+    match = _DATE.match(text)
+    if match is None:  # pragma: no cover - ofxtools already validated the value
+        raise _Bad(tag, f"not an OFX date: {text!r}")
+    return date(int(match[1]), int(match[2]), int(match[3]))
+
+
+def _row(
+    model: Any,
+    trn: ET.Element,
+    curdef: str,
+    account: str,
+    card: bool,
+    seen: dict[str, int],
+) -> RawTransaction:
+    posted = _calendar_date(trn, "DTPOSTED")
+    if posted is None:  # pragma: no cover - required by the spec, ofxtools enforces it
+        raise _Bad("DTPOSTED", "missing")
+    user_date = _calendar_date(trn, "DTUSER")
+    currency = curdef
+    if getattr(model, "currency", None) is not None:
+        currency = str(model.currency.cursym).upper()
+    if not is_currency(currency):
+        raise _Bad("CURRENCY" if currency != curdef else "CURDEF", f"unknown currency {currency!r}")
+    amount: Decimal = model.trnamt
+    try:
+        minor = -decimal_to_minor(amount, currency)
+    except AmountError as exc:
+        raise _Bad("TRNAMT", str(exc)) from None
+    name = _text(getattr(model, "name", None))
+    payee = getattr(model, "payee", None)
+    if name is None and payee is not None:
+        name = _text(getattr(payee, "name", None))
+    memo = _text(getattr(model, "memo", None))
+    descriptor = name or memo or _text(model.trntype) or ""
+    sic = _text(getattr(model, "sic", None))
+    fitid = str(model.fitid).strip()
+    key = f"{account}:{fitid}"
+    n = seen.get(key, 0) + 1
+    seen[key] = n
+    digits = "".join(c for c in account if c.isdigit())
+    return RawTransaction(
+        external_id=key if n == 1 else f"{key}#{n}",
+        transaction_date=user_date or posted,
+        posted_date=posted,
+        amount_minor=minor,
+        currency=currency,
+        descriptor=descriptor,
+        merchant_name=name,
+        mcc=sic.zfill(4) if sic and sic.isdigit() and len(sic) <= 4 else None,
+        memo=memo,
+        channel=Channel.CARD if card else Channel.INVOICE,
+        card_last4=digits[-4:] if card and len(digits) >= 4 else None,
+        raw={child.tag: (child.text or "").strip() for child in trn if len(child) == 0},
+    )
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
