@@ -168,6 +168,9 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same company")] = 7,
     scale: Annotated[float, typer.Option(help="Multiply the transaction volume")] = 1.0,
     reset: Annotated[bool, typer.Option(help="Delete existing demo data first")] = False,
+    if_empty: Annotated[
+        bool, typer.Option(help="Do nothing (exit 0) when the demo is already loaded")
+    ] = False,
 ) -> None:
     """Load the demo company (departments, cardholders, a year of card spend)."""
     from app.demo import loader
@@ -175,7 +178,9 @@ def demo(
     engine = _engine_or_exit()
     _require_schema(engine)
     try:
-        summary = loader.load_demo(engine, seed=seed, scale=scale, reset=reset, console=err)
+        summary = loader.load_demo(
+            engine, seed=seed, scale=scale, reset=reset, if_empty=if_empty, console=err
+        )
     except loader.DemoAlreadyLoaded as exc:
         raise _fail(str(exc)) from None
     out.print_json(json.dumps(summary))

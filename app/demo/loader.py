@@ -1,0 +1,224 @@
+"""Store the generated demo company through the same pipeline real data takes."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import delete, insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from app.classification import service as classification_service
+from app.config import get_settings
+from app.departments import service as department_service
+from app.ingest.service import Ingestor
+from app.models import (
+    Cardholder,
+    Connection,
+    FxRate,
+    Registration,
+    SanctionedApp,
+    Transaction,
+)
+from app.vendors import service as vendor_service
+from connectors.base import RawTransaction
+
+DEMO_MARK = "demo"
+
+
+class DemoAlreadyLoaded(RuntimeError):
+    pass
+
+
+def _demo_connections(session: Session) -> list[Connection]:
+    return [c for c in session.exec(select(Connection)) if (c.config or {}).get(DEMO_MARK)]
+
+
+def _reset(session: Session) -> None:
+    demo_ids = [c.id for c in _demo_connections(session)]
+    if demo_ids:
+        session.execute(delete(Transaction).where(col(Transaction.connection_id).in_(demo_ids)))
+        session.execute(delete(Cardholder).where(col(Cardholder.connection_id).in_(demo_ids)))
+        session.execute(delete(Connection).where(col(Connection.id).in_(demo_ids)))
+    session.execute(delete(SanctionedApp).where(SanctionedApp.notes == DEMO_MARK))
+    session.execute(delete(Registration).where(Registration.purpose.like("[demo]%")))  # type: ignore[union-attr]
+    session.flush()
+
+
+def load_demo(
+    engine: Engine,
+    *,
+    seed: int = 7,
+    scale: float = 1.0,
+    reset: bool = False,
+    if_empty: bool = False,
+    console: Console | None = None,
+) -> dict[str, Any]:
+    """Generate the demo company and store it; returns counts. Refuses to load twice unless
+    ``reset`` (which first deletes what an earlier demo load stored)."""
+    from app.demo.generator import generate_company
+
+    console = console or Console(stderr=True)
+    started = time.perf_counter()
+    with Session(engine, expire_on_commit=False) as session:
+        if _demo_connections(session):
+            if if_empty:
+                return {"skipped": "the demo company is already loaded"}
+            if not reset:
+                raise DemoAlreadyLoaded(
+                    "the demo company is already loaded; pass --reset to load it again"
+                )
+            _reset(session)
+            session.commit()
+
+        company = generate_company(seed=seed, scale=scale)
+        sync = classification_service.sync_builtin_catalog(session)
+        departments = {}
+        for d in company.departments:
+            row = department_service.ensure(session, d.name, is_it=d.is_it)
+            row.cost_centre = d.cost_centre
+            row.is_it = d.is_it
+            session.add(row)
+            departments[d.name] = row
+        session.flush()
+
+        existing_emails = {
+            (c.email or "").lower() for c in session.exec(select(Cardholder)) if c.email
+        }
+        for h in company.cardholders:
+            if h.email.lower() in existing_emails:
+                continue
+            session.add(
+                Cardholder(
+                    name=h.name,
+                    email=h.email,
+                    external_id=h.external_id,
+                    department_id=departments[h.department].id,
+                )
+            )
+        reporting = get_settings().reporting_currency
+        have_rates = {
+            (r.rate_date, r.currency)
+            for r in session.exec(select(FxRate).where(FxRate.quote_currency == reporting))
+        }
+        rates = [
+            {
+                "rate_date": day,
+                "currency": cur,
+                "quote_currency": "USD",
+                "rate": rate,
+                "source": DEMO_MARK,
+            }
+            for day, cur, rate in company.fx_rates
+            if (day, cur) not in have_rates
+        ]
+        if rates and reporting == "USD":
+            session.execute(insert(FxRate), rates)
+
+        unresolved: list[str] = []
+        for s in company.sanctioned:
+            vendor = vendor_service.find_by_name(session, s.vendor_name)
+            if vendor is None:
+                unresolved.append(s.vendor_name)
+                continue
+            scopes = [None] if s.departments is None else [departments[d].id for d in s.departments]
+            for dept_id in scopes:
+                session.add(
+                    SanctionedApp(
+                        vendor_id=vendor.id,  # type: ignore[arg-type]
+                        department_id=dept_id,
+                        owner_email=s.owner_email,
+                        contract_start=s.contract_start,
+                        contract_end=s.contract_end,
+                        annual_value_minor=s.annual_value_minor,
+                        currency=s.currency,
+                        seats=s.seats,
+                        notes=DEMO_MARK,
+                    )
+                )
+        connections: dict[str, Connection] = {}
+        for c in company.connections:
+            row = Connection(
+                name=c.name,
+                connector=c.connector,
+                is_it_channel=c.is_it_channel,
+                config={DEMO_MARK: True},
+                status="ok",
+            )
+            session.add(row)
+            connections[c.name] = row
+        session.commit()
+
+        ctx = classification_service.build_context(session)
+        by_connection: dict[str, list[RawTransaction]] = defaultdict(list)
+        total = company.transaction_count
+        stats: dict[str, int] = defaultdict(int)
+        with Progress(
+            TextColumn("loading demo transactions"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("ingest", total=total)
+
+            def flush(name: str) -> None:
+                batch = by_connection.pop(name, [])
+                if not batch:
+                    return
+                ingestor = ingestors[name]
+                result = ingestor.ingest(batch)
+                session.commit()
+                for k, v in result.as_dict().items():
+                    stats[k] += v
+                progress.advance(task, len(batch))
+
+            ingestors = {
+                name: Ingestor(session, conn, ctx=ctx) for name, conn in connections.items()
+            }
+            for name, raw in _iter(company):
+                by_connection[name].append(raw)
+                if len(by_connection[name]) >= 5000:
+                    flush(name)
+            for name in list(by_connection):
+                flush(name)
+
+        for r in company.registrations:
+            vendor = vendor_service.find_by_name(session, r.name_as_typed)
+            session.add(
+                Registration(
+                    name_as_typed=r.name_as_typed,
+                    vendor_id=vendor.id if vendor else None,
+                    department_id=departments[r.department].id,  # type: ignore[arg-type]
+                    owner_email=r.owner_email,
+                    purpose=f"[demo] {r.purpose}",
+                    seats=r.seats,
+                    cost_minor=r.cost_minor,
+                    currency=r.currency,
+                    period=r.period,
+                    url=r.url,
+                    start_date=r.start_date,
+                )
+            )
+        session.commit()
+    return {
+        "departments": len(company.departments),
+        "cardholders": len(company.cardholders),
+        "connections": len(company.connections),
+        "transactions": stats["inserted"] + stats["updated"],
+        "sanctioned_apps": len(company.sanctioned) - len(unresolved),
+        "unresolved_sanctioned_vendors": unresolved,
+        "registrations": len(company.registrations),
+        "catalog_vendors_loaded": sync.inserted,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def _iter(company: Any) -> Iterator[tuple[str, RawTransaction]]:
+    yield from company.iter_transactions()

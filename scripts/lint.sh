@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Every static check, in one command: ruff (lint + format), mypy strict, import-linter.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EXTRAS=dev bash scripts/bootstrap.sh
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
+.venv/bin/lint-imports
