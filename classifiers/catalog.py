@@ -1,0 +1,235 @@
+"""The vendor catalog and its match indexes.
+
+:meth:`Catalog.builtin` loads the packaged ``data/catalog.json`` (built by
+``scripts/build_catalog.py``) once per process. :meth:`Catalog.from_vendors` builds a catalog
+from any vendors, e.g. the built-in ones merged with a service's custom or edited vendors.
+Catalogs are immutable after construction and safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal
+
+from classifiers.models import Vendor
+from classifiers.normalise import compact, key_of
+
+KeyKind = Literal["descriptor", "alias"]
+
+# Catalog keys that name no merchant on their own: never indexed.
+_NEVER_KEYS = frozenset(
+    [
+        "THE",
+        "APP",
+        "APPS",
+        "CLOUD",
+        "ONLINE",
+        "STORE",
+        "SHOP",
+        "DIGITAL",
+        "SERVICES",
+        "SERVICE",
+        "SOFTWARE",
+        "WEB",
+        "NET",
+        "COM",
+        "INC",
+        "LLC",
+        "PAY",
+        "PAYMENT",
+        "PAYMENTS",
+        "BILL",
+        "BILLING",
+        "MARKET",
+        "SUPPORT",
+        "HOME",
+        "DATA",
+        "LIVE",
+        "TEAM",
+        "GROUP",
+        "CENTER",
+        "CENTRE",
+        "MEDIA",
+        "SYSTEMS",
+        "SOLUTIONS",
+        "NETWORK",
+        "TECH",
+        "LABS",
+        "PLUS",
+        "PRO",
+        "PREMIUM",
+        "ONE",
+        "GO",
+        "MY",
+        "BOOK",
+        "BOOKS",
+        "CAFE",
+        "BAR",
+        "GRILL",
+        "FOOD",
+        "COFFEE",
+        "HOTEL",
+        "PARKING",
+        "TRAVEL",
+        "AIR",
+    ]
+)
+# Derived (non-curated) keys shorter than this only match a whole descriptor, never a prefix:
+# short single words ("Jasmine", "Astro") are also restaurant names.
+STRONG_KEY_MIN = 8
+
+
+@dataclass(frozen=True, slots=True)
+class KeyHit:
+    """One catalog key pointing at a vendor. ``strong`` keys may match the start of a longer
+    descriptor; weak ones only the whole merchant text."""
+
+    vendor: Vendor
+    kind: KeyKind
+    text: str
+    strong: bool
+    curated: bool
+
+
+class Catalog:
+    """An immutable set of vendors with exact, prefix and domain indexes.
+
+    ``vendors`` keeps input order; slugs are unique (a later vendor with the same slug
+    replaces an earlier one, which is how a service overrides built-in entries).
+    """
+
+    def __init__(self, vendors: Iterable[Vendor], curated: Iterable[str] = ()) -> None:
+        by_slug: dict[str, Vendor] = {}
+        for v in vendors:
+            by_slug[v.slug] = v
+        self.vendors: Sequence[Vendor] = tuple(by_slug.values())
+        self._by_slug = by_slug
+        self._curated = frozenset(curated)
+        self.exact: dict[str, tuple[KeyHit, ...]] = {}
+        self.domains: dict[str, Vendor] = {}
+        self._build()
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def from_vendors(cls, vendors: Iterable[Vendor]) -> Catalog:
+        """Build a catalog from vendors. Every given vendor is treated as curated (its short
+        aliases may match the start of a descriptor): service-side vendors are deliberate."""
+        vs = list(vendors)
+        return cls(vs, curated=[v.slug for v in vs])
+
+    @classmethod
+    def builtin(cls) -> Catalog:
+        """The packaged catalog, loaded once per process (about 0.1-0.3 s)."""
+        global _BUILTIN
+        with _LOCK:
+            if _BUILTIN is None:
+                _BUILTIN = cls._load_packaged()
+            return _BUILTIN
+
+    @classmethod
+    def _load_packaged(cls) -> Catalog:
+        raw = resources.files("classifiers").joinpath("data/catalog.json").read_text("utf-8")
+        data: dict[str, Any] = json.loads(raw)
+        vendors: list[Vendor] = []
+        curated: list[str] = []
+        for item in data["vendors"]:
+            vendors.append(
+                Vendor(
+                    slug=item["slug"],
+                    name=item["name"],
+                    domains=tuple(item["domains"]),
+                    category=item["category"],
+                    aliases=tuple(item["aliases"]),
+                    descriptors=tuple(item["descriptors"]),
+                    is_reseller=item["is_reseller"],
+                    pricing_model=item["pricing_model"],
+                    is_software=item["is_software"],
+                )
+            )
+            if item.get("curated"):
+                curated.append(item["slug"])
+        return cls(vendors, curated=curated)
+
+    def _build(self) -> None:
+        exact: dict[str, list[KeyHit]] = {}
+        for v in self.vendors:
+            is_curated = v.slug in self._curated
+            entries: list[tuple[KeyKind, str]] = [("descriptor", d) for d in v.descriptors]
+            entries += [("alias", a) for a in (v.name, *v.aliases)]
+            for kind, text in entries:
+                key = key_of(text)
+                if len(key) < 2 or key in _NEVER_KEYS or key.isdigit():
+                    continue
+                if not is_curated and len(key) < 3:
+                    continue
+                strong = is_curated or len(key) >= STRONG_KEY_MIN
+                hits = exact.setdefault(key, [])
+                if any(h.vendor.slug == v.slug for h in hits):
+                    continue
+                hits.append(KeyHit(v, kind, text, strong, is_curated))
+            for d in v.domains:
+                d = d.lower().strip()
+                if d and "/" not in d and (d not in self.domains or is_curated):
+                    self.domains[d] = v
+        # Curated first, then descriptors before aliases, then software before not: the
+        # first hit of a key is the one used.
+        self.exact = {
+            k: tuple(sorted(hs, key=lambda h: (not h.curated, h.kind != "descriptor")))
+            for k, hs in exact.items()
+        }
+        self._prefix_keys = sorted(k for k, hs in self.exact.items() if hs[0].strong)
+
+    # -- queries ------------------------------------------------------------------------
+    def get(self, slug: str) -> Vendor | None:
+        """The vendor with this slug, or None."""
+        return self._by_slug.get(slug)
+
+    def __len__(self) -> int:
+        return len(self.vendors)
+
+    def __iter__(self) -> Iterator[Vendor]:
+        return iter(self.vendors)
+
+    def is_curated(self, slug: str) -> bool:
+        return slug in self._curated
+
+    def keys_with_prefix(self, prefix: str, limit: int = 50) -> list[str]:
+        """Strong keys that start with ``prefix`` (sorted, at most ``limit``)."""
+        i = bisect.bisect_left(self._prefix_keys, prefix)
+        out: list[str] = []
+        while i < len(self._prefix_keys) and len(out) < limit:
+            k = self._prefix_keys[i]
+            if not k.startswith(prefix):
+                break
+            out.append(k)
+            i += 1
+        return out
+
+    @property
+    def strong_keys(self) -> Sequence[str]:
+        return self._prefix_keys
+
+    def lookup_name(self, name: str) -> Vendor | None:
+        """Resolve a human vendor name ("Akismet (Automattic)", "zoom.us") to a vendor:
+        exact key of the name, then without a trailing parenthetical, then as a domain.
+        Used to compare labels in evaluation; None when unknown."""
+        candidates = [name]
+        if "(" in name:
+            candidates.append(name.split("(", 1)[0])
+        for text in candidates:
+            hits = self.exact.get(key_of(text)) or self.exact.get(compact(text))
+            if hits:
+                return hits[0].vendor
+            dom = text.strip().lower()
+            if dom in self.domains:
+                return self.domains[dom]
+        return None
+
+
+_BUILTIN: Catalog | None = None
+_LOCK = threading.Lock()

@@ -1,0 +1,160 @@
+"""Accuracy evaluation over a labelled descriptor CSV.
+
+The CSV has columns ``descriptor``, ``label_vendor`` (empty when not software) and
+``is_software`` (``true``/``false``); ``mcc`` and ``memo`` are used when present.
+
+Vendor names are compared by catalog identity: the label is resolved with
+:meth:`Catalog.lookup_name` (exact name/alias key, then without a trailing parenthetical such
+as "(Automattic)", then as a domain) and compared with the predicted slug. A label the
+catalog does not know falls back to comparing normalised names (letters and digits only).
+
+Run ``python -m classifiers.evaluate [PATH]`` (default: ``../shared/data/descriptors-dev.csv``
+next to the project) to print the report; it exits 0 whatever the figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from classifiers.classifier import Classifier
+from classifiers.models import Classification
+from classifiers.normalise import compact
+
+
+@dataclass(frozen=True, slots=True)
+class Miss:
+    """One row the classifier got wrong: ``kind`` is ``false_software``, ``missed_software``
+    or ``wrong_vendor``."""
+
+    kind: str
+    descriptor: str
+    label_vendor: str
+    result: Classification
+
+
+@dataclass(slots=True)
+class EvaluationReport:
+    """Figures over a labelled set. Rates are fractions in [0, 1]."""
+
+    rows: int = 0
+    software_rows: int = 0
+    true_positive: int = 0
+    false_positive: int = 0
+    false_negative: int = 0
+    vendor_correct: int = 0
+    misses: list[Miss] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        d = self.true_positive + self.false_positive
+        return self.true_positive / d if d else 1.0
+
+    @property
+    def recall(self) -> float:
+        d = self.true_positive + self.false_negative
+        return self.true_positive / d if d else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def vendor_accuracy(self) -> float:
+        """Share of software rows whose predicted vendor is the labelled one."""
+        return self.vendor_correct / self.software_rows if self.software_rows else 1.0
+
+    @property
+    def false_software_rate(self) -> float:
+        """Share of non-software rows classified as software."""
+        rest = self.rows - self.software_rows
+        return self.false_positive / rest if rest else 0.0
+
+    def render(self) -> str:
+        lines = [
+            f"rows: {self.rows} ({self.software_rows} software, "
+            f"{self.rows - self.software_rows} not)",
+            f"software precision: {self.precision:.3f}",
+            f"software recall:    {self.recall:.3f}",
+            f"software F1:        {self.f1:.3f}",
+            f"vendor accuracy on software rows: {self.vendor_accuracy:.3f}",
+            f"false-software rate on the rest:  {self.false_software_rate:.3f}",
+            f"misses: {len(self.misses)}",
+        ]
+        for m in self.misses:
+            r = m.result
+            lines.append(
+                f"  [{m.kind}] {m.descriptor!r} label={m.label_vendor or '-'!r} -> "
+                f"vendor={r.vendor_name or '-'!r} software={str(r.is_software).lower()} "
+                f"by={r.matched_by} ({r.explanation})"
+            )
+        return "\n".join(lines)
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"true", "1", "yes", "y", "t"}
+
+
+def evaluate(path: Path, classifier: Classifier | None = None) -> EvaluationReport:
+    """Classify every row of the labelled CSV at ``path`` and compare with the labels.
+
+    Raises ``FileNotFoundError`` if the file is missing and ``ValueError`` if it lacks the
+    ``descriptor`` or ``is_software`` column."""
+    clf = classifier if classifier is not None else Classifier()
+    report = EvaluationReport()
+    with Path(path).open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        cols = set(reader.fieldnames or ())
+        for needed in ("descriptor", "is_software"):
+            if needed not in cols:
+                raise ValueError(f"{path}: missing column {needed!r}")
+        for row in reader:
+            descriptor = row["descriptor"]
+            gold = _truthy(row["is_software"])
+            label = (row.get("label_vendor") or "").strip()
+            res = clf.classify(descriptor, mcc=row.get("mcc") or None, memo=row.get("memo") or None)
+            report.rows += 1
+            if gold:
+                report.software_rows += 1
+                if res.is_software:
+                    report.true_positive += 1
+                else:
+                    report.false_negative += 1
+                    report.misses.append(Miss("missed_software", descriptor, label, res))
+                    continue
+                if _same_vendor(clf, label, res):
+                    report.vendor_correct += 1
+                else:
+                    report.misses.append(Miss("wrong_vendor", descriptor, label, res))
+            elif res.is_software:
+                report.false_positive += 1
+                report.misses.append(Miss("false_software", descriptor, label, res))
+    return report
+
+
+def _same_vendor(clf: Classifier, label: str, res: Classification) -> bool:
+    if not label:
+        return True
+    known = clf.catalog.lookup_name(label)
+    if known is not None:
+        return known.slug == res.vendor_slug
+    return bool(res.vendor_name) and compact(label) == compact(res.vendor_name or "")
+
+
+def _default_path() -> Path:
+    return Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "descriptors-dev.csv"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    path = Path(args[0]) if args else _default_path()
+    print(f"evaluating {path}")
+    print(evaluate(path).render())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

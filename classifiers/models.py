@@ -1,0 +1,74 @@
+"""Value types of the recognition engine: vendors, user rules and classification results.
+
+Every type is a frozen dataclass so results can be cached and shared between threads safely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+MatchedBy = Literal["rule", "alias", "descriptor", "domain", "fuzzy", "reseller", "mcc", "none"]
+RuleKind = Literal["contains", "exact", "regex"]
+
+
+@dataclass(frozen=True, slots=True)
+class Vendor:
+    """One catalog entry.
+
+    ``slug`` is the stable identifier; ``category`` is a key of :data:`CATEGORIES` (empty for
+    non-software brands). ``aliases`` are alternative names, ``descriptors`` are billing
+    descriptors seen on card statements (both free text; the matcher normalises them).
+    ``is_reseller`` marks merchants of record (Paddle, FastSpring, ...) whose own name appears
+    when the product behind the charge is not visible. ``is_software`` is False for brands the
+    catalog carries only so that they are recognised and explicitly rejected (streaming, ads,
+    hardware stores, ...).
+    """
+
+    slug: str
+    name: str
+    domains: tuple[str, ...] = ()
+    category: str = ""
+    aliases: tuple[str, ...] = ()
+    descriptors: tuple[str, ...] = ()
+    is_reseller: bool = False
+    pricing_model: str | None = None
+    is_software: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRule:
+    """A user rule: a descriptor pattern that forces a vendor, or "not software" when
+    ``vendor_slug`` is None.
+
+    ``pattern`` is compared case-insensitively with both the raw descriptor and its normalised
+    form. Rules are tried in ascending ``priority`` (then ``rule_id``); the first hit wins.
+    An invalid regular expression never matches (it does not raise at classification time).
+    """
+
+    pattern: str
+    kind: RuleKind
+    vendor_slug: str | None
+    priority: int = 100
+    rule_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """The answer for one descriptor, explaining itself.
+
+    ``confidence`` is in [0, 1]. ``matched_by`` names the evidence that decided (see
+    :data:`MatchedBy`); ``matched_text`` is the alias, descriptor, domain, rule pattern or MCC
+    that matched. ``reseller_slug`` is set when the charge went through a merchant of record.
+    """
+
+    vendor_slug: str | None
+    vendor_name: str | None
+    category: str | None
+    is_software: bool
+    confidence: float
+    matched_by: MatchedBy
+    matched_text: str | None
+    normalised: str
+    explanation: str
+    reseller_slug: str | None = None

@@ -1,0 +1,358 @@
+"""Descriptor normalisation: strip what banks and processors add, keep what names the merchant.
+
+``normalise("PURCHASE AUTHORIZED ON 10/26 PAYPAL *ACTIVECAMP 402-935-7733 IL S58230 CARD 0091")``
+gives ``"ACTIVECAMP"``; :func:`parse` also returns the wallet/processor that was stripped and
+the domains seen (kept as evidence). Pure functions, no I/O; never raise on any ``str``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Longer inputs are cut: real descriptors are < 100 characters, and the cut bounds the work.
+MAX_INPUT = 256
+
+# Wallets and payment processors that put their own prefix before the merchant. The value is
+# a short evidence label; the prefix is removed and the merchant after it is matched.
+PROCESSORS: dict[str, str] = {
+    "SQ": "square",
+    "SQU": "square",
+    "SQUARE": "square",
+    "GOSQ": "square",
+    "TST": "toast",
+    "SP": "shopify",
+    "PAYPAL": "paypal",
+    "PP": "paypal",
+    "APLPAY": "apple_pay",
+    "APPLE PAY": "apple_pay",
+    "GPAY": "google_pay",
+    "ADY": "adyen",
+    "CKO": "checkout.com",
+    "DOJO": "dojo",
+    "SUMUP": "sumup",
+    "ZTL": "zettle",
+    "IZ": "zettle",
+    "IZETTLE": "zettle",
+    "IN": "intuit_payments",
+    "WL": "worldline",
+    "DD": "doordash",
+    "BT": "braintree",
+    "CLV": "clover",
+    "PY": "payment",
+    "PMT": "payment",
+    "STRIPE": "stripe",
+    "STR": "stripe",
+    "WPY": "worldpay",
+    "SMP": "sumup",
+    "PAYPAL INST": "paypal",
+    "EB": "eventbrite",
+    "TOAST": "toast",
+    "POS": "pos",
+    "SPOT": "spoton",
+    "HLU": "heartland",
+}
+
+_BANK_WORDING = re.compile(
+    r"""
+    \b(?:RECURRING\s+PAYMENT|PURCHASE|PAYMENT|POS\s+PURCHASE|DEBIT\s+CARD\s+PURCHASE)
+        \s+AUTHORI[ZS]ED\s+ON\s+\d{1,2}/\d{1,2}
+    | \b(?:RECURRING|DEBIT\s+CARD|CHECK\s*CARD|VISA|POS|MOBILE|ONLINE|INTL?|ATM|CARD)\s+
+        (?:PURCHASE|PURCH|DEBIT|PAYMENT|PMT|TRANSACTION|TXN)\b(?:\s+\d{4}\b)?
+    | \bPOS\s+(?:PURCH|DEBIT|DB|TRANS)\b
+    | \bCHECKCARD\s+\d{4}\b
+    | \b(?:WEB|PPD|CCD|TEL)\s+ID:?\s*\S+
+    | \bCARD\s+(?:X+)?\d{4}\b | \bX{3,}-?X*\d+\b | \b[PX]X{3,}\d+\b
+    | \bINST\s+XFER\b | \bACH\s+(?:DEBIT|CREDIT|PMT|PAYMENT|WITHDRAWAL)\b | \bACH\b | \bIAT\b
+    | \bFOREIGN\s+(?:TRANSACTION\s+)?FEE\b | \bCURRENCY\s+CONVERSION\b
+    | \bPURCHASE\b | \bREFUND\b | \bRETURN\b | \bRECURRING\b | \bAUTOPAY\b | \bDEBIT\b
+    | \b[SP]\d{9,}\b
+    """,
+    re.VERBOSE,
+)
+_PHONE = re.compile(
+    r"""
+    \+\d[\d\s]{7,14}\d
+    | \(?\b\d{3}\)?[-.\s]?\d{3}[-.]\d{3,4}\b
+    | \b\d{3}-\d{7}\b | \b1?-?8[0-9]{2}-[A-Z0-9]{7}\b
+    """,
+    re.VERBOSE,
+)
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
+_EMAIL = re.compile(r"\b[A-Z0-9._%+-]+@([A-Z0-9.-]+\.[A-Z]{2,})\b")
+_TLDS = (
+    "COM|NET|ORG|IO|CO|AI|APP|SO|US|DEV|CC|ME|TV|INFO|BIZ|UK|CA|DE|FR|NL|SE|LY|GG|TT|XYZ|CLOUD|"
+    "TECH|SH|MD|FM|TO|BG|EE|IE|AU|NZ|CH|AT|BE|ES|IT|PL|JP|IN|COFFEE|STORE|SHOP|ONLINE|SITE"
+)
+_DOMAIN = re.compile(
+    rf"\b(?:HTTPS?://)?(?:WWW\.)?((?:[A-Z0-9](?:[A-Z0-9-]*[A-Z0-9])?\.)+(?:{_TLDS}))"
+    r"(?=$|[^A-Z0-9]|[A-Z]{2}\b)(/[A-Z0-9#/_-]*)?"
+)
+_SPACED_DOMAIN = re.compile(r"\bWWW\s+([A-Z0-9-]{3,})\s+(COM|NET|ORG|IO|CO)\b")
+_STAR_PREFIX = re.compile(r"^([A-Z0-9][A-Z0-9 .]{0,10}?)\s*\*+\s*")
+_DASH_PREFIX = re.compile(r"^(TST|SQ|SP)-")
+_STORE_NO = re.compile(r"#\s*[A-Z]?\d+[A-Z0-9-]*|\bNO\.\s*\d+\b|\bSTORE\s+\d+\b")
+_SPLIT_ID = re.compile(r"\b([A-Z]{3,})(\d{5,})\b")
+_NON_WORD = re.compile(r"[^A-Z0-9&.'+ ]+")
+_SPACES = re.compile(r"\s+")
+
+LEGAL_SUFFIXES = frozenset(
+    [
+        "INC",
+        "INCORPORATED",
+        "LLC",
+        "L.L.C.",
+        "LTD",
+        "LIMITED",
+        "LLP",
+        "CORP",
+        "CORPORATION",
+        "CO.",
+        "GMBH",
+        "AG",
+        "SA",
+        "SAS",
+        "SARL",
+        "BV",
+        "B.V.",
+        "NV",
+        "PTY",
+        "PLC",
+        "OY",
+        "AB",
+        "AS",
+        "APS",
+        "SRL",
+        "S.R.O.",
+        "SPA",
+        "KK",
+        "PBC",
+        "LP",
+        "B.V",
+        "S.R.O",
+    ]
+)
+US_STATES = frozenset(
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "DC",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "AB",
+        "BC",
+        "MB",
+        "NB",
+        "NL",
+        "NS",
+        "ON",
+        "PE",
+        "QC",
+        "SK",
+        "GB",
+        "UK",
+        "IE",
+        "IRL",
+        "NLD",
+        "NL",
+        "SE",
+        "DE",
+        "FR",
+        "ES",
+        "IT",
+        "AU",
+        "NZ",
+        "USA",
+        "US",
+        "CAN",
+        "GBR",
+        "LU",
+        "SG",
+    ]
+)
+# Country/state codes that are also common merchant tokens are only dropped at the end.
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDescriptor:
+    """What :func:`parse` found.
+
+    ``text``: the normalised merchant text (upper case, single spaces; may be empty).
+    ``tokens``: ``text`` split on spaces. ``domains``: lower-case domains seen anywhere in the
+    raw descriptor (``zapier.com``), in order. ``processor``: the wallet/processor prefix that
+    was removed (e.g. ``"square"``), else None. ``star_prefix``: an unknown short prefix before
+    a ``*`` (e.g. ``"DNH"``), which may be a reseller or a biller code.
+    """
+
+    text: str
+    tokens: tuple[str, ...]
+    domains: tuple[str, ...]
+    processor: str | None
+    star_prefix: str | None
+
+
+def _clean_unicode(raw: str) -> str:
+    text = raw[: MAX_INPUT * 2]
+    text = unicodedata.normalize("NFKD", text)
+    text = text.encode("ascii", "ignore").decode("ascii")
+    return text[:MAX_INPUT].upper()
+
+
+def parse(raw: object) -> ParsedDescriptor:
+    """Normalise one descriptor. Accepts any object (bytes are decoded with replacement;
+    None gives an empty result); never raises."""
+    if raw is None:
+        raw = ""
+    if isinstance(raw, bytes | bytearray):
+        raw = bytes(raw).decode("utf-8", errors="replace")
+    if not isinstance(raw, str):
+        raw = str(raw)
+    text = _clean_unicode(raw)
+
+    domains: list[str] = [m.group(1).lower() for m in _EMAIL.finditer(text)]
+    text = _EMAIL.sub(" ", text)
+    text = _SPACED_DOMAIN.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
+
+    text = _BANK_WORDING.sub(" ", text)
+    text = _DATE.sub(" ", text)
+    text = _PHONE.sub(" ", text)
+    text = _SPACES.sub(" ", text).strip()
+
+    def _domain(m: re.Match[str]) -> str:
+        dom = m.group(1)
+        domains.append(dom.lower())
+        return f" {dom} "
+
+    text = _DOMAIN.sub(_domain, text)
+
+    processor: str | None = None
+    star_prefix: str | None = None
+    for _ in range(3):  # nested wrappers: "PAYPAL *SQ *NAME" (rare, bounded)
+        text = text.strip(" *-")
+        sm = _STAR_PREFIX.match(text)
+        dm = _DASH_PREFIX.match(text)
+        if sm:
+            head = sm.group(1).strip()
+            if head in PROCESSORS:
+                processor = processor or PROCESSORS[head]
+                text = text[sm.end() :]
+                continue
+            if star_prefix is None and len(head) <= 4 and " " not in head:
+                star_prefix = head
+            text = head + " " + text[sm.end() :]
+            break
+        if dm:
+            processor = processor or PROCESSORS[dm.group(1)]
+            text = text[dm.end() :]
+            continue
+        first, _, rest = text.partition(" ")
+        if first in PROCESSORS and first not in {"IN", "POS", "SQUARE", "STRIPE", "TOAST"} and rest:
+            processor = processor or PROCESSORS[first]
+            text = rest
+            continue
+        if first in {"APLPAY", "GPAY"} and rest:
+            processor = PROCESSORS[first]
+            text = rest
+            continue
+        break
+
+    text = _STORE_NO.sub(" ", text)
+    text = _SPLIT_ID.sub(r"\1 \2", text)
+    text = text.replace("*", " ").replace("_", " ").replace(",", " ")
+    text = _NON_WORD.sub(" ", text)
+    tokens = _tokens(text)
+    return ParsedDescriptor(
+        text=" ".join(tokens),
+        tokens=tuple(tokens),
+        domains=tuple(dict.fromkeys(domains)),
+        processor=processor,
+        star_prefix=star_prefix,
+    )
+
+
+def _is_noise(tok: str) -> bool:
+    if tok.isdigit():
+        return len(tok) >= 4
+    digits = sum(c.isdigit() for c in tok)
+    # Reference / authorisation ids: long mixed tokens with several digits ("9RQ5TP5PQ5HL").
+    return len(tok) >= 6 and digits >= 2 and "." not in tok
+
+
+def _tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for raw_tok in text.split():
+        tok = raw_tok.strip(".'&+-")
+        if not tok:
+            continue
+        if out and (tok in LEGAL_SUFFIXES or tok.rstrip(".") in LEGAL_SUFFIXES):
+            continue
+        if out and _is_noise(tok):
+            continue
+        out.append(tok)
+    # Trailing location: state/country codes and a dangling short code.
+    while len(out) > 1 and out[-1] in US_STATES:
+        out.pop()
+    return out
+
+
+def normalise(descriptor: object) -> str:
+    """Return the normalised merchant text of a descriptor (see :func:`parse`)."""
+    return parse(descriptor).text
+
+
+def compact(text: str) -> str:
+    """The matching key of a name or descriptor: upper-case letters and digits only."""
+    return "".join(c for c in text.upper() if c.isalnum() and c.isascii())
+
+
+def key_of(text: str) -> str:
+    """Matching key of catalog text (a name, alias or descriptor): parsed like a statement
+    line, legal suffixes dropped, then compacted."""
+    return compact(parse(text).text)
