@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -184,6 +185,151 @@ def demo(
     except loader.DemoAlreadyLoaded as exc:
         raise _fail(str(exc)) from None
     out.print_json(json.dumps(summary))
+
+
+@cli.command()
+def classify(
+    in_csv: Annotated[Path, typer.Argument(help="CSV with a `descriptor` column", exists=True)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the result CSV")],
+) -> None:
+    """Recognise the vendor behind every descriptor of a CSV, offline, on the built-in catalog.
+
+    OUT repeats every input column and adds vendor, vendor_id, category, is_software,
+    confidence and matched_by. Optional input columns: mcc, amount, currency, memo."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    import classifiers
+
+    with in_csv.open("rb") as fh:
+        total = max(sum(1 for _ in fh) - 1, 0)
+    with Progress(
+        TextColumn("classifying"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+    ) as progress:
+        task = progress.add_task("classify", total=total)
+        try:
+            count = classifiers.classify_csv(
+                in_csv, output, progress=lambda n: progress.update(task, completed=n)
+            )
+        except classifiers.MissingColumnError as exc:
+            raise _fail(str(exc)) from None
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise _fail(f"cannot read {in_csv}: {exc}") from None
+    err.print(f"classified {count} rows -> {output}")
+
+
+@cli.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="Statement file", exists=True, dir_okay=False)],
+    format: Annotated[str, typer.Option("--format", help="auto, csv, ofx, camt053, bai2")] = "auto",
+    preset: Annotated[
+        str | None,
+        typer.Option(help="CSV preset: amex, chase, generic_bank, ramp, brex, expensify"),
+    ] = None,
+    connection: Annotated[
+        str | None, typer.Option(help="File connection to import into (created if new)")
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="JSON file with a CSV column mapping", exists=True)
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+) -> None:
+    """Import a statement file: validated whole, then stored and classified. Exits non-zero
+    when the file is rejected; re-importing the same file adds nothing."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from sqlmodel import Session
+
+    from app.auth.service import SYSTEM
+    from app.errors import AppError
+    from app.imports import service as import_service
+    from connectors.files import FileFormat
+
+    try:
+        fmt = FileFormat(format)
+    except ValueError:
+        raise _fail(
+            f"unknown format {format!r}; expected auto, csv, ofx, camt053 or bai2"
+        ) from None
+    mapping_data = json.loads(mapping.read_text()) if mapping else None
+    engine = _engine_or_exit()
+    _require_schema(engine)
+    opts = import_service.ImportOptions(
+        fmt=fmt, filename=file.name, preset=preset, mapping=mapping_data, connection=connection
+    )
+    with Session(engine, expire_on_commit=False) as session, file.open("rb") as fh:
+        try:
+            conn, parsed = import_service.parse(session, fh, opts)
+            with Progress(
+                TextColumn("importing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=err,
+                transient=True,
+                disable=as_json and not err.is_terminal,
+            ) as progress:
+                task = progress.add_task("import", total=parsed.row_count)
+                summary = import_service.store(
+                    session,
+                    conn,
+                    parsed,
+                    SYSTEM,
+                    filename=file.name,
+                    progress=lambda done, _total: progress.update(task, completed=done),
+                    commit_every_batch=True,
+                )
+            session.commit()
+        except AppError as exc:
+            session.rollback()
+            errors = exc.extra.get("errors", [])
+            if as_json:
+                print(
+                    json.dumps(
+                        {
+                            "rows": 0,
+                            "inserted": 0,
+                            "duplicates": 0,
+                            "rejected": exc.extra.get("rejected", len(errors) or 1),
+                            "error": exc.detail,
+                            "errors": errors,
+                        }
+                    )
+                )
+                raise typer.Exit(1) from None
+            for e in errors[:20]:
+                err.print(f"  row {e.get('row')}, {e.get('field') or '-'}: {e.get('message')}")
+            raise _fail(exc.detail) from None
+    if as_json:
+        print(json.dumps(summary))
+    else:
+        out.print(
+            f"{summary['rows']} rows: {summary['inserted']} inserted, {summary['updated']} "
+            f"updated, {summary['duplicates']} already there ({summary['format']}"
+            f"{', preset ' + summary['preset'] if summary['preset'] else ''}) "
+            f"-> connection {summary['connection']!r}"
+        )
+
+
+@cli.command()
+def reclassify() -> None:
+    """Re-run recognition over every stored transaction (after a catalog or rule change)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from sqlmodel import Session
+
+    from app.classification import reclassify as reclassify_service
+
+    engine = _engine_or_exit()
+    _require_schema(engine)
+    with (
+        Session(engine) as session,
+        Progress(
+            TextColumn("re-classifying"), BarColumn(), MofNCompleteColumn(), console=err
+        ) as progress,
+    ):
+        task = progress.add_task("reclassify", total=None)
+        result = reclassify_service.reclassify(
+            session, progress=lambda done, total: progress.update(task, completed=done, total=total)
+        )
+        session.commit()
+    out.print(f"scanned {result.scanned}, changed {result.changed}")
 
 
 def main() -> None:

@@ -16,13 +16,18 @@ from app import __version__
 from app.audit.router import router as audit_router
 from app.auth.router import router as api_keys_router
 from app.cardholders.router import router as cardholders_router
+from app.classification.router import router as classification_router
 from app.config import get_settings
 from app.connections.router import router as connections_router
 from app.db import get_engine
 from app.departments.router import router as departments_router
 from app.errors import install_handlers, problem
+from app.imports.router import router as imports_router
+from app.jobs.router import router as jobs_router
 from app.logging import configure, request_id_var
+from app.rules.router import router as rules_router
 from app.transactions.router import router as transactions_router
+from app.vendors.router import router as vendors_router
 
 log = logging.getLogger("shadowspend.http")
 
@@ -53,6 +58,11 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     transactions_router,
     api_keys_router,
     audit_router,
+    vendors_router,
+    rules_router,
+    classification_router,
+    jobs_router,
+    imports_router,
 )
 
 

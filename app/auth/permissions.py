@@ -39,6 +39,7 @@ class Perm(StrEnum):
     AUDIT_READ = "audit:read"
     API_KEYS_MANAGE = "api_keys:manage"
     FX_WRITE = "fx:write"
+    JOBS_READ = "jobs:read"
 
 
 PERMISSIONS: dict[Perm, frozenset[Role]] = {
@@ -67,6 +68,7 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.AUDIT_READ: frozenset({ADM, IT}),
     Perm.API_KEYS_MANAGE: frozenset({ADM}),
     Perm.FX_WRITE: frozenset({ADM, FIN}),
+    Perm.JOBS_READ: frozenset({ADM, IT, FIN}),
 }
 
 

@@ -3,9 +3,11 @@ classifier built from both."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import classifiers
@@ -141,6 +143,39 @@ def build_context(session: Session) -> ClassifierContext:
         vendor_ids={r.slug: i for i, r in by_id.items()},
         vendors_by_id=by_id,
     )
+
+
+_cached: tuple[tuple[Any, ...], ClassifierContext] | None = None
+_cache_lock = threading.Lock()
+
+
+def _signature(session: Session) -> tuple[Any, ...]:
+    """Changes whenever a vendor or a rule is added, edited or removed."""
+    vendors = session.execute(
+        select(func.count(), func.max(Vendor.updated_at), func.max(Vendor.id))
+    ).one()
+    rules = session.execute(
+        select(func.count(), func.max(MatchRule.id), func.max(MatchRule.created_at))
+    ).one()
+    return (*vendors, *rules)
+
+
+def get_context(session: Session) -> ClassifierContext:
+    """A classifier over the current catalog and rules, rebuilt only when they changed."""
+    global _cached
+    signature = _signature(session)
+    cached = _cached
+    if cached is not None and cached[0] == signature and signature[0]:
+        return cached[1]
+    with _cache_lock:
+        ctx = build_context(session)
+        _cached = (_signature(session), ctx)
+        return ctx
+
+
+def invalidate_cache() -> None:
+    global _cached
+    _cached = None
 
 
 def apply_to_row(

@@ -23,8 +23,9 @@ from app.classification.service import ClassifierContext
 from app.config import get_settings
 from app.db import utcnow
 from app.departments import service as department_service
+from app.findings.policy import OutsideItPolicy
 from app.fx.service import RateBook
-from app.models import Cardholder, Connection, Department, SanctionedApp, Transaction
+from app.models import Cardholder, Connection, Department, Transaction
 from connectors.base import RawTransaction
 
 BATCH_SIZE = 2000
@@ -92,13 +93,12 @@ class Ingestor:
         self.session = session
         self.connection = connection
         self.connection_id: int = connection.id
-        self.ctx = ctx or classification_service.build_context(session)
+        self.ctx = ctx or classification_service.get_context(session)
         self.rates = RateBook(session, get_settings().reporting_currency)
         self.track_touched = track_touched
         self.departments: dict[str, Department] = {
             d.name.lower(): d for d in department_service.all_departments(session)
         }
-        self.it_department_ids = {d.id for d in self.departments.values() if d.is_it}
         self.holders_by_ext: dict[str, Cardholder] = {}
         self.holders_by_email: dict[str, Cardholder] = {}
         for h in session.exec(select(Cardholder)):
@@ -106,10 +106,7 @@ class Ingestor:
                 self.holders_by_ext[h.external_id] = h
             if h.email:
                 self.holders_by_email.setdefault(h.email.lower(), h)
-        self.sanctioned: set[tuple[int, int | None]] = {
-            (s.vendor_id, s.department_id)
-            for s in session.exec(select(SanctionedApp).where(SanctionedApp.status == "active"))
-        }
+        self.policy = OutsideItPolicy(session)
 
     # -- people -----------------------------------------------------------------------------
     def _department(self, name: str | None) -> Department | None:
@@ -145,16 +142,6 @@ class Ingestor:
             if holder.email:
                 self.holders_by_email.setdefault(holder.email.lower(), holder)
         return holder
-
-    # -- rules ------------------------------------------------------------------------------
-    def is_outside_it(self, is_software: bool, vendor_id: int | None, dept_id: int | None) -> bool:
-        if not is_software or self.connection.is_it_channel:
-            return False
-        if dept_id is not None and dept_id in self.it_department_ids:
-            return False
-        return vendor_id is None or not (
-            (vendor_id, None) in self.sanctioned or (vendor_id, dept_id) in self.sanctioned
-        )
 
     # -- the pipeline -----------------------------------------------------------------------
     def ingest(
@@ -240,8 +227,11 @@ class Ingestor:
                 "raw": _jsonable(raw),
                 "source_hash": _fingerprint(raw),
                 **classified,
-                "outside_it": self.is_outside_it(
-                    result.is_software, classified["vendor_id"], dept_id
+                "outside_it": self.policy.is_outside(
+                    is_software=result.is_software,
+                    vendor_id=classified["vendor_id"],
+                    department_id=dept_id,
+                    connection_id=self.connection_id,
                 ),
                 "updated_at": now,
                 "removed_at": None,

@@ -29,6 +29,7 @@ from app.models.governance import (
     Registration,
     SanctionedApp,
 )
+from app.models.jobs import Job, JobPublic, JobStatus
 from app.models.org import (
     Cardholder,
     CardholderCreate,
@@ -65,6 +66,9 @@ __all__ = [
     "Finding",
     "FindingStatus",
     "FxRate",
+    "Job",
+    "JobPublic",
+    "JobStatus",
     "MatchRule",
     "MatchRuleCreate",
     "MatchRulePublic",

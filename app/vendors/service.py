@@ -37,7 +37,9 @@ def find_by_name(session: Session, name: str) -> Vendor | None:
     wanted = _key(name)
     if not wanted:
         return None
-    row = session.exec(select(Vendor).where(func.lower(Vendor.name) == name.strip().lower())).first()
+    row = session.exec(
+        select(Vendor).where(func.lower(Vendor.name) == name.strip().lower())
+    ).first()
     if row is not None:
         return row
     for vendor in session.exec(select(Vendor)):

@@ -1,0 +1,92 @@
+"""Re-classify stored history after the catalog or the rules changed.
+
+Only rows whose answer changed are written; review state (findings, decisions) is never
+touched here — the findings engine reacts to the rows this reports as changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from app.classification import service as classification_service
+from app.findings.policy import OutsideItPolicy
+from app.models import Transaction
+
+BATCH = 2000
+_COMPARED = ("vendor_id", "is_software", "category", "matched_by")
+
+
+@dataclass
+class ReclassifyResult:
+    scanned: int = 0
+    changed: int = 0
+    changed_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"scanned": self.scanned, "changed": self.changed}
+
+
+def reclassify(
+    session: Session,
+    *,
+    descriptor_contains: str | None = None,
+    vendor_ids: list[int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReclassifyResult:
+    """Re-run recognition over stored transactions (all of them, or those whose descriptor
+    contains the text / that are attributed to the given vendors)."""
+    ctx = classification_service.get_context(session)
+    policy = OutsideItPolicy(session)
+    base = select(Transaction).where(col(Transaction.removed_at).is_(None))
+    count_stmt = (
+        select(func.count()).select_from(Transaction).where(col(Transaction.removed_at).is_(None))
+    )
+    if descriptor_contains:
+        like = f"%{descriptor_contains.lower()}%"
+        base = base.where(func.lower(Transaction.descriptor).like(like))
+        count_stmt = count_stmt.where(func.lower(Transaction.descriptor).like(like))
+    if vendor_ids:
+        base = base.where(col(Transaction.vendor_id).in_(vendor_ids))
+        count_stmt = count_stmt.where(col(Transaction.vendor_id).in_(vendor_ids))
+    total = session.exec(count_stmt).one()
+    result = ReclassifyResult()
+    last_id = 0
+    while True:
+        rows = list(
+            session.exec(
+                base.where(col(Transaction.id) > last_id).order_by(col(Transaction.id)).limit(BATCH)
+            )
+        )
+        if not rows:
+            break
+        last_id = rows[-1].id or last_id
+        answers = ctx.classifier.classify_many((r.descriptor, r.mcc, r.memo) for r in rows)
+        updates = []
+        for row, answer in zip(rows, answers, strict=True):
+            values = classification_service.apply_to_row(ctx, row, answer)
+            assert row.id is not None
+            values["outside_it"] = policy.is_outside(
+                is_software=answer.is_software,
+                vendor_id=values["vendor_id"],
+                department_id=row.department_id,
+                connection_id=row.connection_id,
+            )
+            changed = any(getattr(row, k) != values[k] for k in _COMPARED) or (
+                row.outside_it != values["outside_it"]
+            )
+            if changed:
+                updates.append({"id": row.id, **values})
+                result.changed_ids.append(row.id)
+        if updates:
+            session.execute(update(Transaction), updates)
+        result.scanned += len(rows)
+        result.changed += len(updates)
+        session.expunge_all()
+        if progress is not None:
+            progress(result.scanned, total)
+    return result

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Response, UploadFile, status
+from pydantic import BaseModel
+
+from app.api.deps import SessionDep, require
+from app.auth.permissions import Perm
+from app.auth.service import Principal
+from app.errors import PayloadTooLarge, Unprocessable
+from app.imports import service
+from app.imports.service import ImportOptions
+from app.jobs import runner as job_runner
+from app.models import JobPublic
+from connectors.files import FileFormat
+
+router = APIRouter(prefix="/imports", tags=["imports"])
+MAX_BYTES = 50 * 1024 * 1024
+# Files with more rows than this are stored in the background; poll GET /jobs/{id}.
+BACKGROUND_ROWS = 20_000
+
+
+class ImportResult(BaseModel):
+    rows: int
+    inserted: int
+    updated: int
+    duplicates: int
+    rejected: int
+    format: str
+    preset: str | None
+    connection: str
+    connection_id: int | None
+    sync_run_id: int | None
+
+
+class ImportAccepted(BaseModel):
+    rows: int
+    job: JobPublic
+
+
+@router.post(
+    "",
+    response_model=ImportResult | ImportAccepted,
+    responses={202: {"model": ImportAccepted, "description": "Stored in the background"}},
+)
+def import_file(
+    session: SessionDep,
+    response: Response,
+    principal: Annotated[Principal, Depends(require(Perm.IMPORTS_WRITE))],
+    file: Annotated[UploadFile, File(description="CSV, OFX/QFX, CAMT.053 or BAI2; up to 50 MB")],
+    format: Annotated[FileFormat, Form()] = FileFormat.AUTO,
+    preset: Annotated[
+        str | None, Form(description="amex, chase, generic_bank, ramp, brex, expensify")
+    ] = None,
+    connection: Annotated[
+        str | None, Form(max_length=120, description="File connection name (created if new)")
+    ] = None,
+    mapping: Annotated[
+        str | None, Form(description="JSON column mapping for other CSVs (saved for next time)")
+    ] = None,
+) -> Any:
+    """Import a statement file. The whole file is validated first: any bad row rejects it
+    with row- and field-level `errors` (422) and nothing is written. Re-importing a file adds
+    nothing (`duplicates`). Files over 20,000 rows are stored in the background: the answer
+    is 202 with a job to poll."""
+    data = file.file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise PayloadTooLarge("the file is larger than 50 MB")
+    if not data.strip():
+        raise Unprocessable("the file is empty")
+    mapping_data = None
+    if mapping:
+        try:
+            mapping_data = json.loads(mapping)
+        except json.JSONDecodeError as exc:
+            raise Unprocessable(f"mapping is not valid JSON: {exc.msg}") from None
+        if not isinstance(mapping_data, dict):
+            raise Unprocessable("mapping must be a JSON object")
+    opts = ImportOptions(
+        fmt=format,
+        filename=file.filename,
+        preset=preset,
+        mapping=mapping_data,
+        connection=connection,
+    )
+    conn, parsed = service.parse(session, data, opts)
+    if parsed.row_count <= BACKGROUND_ROWS:
+        summary = service.store(session, conn, parsed, principal, filename=file.filename)
+        session.commit()
+        return ImportResult(**summary)
+
+    session.commit()  # the connection, so the job can find it
+    job = job_runner.create(
+        session,
+        "import",
+        params={"filename": file.filename, "rows": parsed.row_count},
+        key_id=principal.key_id,
+    )
+    session.commit()
+    connection_id = conn.id
+
+    def run(job_session: Any, report: job_runner.Reporter) -> dict[str, Any]:
+        from app.models import Connection
+
+        target = job_session.get(Connection, connection_id)
+        _, reparsed = service.parse(job_session, data, opts)
+        return service.store(
+            job_session,
+            target,
+            reparsed,
+            principal,
+            filename=file.filename,
+            progress=lambda done, total: report(done, total),
+            commit_every_batch=True,
+        )
+
+    assert job.id is not None
+    job_runner.runner.submit(job.id, run)
+    session.refresh(job)
+    response.status_code = status.HTTP_202_ACCEPTED
+    return ImportAccepted(rows=parsed.row_count, job=JobPublic.model_validate(job))

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from app.api.deps import SessionDep, require
+from app.auth.permissions import Perm
+from app.auth.service import Principal
+from app.jobs import runner
+from app.models import JobPublic
+
+router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+
+@router.get("/{job_id}", response_model=JobPublic)
+def get_job(
+    job_id: int,
+    session: SessionDep,
+    _: Annotated[Principal, Depends(require(Perm.JOBS_READ))],
+) -> JobPublic:
+    """A background job's status and progress (`progress` of `total`), and its result once
+    finished."""
+    return JobPublic.model_validate(runner.get(session, job_id))
