@@ -51,6 +51,104 @@ _MEMO_SOFTWARE = re.compile(
     r"\b(SOFTWARE|SAAS|SUBSCRIPTION|LICEN[CS]E|HOSTING|DOMAIN|CLOUD|API|SEATS?|WORKSPACE)\b"
 )
 
+# A short single-word key ("BOX", "NOTION", "ZOOM") is also an ordinary word. Such a match is
+# dropped when the descriptor says "small merchant": one of these words follows it, a
+# point-of-sale processor (Square, Toast, ...) carried it, or the MCC is an ordinary category.
+SHORT_KEY_LEN = 6
+MERCHANT_WORDS = frozenset(
+    [
+        "BAR",
+        "GRILL",
+        "CAFE",
+        "COFFEE",
+        "BAKERY",
+        "KITCHEN",
+        "RESTAURANT",
+        "PIZZA",
+        "PIZZERIA",
+        "DELI",
+        "SUSHI",
+        "TACO",
+        "TACOS",
+        "BURGER",
+        "BURGERS",
+        "DINER",
+        "BISTRO",
+        "PUB",
+        "TAVERN",
+        "BREWING",
+        "BREWERY",
+        "WINE",
+        "WINES",
+        "LIQUOR",
+        "THAI",
+        "PHO",
+        "RAMEN",
+        "YOGA",
+        "STUDIO",
+        "SALON",
+        "SPA",
+        "NAILS",
+        "BARBER",
+        "FITNESS",
+        "GYM",
+        "CAR",
+        "WASH",
+        "AUTO",
+        "MOTORS",
+        "TIRE",
+        "HOTEL",
+        "INN",
+        "MOTEL",
+        "MARKET",
+        "GROCERY",
+        "FARM",
+        "PHARMACY",
+        "DENTAL",
+        "CLINIC",
+        "BOUTIQUE",
+        "FLORIST",
+        "FLOWERS",
+        "BOOKS",
+        "TOYS",
+        "PET",
+        "VET",
+        "CHURCH",
+        "SCHOOL",
+        "PARKING",
+        "TAXI",
+        "CLEANERS",
+        "LAUNDRY",
+        "GAS",
+        "FUEL",
+        "EATERY",
+        "CANTINA",
+        "BBQ",
+        "WINGS",
+        "DONUTS",
+        "BAGELS",
+        "ICE",
+        "CREAM",
+    ]
+)
+SMALL_MERCHANT_PROCESSORS = frozenset(
+    [
+        "square",
+        "toast",
+        "shopify",
+        "sumup",
+        "zettle",
+        "dojo",
+        "clover",
+        "doordash",
+        "spoton",
+        "heartland",
+        "intuit_payments",
+        "worldline",
+        "pos",
+    ]
+)
+
 CONFIDENCE: dict[str, float] = {
     "rule": 1.0,
     "descriptor": 0.97,
@@ -231,7 +329,7 @@ class Classifier:
 
     # evidence ---------------------------------------------------------------------------
     def _exact(
-        self, tokens: Sequence[str], star_prefix: str | None, *, start_only: bool = True
+        self, tokens: Sequence[str], star_prefix: str | None, *, allow_weak: bool = False
     ) -> tuple[KeyHit, int] | None:
         """Longest run of leading tokens that is a catalog key. Weak keys must cover every
         token; very short reseller codes (FS, DRI) need the ``*`` that announces them."""
@@ -246,7 +344,7 @@ class Classifier:
             if not hits:
                 continue
             for h in hits:
-                if not h.strong and k != n:
+                if not h.strong and k != n and not (allow_weak and k == 1):
                     continue
                 if len(key) <= 3 and h.vendor.is_reseller and n > 1 and star_prefix != tokens[0]:
                     continue
@@ -294,9 +392,9 @@ class Classifier:
                 return first, q
         return None
 
-    def _fuzzy(self, tokens: Sequence[str]) -> tuple[KeyHit, str, float] | None:
+    def _fuzzy(self, tokens: Sequence[str]) -> tuple[KeyHit, str, float, int] | None:
         ctoks = [compact(t) for t in tokens[:3]]
-        best: tuple[KeyHit, str, float] | None = None
+        best: tuple[KeyHit, str, float, int] | None = None
         for k in range(1, len(ctoks) + 1):
             q = "".join(ctoks[:k])
             if len(q) < FUZZY_MIN_LEN:
@@ -324,7 +422,7 @@ class Classifier:
                 and top_score - runner >= FUZZY_MARGIN
                 and (best is None or top_score > best[2])
             ):
-                best = (top, q, top_score)
+                best = (top, q, top_score, k)
         return best
 
     def _lookup(
@@ -334,8 +432,9 @@ class Classifier:
         star_prefix: str | None,
         *,
         product: bool = False,
+        allow_weak: bool = False,
     ) -> _Match | None:
-        ex = self._exact(tokens, star_prefix)
+        ex = self._exact(tokens, star_prefix, allow_weak=allow_weak)
         if ex is not None:
             h, k = ex
             if k < len(tokens) and len(tokens[k]) >= 3:
@@ -370,6 +469,22 @@ class Classifier:
             )
         return None
 
+    @staticmethod
+    def _looks_like_small_merchant(
+        match: _Match, parsed: ParsedDescriptor, tier: str | None
+    ) -> bool:
+        """True when a short one-word software match is more likely an ordinary merchant
+        ("ZOOM CAR WASH", "SQ *NOTION BAKERY")."""
+        if not match.vendor.is_software or match.method in ("domain", "rule"):
+            return False
+        if match.tokens_used != 1 or len(compact(parsed.tokens[0])) > SHORT_KEY_LEN:
+            return False
+        return (
+            tier == "other"
+            or parsed.processor in SMALL_MERCHANT_PROCESSORS
+            or any(t in MERCHANT_WORDS for t in parsed.tokens[1:])
+        )
+
     def _decide(
         self, parsed: ParsedDescriptor, code: str | None, memo: str | None, name: str | None
     ) -> Classification:
@@ -391,8 +506,14 @@ class Classifier:
                     f"merchant name {name!r} is {h.kind} {h.text!r}",
                 )
 
+        memo_soft = memo is not None and _MEMO_SOFTWARE.search(memo.upper()) is not None
+        corroborated = tier in ("strong", "info", "catch_all") or memo_soft
         if match is None:
-            match = self._lookup(tokens, parsed.domains, parsed.star_prefix)
+            match = self._lookup(
+                tokens, parsed.domains, parsed.star_prefix, allow_weak=corroborated
+            )
+            if match is not None and self._looks_like_small_merchant(match, parsed, tier):
+                match = None
             if match is not None and match.vendor.is_reseller:
                 reseller = match.vendor
                 rest = tokens[match.tokens_used :] if match.tokens_used else ()
@@ -426,14 +547,17 @@ class Classifier:
         if match is None and tokens:
             fz = self._fuzzy(tokens)
             if fz is not None and tier != "other":
-                h, q, score = fz
+                h, q, score, k = fz
                 match = _Match(
                     h.vendor,
                     "fuzzy",
                     h.text,
                     round(score / 100 * 0.85, 3),
                     f"{q!r} is close to {h.kind} {h.text!r} ({score:.0f}/100)",
+                    k,
                 )
+                if self._looks_like_small_merchant(match, parsed, tier):
+                    match = None
 
         if match is None and memo is not None:
             mp = parse(memo)
@@ -471,7 +595,6 @@ class Classifier:
                 reseller_slug=reseller.slug if reseller is not None and reseller is not v else None,
             )
 
-        memo_soft = memo is not None and _MEMO_SOFTWARE.search(memo.upper()) is not None
         if tier == "strong":
             return Classification(
                 None,

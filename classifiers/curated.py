@@ -605,4 +605,17 @@ masterclass|MasterClass|masterclass.com||||MASTERCLASS
 tinder|Tinder|tinder.com||||TINDER
 bumble|Bumble|bumble.com||||BUMBLE
 siriusxm|SiriusXM|siriusxm.com||||SIRIUSXM;SIRIUS XM
+o2|O2 (telecom)|o2.co.uk,o2.pl|||O2 UK|O2 UK;TELEFONICA O2
+vodafone|Vodafone|vodafone.com,vodafone.co.uk|||Vodafone UK|VODAFONE;VODAFONE LTD
+sprint|Sprint|sprint.com||||SPRINT;SPRINT WIRELESS
+mint-mobile|Mint Mobile|mintmobile.com||||MINT MOBILE
+spectrum|Spectrum|spectrum.com|||Charter Spectrum|SPECTRUM;CHARTER SPECTRUM;CHARTER COMMUNICATIONS
+starlink|Starlink|starlink.com||||STARLINK;STARLINK INTERNET;SPACEX STARLINK
+sky|Sky|sky.com|||Sky UK|SKY DIGITAL;SKY UK;SKY SUBSCRIPTION
+bt|BT|bt.com|||British Telecom|BT GROUP;BRITISH TELECOM;BT BROADBAND
+rogers|Rogers|rogers.com|||Rogers Wireless|ROGERS;ROGERS WIRELESS
+peloton|Peloton|onepeloton.com|||Peloton Membership|PELOTON;PELOTON MEMBERSHIP
+upwork|Upwork|upwork.com|||Upwork Global|UPWORK;UPWORK GLOBAL
+fiverr|Fiverr|fiverr.com||||FIVERR;FIVERR.COM
+geek-squad|Geek Squad|geeksquad.com|||Best Buy Geek Squad|GEEK SQUAD;GEEKSQUAD
 """

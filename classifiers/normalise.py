@@ -89,12 +89,17 @@ _DOMAIN = re.compile(
     rf"\b(?:HTTPS?://)?(?:WWW\.)?((?:[A-Z0-9](?:[A-Z0-9-]*[A-Z0-9])?\.)+(?:{_TLDS}))"
     r"(?=$|[^A-Z0-9]|[A-Z]{2}\b)(/[A-Z0-9#/_-]*)?"
 )
+# Paths that only point at a billing help page: dropped, the domain alone is the evidence.
+_BILLING_PATHS = frozenset(
+    ["BILL", "CHARGE", "HELPPAY", "PAYHELP", "CC", "CCHELP", "HELP", "BILLING", "PAY", "CH", "C"]
+)
 _SPACED_DOMAIN = re.compile(r"\bWWW\s+([A-Z0-9-]{3,})\s+(COM|NET|ORG|IO|CO)\b")
 _STAR_PREFIX = re.compile(r"^([A-Z0-9][A-Z0-9 .]{0,10}?)\s*\*+\s*")
 _DASH_PREFIX = re.compile(r"^(TST|SQ|SP)-")
 _STORE_NO = re.compile(r"#\s*[A-Z]?\d+[A-Z0-9-]*|\bNO\.\s*\d+\b|\bSTORE\s+\d+\b")
 _SPLIT_ID = re.compile(r"\b([A-Z]{3,})(\d{5,})\b")
-_NON_WORD = re.compile(r"[^A-Z0-9&.'+ ]+")
+_NON_WORD = re.compile(r"[^A-Z0-9&.'+/ ]+")
+_SLASH = re.compile(r"(?<![A-Z0-9]\.[A-Z]{2})(?<![A-Z0-9]\.[A-Z]{3})/")
 _SPACES = re.compile(r"\s+")
 
 LEGAL_SUFFIXES = frozenset(
@@ -268,6 +273,11 @@ def parse(raw: object) -> ParsedDescriptor:
     def _domain(m: re.Match[str]) -> str:
         dom = m.group(1)
         domains.append(dom.lower())
+        path = (m.group(2) or "").strip("/").split("/")[0].split("#")[0]
+        billing = path in _BILLING_PATHS or path[:-2] in _BILLING_PATHS  # "/BILLWA"
+        if path and not billing and path.isalpha():
+            # "APPLE.COM/US" (the hardware store) is not "APPLE.COM/BILL": keep the path.
+            return f" {dom}/{path} "
         return f" {dom} "
 
     text = _DOMAIN.sub(_domain, text)
@@ -307,6 +317,7 @@ def parse(raw: object) -> ParsedDescriptor:
     text = _SPLIT_ID.sub(r"\1 \2", text)
     text = text.replace("*", " ").replace("_", " ").replace(",", " ")
     text = _NON_WORD.sub(" ", text)
+    text = _SLASH.sub(" ", text)  # keep "/" only right after a domain
     tokens = _tokens(text)
     return ParsedDescriptor(
         text=" ".join(tokens),
@@ -328,7 +339,7 @@ def _is_noise(tok: str) -> bool:
 def _tokens(text: str) -> list[str]:
     out: list[str] = []
     for raw_tok in text.split():
-        tok = raw_tok.strip(".'&+-")
+        tok = raw_tok.strip(".'&+-/")
         if not tok:
             continue
         if out and (tok in LEGAL_SUFFIXES or tok.rstrip(".") in LEGAL_SUFFIXES):

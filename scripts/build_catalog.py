@@ -201,6 +201,7 @@ class Builder:
         self.by_name: dict[str, str] = {}
         self.by_domain: dict[str, str] = {}
         self.sources: dict[str, set[str]] = {}
+        self.excluded: tuple[set[str], set[str]] = (set(), set())
 
     def find(self, name: str, domains: Iterable[str]) -> str | None:
         slug = self.by_name.get(name_key(name))
@@ -212,6 +213,10 @@ class Builder:
         return None
 
     def add(self, entry: dict[str, Any], source: str, *, overwrite: bool = False) -> None:
+        if not overwrite:
+            bad_names, bad_domains = self.excluded
+            if name_key(entry["name"]) in bad_names or set(entry["domains"]) & bad_domains:
+                return
         existing = self.find(entry["name"], entry["domains"])
         if existing is None and entry["slug"] in self.vendors:
             existing = entry["slug"]
@@ -365,8 +370,36 @@ def parse_table(text: str, *, is_software: bool, is_reseller: bool) -> list[dict
     return out
 
 
+def excluded_brands(sources: Path) -> tuple[set[str], set[str]]:
+    """Names and domains that some source files under a non-software category (social,
+    gaming, retail, advertising, ...): a brand excluded by one source is not re-admitted by
+    another (logos lists Bluesky and 500px as tech brands; 2fa files them under social)."""
+    names: set[str] = set()
+    domains: set[str] = set()
+    twofa_data = json.loads(
+        (sources / "2fa-directory" / "entries.json").read_text(encoding="utf-8")
+    )
+    for raw_name, item in twofa_data.items():
+        if any(c in TWOFA_EXCLUDE for c in item.get("categories", [])):
+            names.add(name_key(clean_name(raw_name)))
+            if item.get("domain"):
+                domains.add(item["domain"].lower().removeprefix("www."))
+    wap = json.loads(
+        (sources / "wappalyzer-mit-2023-01" / "technologies.json").read_text(encoding="utf-8")
+    )
+    for name, tech in wap.items():
+        if set(tech.get("cats", [])) & WAPPALYZER_EXCLUDE:
+            names.add(name_key(name))
+            host = host_of(tech.get("website"))
+            if host:
+                domains.add(host)
+    return names, domains
+
+
 def build(sources: Path) -> dict[str, Any]:
     b = Builder()
+    bad_names, bad_domains = excluded_brands(sources)
+    b.excluded = (bad_names, bad_domains)
     wappalyzer(sources / "wappalyzer-mit-2023-01", b)
     twofa(sources / "2fa-directory", b)
     logos(sources / "gilbarbara-logos", b)
