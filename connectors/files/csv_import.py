@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -28,7 +29,7 @@ from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from connectors.base import Channel, RawTransaction, stable_id
+from connectors.base import Channel, RawTransaction
 from connectors.files.errors import ErrorCollector, FileRejected, RowError
 from connectors.files.money import AmountError, decimal_to_minor, is_currency, parse_decimal
 
@@ -521,6 +522,10 @@ def detect_preset(header: Sequence[str], filename: str | None = None) -> str | N
     for preset, signatures in _SIGNATURES.items():
         if any(sig <= names for sig in signatures):
             return preset
+    # Bank exports: a running balance or split debit/credit columns, readable by the preset.
+    bank_markers = {"balance", "running balance", *map(_norm, PRESETS["generic_bank"].debit)}
+    if names & bank_markers and not _missing(PRESETS["generic_bank"], header):
+        return "generic_bank"
     return None
 
 
@@ -604,10 +609,23 @@ def _row_parser(
     sign: Literal["spend_positive", "spend_negative"],
     date_format: str,
     default_currency: str,
-) -> Callable[[list[str]], RawTransaction]:
-    """Build the per-row function; all lookups are resolved here so the hot loop stays flat."""
+    build: bool = True,
+) -> Callable[[list[str]], RawTransaction | None]:
+    """Build the per-row function; all lookups are resolved here so the hot loop stays flat.
+
+    With ``build=False`` the function only checks what can fail (dates, amount, currency,
+    descriptor, column count) and returns ``None``: the validation pass then costs a fraction
+    of a full parse. Both raise ``_Bad`` for the same rows.
+    """
     header = plan.header
     width = len(header)
+    # Absent columns point at an empty cell appended to every row, so the hot loop never
+    # branches on "is this column mapped".
+    blank = width
+
+    def at(i: int) -> int:
+        return blank if i < 0 else i
+
     parse_date = _date_parser(date_format, header[plan.date])
     parse_posted = (
         _date_parser(date_format, header[plan.posted_date]) if plan.posted_date >= 0 else None
@@ -616,57 +634,37 @@ def _row_parser(
     decimal_comma = mapping.decimal_comma
     seen: dict[str, int] = {}
     channel_default = mapping.channel
-    (
-        i_amount,
-        i_debit,
-        i_credit,
-        i_direction,
-        i_currency,
-        i_merchant,
-        i_mcc,
-        i_memo,
-        i_name,
-        i_email,
-        i_holder,
-        i_dept,
-        i_last4,
-        i_id,
-        i_reimb,
-        i_date,
-        i_posted,
-    ) = (
-        plan.amount,
-        plan.debit,
-        plan.credit,
-        plan.direction,
-        plan.currency,
-        plan.merchant_name,
-        plan.mcc,
-        plan.memo,
-        plan.cardholder_name,
-        plan.cardholder_email,
-        plan.cardholder_id,
-        plan.department,
-        plan.card_last4,
-        plan.id,
-        plan.reimbursable,
-        plan.date,
-        plan.posted_date,
+    i_amount, i_debit, i_credit, i_direction = plan.amount, plan.debit, plan.credit, plan.direction
+    i_currency = plan.currency
+    i_date, i_posted = plan.date, plan.posted_date
+    j_merchant, j_mcc, j_memo = at(plan.merchant_name), at(plan.mcc), at(plan.memo)
+    j_posted = at(plan.posted_date)
+    j_name, j_email, j_holder = (
+        at(plan.cardholder_name),
+        at(plan.cardholder_email),
+        at(plan.cardholder_id),
     )
+    j_dept, j_last4, j_id, j_reimb = (
+        at(plan.department),
+        at(plan.card_last4),
+        at(plan.id),
+        at(plan.reimbursable),
+    )
+    has_reimbursable = plan.reimbursable >= 0
     descriptor_cols = plan.descriptor
-    exponent_ok: dict[str, bool] = {}
+    fallback_cols = tuple(i for i in (plan.merchant_name, plan.memo) if i >= 0)
+    known_currency: dict[str, bool] = {}
+    amount_column = header[
+        i_amount if i_amount >= 0 else (i_debit if i_debit >= 0 else max(i_credit, 0))
+    ]
 
-    def cell(row: list[str], i: int) -> str | None:
-        if i < 0:
-            return None
-        value = row[i].strip()
-        return value or None
+    def to_minor(text: str, currency: str) -> int:
+        return decimal_to_minor(parse_decimal(text, decimal_comma=decimal_comma), currency)
 
     def amount_of(row: list[str], currency: str) -> int:
         try:
             if i_amount >= 0:
-                text = row[i_amount]
-                minor = decimal_to_minor(parse_decimal(text, decimal_comma=decimal_comma), currency)
+                minor = to_minor(row[i_amount], currency)
                 if i_direction >= 0:
                     word = row[i_direction].strip().lower()
                     if word in _DEBIT_WORDS:
@@ -678,25 +676,15 @@ def _row_parser(
             debit = row[i_debit].strip() if i_debit >= 0 else ""
             credit = row[i_credit].strip() if i_credit >= 0 else ""
             if not debit and not credit:
-                raise _Bad(
-                    header[i_debit if i_debit >= 0 else i_credit],
-                    "both debit and credit are empty",
-                )
-            total = 0
-            if debit:
-                total += abs(
-                    decimal_to_minor(parse_decimal(debit, decimal_comma=decimal_comma), currency)
-                )
+                raise _Bad(amount_column, "both debit and credit are empty")
+            total = abs(to_minor(debit, currency)) if debit else 0
             if credit:
-                total -= abs(
-                    decimal_to_minor(parse_decimal(credit, decimal_comma=decimal_comma), currency)
-                )
+                total -= abs(to_minor(credit, currency))
             return total
         except AmountError as exc:
-            column = i_amount if i_amount >= 0 else (i_debit if i_debit >= 0 else i_credit)
-            raise _Bad(header[column], str(exc)) from None
+            raise _Bad(amount_column, str(exc)) from None
 
-    def parse(row: list[str]) -> RawTransaction:
+    def parse(row: list[str]) -> RawTransaction | None:
         if len(row) != width:
             if len(row) > width and any(v.strip() for v in row[width:]):
                 raise _Bad("", f"row has {len(row)} columns, the header has {width}")
@@ -709,9 +697,10 @@ def _row_parser(
         if i_currency >= 0:
             code = row[i_currency].strip().upper()
             if code:
-                if code not in exponent_ok:
-                    exponent_ok[code] = is_currency(code)
-                if not exponent_ok[code]:
+                ok = known_currency.get(code)
+                if ok is None:
+                    ok = known_currency[code] = is_currency(code)
+                if not ok:
                     raise _Bad(header[i_currency], f"not an ISO 4217 currency: {code!r}")
                 currency = code
         amount_minor = amount_of(row, currency)
@@ -720,41 +709,42 @@ def _row_parser(
             descriptor = row[i].strip()
             if descriptor:
                 break
-        merchant = cell(row, i_merchant)
-        memo = cell(row, i_memo)
-        if not descriptor:
-            descriptor = merchant or memo or ""
-            if not descriptor:
+        else:
+            for i in fallback_cols:
+                descriptor = row[i].strip()
+                if descriptor:
+                    break
+            else:
                 raise _Bad(header[descriptor_cols[0]], "descriptor is empty")
-        last4 = cell(row, i_last4)
-        if last4 is not None:
+        if not build:
+            return None
+
+        raw = dict(zip(header, row, strict=True))
+        row.append("")
+        merchant = row[j_merchant].strip() or None
+        memo = row[j_memo].strip() or None
+        name = row[j_name].strip() or None
+        email = row[j_email].strip() or None
+        last4: str | None = row[j_last4].strip()
+        if last4 and not (len(last4) == 4 and last4.isdigit()):
             digits = "".join(_DIGITS.findall(last4))
             last4 = digits[-4:] if len(digits) >= 4 else None
-        mcc = cell(row, i_mcc)
-        if mcc is not None:
+        last4 = last4 or None
+        mcc: str | None = row[j_mcc].strip()
+        if mcc:
             mcc = mcc.zfill(4) if mcc.isdigit() and len(mcc) <= 4 else None
-        name = cell(row, i_name)
-        email = cell(row, i_email)
+        mcc = mcc or None
         channel = channel_default
-        if i_reimb >= 0:
-            channel = (
-                Channel.REIMBURSEMENT if row[i_reimb].strip().lower() in _TRUTHY else Channel.CARD
-            )
-        source_id = cell(row, i_id)
-        if source_id is not None:
-            key = source_id.strip("'\"")
-        else:
-            key = stable_id(
-                transaction_date,
-                posted,
-                amount_minor,
-                currency,
-                descriptor,
-                merchant,
-                memo,
-                name,
-                email,
-                last4,
+        if has_reimbursable:
+            reimbursable = row[j_reimb].strip().lower() in _TRUTHY
+            channel = Channel.REIMBURSEMENT if reimbursable else Channel.CARD
+        key = row[j_id].strip().strip("'\"")
+        if not key:
+            # The cells as written (not the parsed dates): cheaper, and just as stable.
+            key = _content_id(
+                f"{row[i_date]}\x1f{row[j_posted]}\x1f{amount_minor}\x1f{currency}\x1f"
+                f"{descriptor}\x1f{row[j_merchant]}\x1f{row[j_memo]}\x1f{row[j_name]}\x1f"
+                f"{row[j_email]}\x1f{row[j_last4]}"
             )
         n = seen.get(key, 0) + 1
         seen[key] = n
@@ -769,12 +759,12 @@ def _row_parser(
             mcc=mcc,
             memo=memo,
             channel=channel,
-            cardholder_external_id=cell(row, i_holder) or email,
+            cardholder_external_id=row[j_holder].strip() or email,
             cardholder_name=name,
             cardholder_email=email,
-            department_name=cell(row, i_dept),
+            department_name=row[j_dept].strip() or None,
             card_last4=last4,
-            raw=dict(zip(header, row, strict=True)),
+            raw=raw,
         )
 
     return parse
@@ -854,7 +844,7 @@ class CsvFile:
             self.sign = "spend_negative" if negatives > positives else "spend_positive"
         return []
 
-    def _parser(self) -> Callable[[list[str]], RawTransaction]:
+    def _parser(self, *, build: bool = True) -> Callable[[list[str]], RawTransaction | None]:
         header = self._header()
         plan = _plan(self.mapping, header)
         assert self.date_format is not None
@@ -865,6 +855,7 @@ class CsvFile:
             sign=self.sign,
             date_format=self.date_format,
             default_currency=self.default_currency,
+            build=build,
         )
 
     def _header(self) -> list[str]:
@@ -891,17 +882,19 @@ class CsvFile:
         problems = self._settle_defaults(plan)
         if problems:
             raise FileRejected(problems)
-        parse = self._parser()
+        parse = self._parser(build=False)
         errors = ErrorCollector()
         count = 0
         for number, row in enumerate(self._data_rows(), start=1):
-            if not row or not any(v.strip() for v in row):
+            if not any(row):
                 continue
-            count += 1
             try:
                 parse(row)
             except _Bad as bad:
+                if _blank(row):
+                    continue
                 errors.add(number, bad.field or None, bad.message)
+            count += 1
         if count == 0:
             errors.add(None, None, "the file has a header but no transactions")
         errors.raise_if_any()
@@ -914,12 +907,25 @@ class CsvFile:
             self.validate()
         parse = self._parser()
         for number, row in enumerate(self._data_rows(), start=1):
-            if not row or not any(v.strip() for v in row):
+            if not any(row):
                 continue
             try:
-                yield parse(row)
+                transaction = parse(row)
             except _Bad as bad:
+                if _blank(row):
+                    continue
                 raise FileRejected([RowError(number, bad.field or None, bad.message)]) from None
+            assert transaction is not None
+            yield transaction
+
+
+def _content_id(content: str) -> str:
+    """``stable_id(content)`` for one string, without its per-part generator (hot path)."""
+    return hashlib.sha256(content.encode()).hexdigest()[:32]
+
+
+def _blank(row: list[str]) -> bool:
+    return not "".join(row).strip()
 
 
 def open_csv(
