@@ -94,6 +94,12 @@ def engine(
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     eng = db.make_engine(url)
     migrate.upgrade(eng)
+    # The built-in catalog is part of every test's starting state (loaded once, committed).
+    from app.classification.service import sync_builtin_catalog
+
+    with Session(eng) as s:
+        sync_builtin_catalog(s)
+        s.commit()
     db.set_engine(eng)
     yield eng
     db.set_engine(None)
@@ -117,7 +123,24 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app(session: Session) -> Iterator[object]:
+def inline_jobs(session: Session) -> Iterator[None]:
+    """Background jobs run in the test's thread, inside the test's transaction."""
+    from contextlib import contextmanager
+
+    from app.jobs.runner import runner
+
+    @contextmanager
+    def factory() -> Iterator[Session]:
+        yield session
+
+    saved = runner.session_factory, runner.inline
+    runner.session_factory, runner.inline = factory, True
+    yield
+    runner.session_factory, runner.inline = saved
+
+
+@pytest.fixture
+def app(session: Session, inline_jobs: None) -> Iterator[object]:
     application = create_app()
     application.dependency_overrides[get_session] = lambda: session
     yield application

@@ -86,7 +86,6 @@ def reclassify(
             session.execute(update(Transaction), updates)
         result.scanned += len(rows)
         result.changed += len(updates)
-        session.expunge_all()
         if progress is not None:
             progress(result.scanned, total)
     return result

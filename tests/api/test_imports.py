@@ -1,0 +1,104 @@
+"""File imports through the API: all or nothing, idempotent, classified as they land."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.models import Transaction
+from tests.conftest import shared_path
+from tests.factories import Keys
+
+AMEX = """Date,Description,Amount,Extended Details,Appears On Your Statement As,Card Member,Account #
+01/05/2026,ZOOM.US 888-799-9666 CA,149.90,,ZOOM.US 888-799-9666 CA,JANE DOE,-41004
+01/07/2026,SQ *BLUE BOTTLE COFFEE,6.50,,SQ *BLUE BOTTLE COFFEE,JANE DOE,-41004
+01/09/2026,ADOBE *CREATIVE CLD 800-833-6687 CA,59.99,,ADOBE *CREATIVE CLD,JOHN ROE,-41012
+01/12/2026,ZOOM.US 888-799-9666 CA,-149.90,,ZOOM.US 888-799-9666 CA,JANE DOE,-41004
+"""
+
+
+def _post(client: TestClient, keys: Keys, content: bytes, **form: str) -> object:
+    return client.post(
+        "/api/v1/imports",
+        files={"file": ("statement.csv", io.BytesIO(content), "text/csv")},
+        data=form,
+        headers=keys.headers("it"),
+    )
+
+
+def _count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Transaction)).one()
+
+
+def test_import_then_reimport_adds_nothing(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    r = _post(client, keys, AMEX.encode(), preset="amex", connection="Corporate Amex")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["rows"], body["inserted"], body["duplicates"], body["rejected"]) == (4, 4, 0, 0)
+    again = _post(client, keys, AMEX.encode(), preset="amex", connection="Corporate Amex").json()
+    assert (again["inserted"], again["duplicates"]) == (0, 4)
+    assert _count(session) == 4
+
+    rows = client.get("/api/v1/transactions?is_software=true", headers=keys.headers("finance"))
+    software = rows.json()["items"]
+    names = {t["classification"]["vendor_name"] for t in software}
+    assert {"Zoom", "Adobe"} <= {n.split(" ")[0] for n in names if n}
+    refund = [t for t in software if t["amount_minor"] < 0]
+    assert refund
+    assert refund[0]["amount"] == "-149.90"
+    assert all(t["classification"]["explanation"] for t in software)
+
+
+def test_bad_row_rejects_the_whole_file(client: TestClient, keys: Keys, session: Session) -> None:
+    bad = AMEX.replace("59.99", "fifty")
+    r = _post(client, keys, bad.encode(), preset="amex")
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("application/problem+json")
+    errors = r.json()["errors"]
+    assert errors[0]["row"] == 3
+    assert errors[0]["field"]
+    assert _count(session) == 0
+
+
+def test_unknown_preset_and_empty_file(client: TestClient, keys: Keys) -> None:
+    assert _post(client, keys, AMEX.encode(), preset="nope").status_code == 422
+    assert _post(client, keys, b"   ").status_code == 422
+
+
+def test_large_file_is_stored_in_the_background(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    lines = ["Date,Description,Amount"]
+    lines += [
+        f"03/{(i % 28) + 1:02d}/2026,NOTION LABS INC #{i},{10 + i % 7}.00" for i in range(20_050)
+    ]
+    r = _post(client, keys, "\n".join(lines).encode(), preset="amex")
+    assert r.status_code == 202, r.text
+    job = r.json()["job"]
+    polled = client.get(f"/api/v1/jobs/{job['id']}", headers=keys.headers("it")).json()
+    assert polled["status"] == "succeeded", polled
+    assert polled["result"]["inserted"] == 20_050
+    assert _count(session) == 20_050
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("checking.ofx", 3), ("bank_small.ofx", 0), ("multiple_accounts.ofx", None)],
+)
+def test_shared_ofx_files(
+    client: TestClient, keys: Keys, session: Session, name: str, expected: int | None
+) -> None:
+    path = shared_path("bank-files", "ofx", name)
+    r = _post(client, keys, path.read_bytes())
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["format"] == "ofx"
+    if expected is not None:
+        assert body["rows"] == expected
+    assert body["inserted"] == body["rows"] == _count(session)
