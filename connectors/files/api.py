@@ -75,7 +75,7 @@ def detect_format(data: bytes, filename: str | None = None) -> FileFormat:
     upper = head.upper()
     if upper.startswith(b"OFXHEADER") or b"<OFX>" in upper or b"<?OFX " in upper:
         return FileFormat.OFX
-    if b"CAMT.053" in head or b"<BKTOCSTMRSTMT" in upper:
+    if b"CAMT.053" in upper or b"<BKTOCSTMRSTMT" in upper:
         return FileFormat.CAMT053
     if head.startswith(b"01,") and b"\n02," in head[:2048].replace(b"\r\n", b"\n"):
         return FileFormat.BAI2

@@ -37,6 +37,7 @@ from decimal import Decimal
 from typing import Any
 
 from ofxtools import Types as ofx_types
+from ofxtools import models as ofx_models
 from ofxtools.header import OFXHeaderError, parse_header
 from ofxtools.models.base import Aggregate
 from ofxtools.Parser import TreeBuilder
@@ -105,6 +106,23 @@ def _explain(exc: BaseException) -> tuple[str | None, str]:
     return (match.group(2).upper() if match else None), message
 
 
+def _locate(trn: ET.Element, exc: BaseException) -> tuple[str | None, str]:
+    """Name the element at fault when ofxtools' message does not (e.g. a bare decimal error)."""
+    field, message = _explain(exc)
+    if field is not None:
+        return field, message
+    model = getattr(ofx_models, trn.tag, None)
+    for child in trn:
+        spec = getattr(model, child.tag.lower(), None)
+        if len(child) or not isinstance(spec, ofx_types.Element):
+            continue
+        try:
+            spec.convert(child.text or "")
+        except Exception:  # ofxtools raises many kinds
+            return child.tag, f"{trn.tag}.{child.tag.lower()}: invalid value {child.text!r}"
+    return None, message
+
+
 def _statements(root: ET.Element) -> Iterator[ET.Element]:
     for element in root.iter():
         if element.tag in ("STMTRS", "CCSTMTRS"):
@@ -134,7 +152,7 @@ def parse_ofx(raw: bytes) -> list[RawTransaction]:
                 try:
                     model = Aggregate.from_etree(copy.deepcopy(trn))
                 except Exception as exc:  # ofxtools raises many kinds
-                    errors.add(number, *_explain(exc))
+                    errors.add(number, *_locate(trn, exc))
                     continue
                 try:
                     row = _row(model, trn, curdef, (account or "").strip(), card, seen)

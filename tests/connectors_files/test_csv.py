@@ -42,7 +42,7 @@ AMEX = """Date,Description,Card Member,Account #,Amount,Extended Details,Appears
 GITHUB.COM CA",GITHUB.COM/BILL SAN FRANCISCO CA,88 COLIN P KELLY JR ST,"SAN FRANCISCO
 CA",94107,UNITED STATES,'320250630123456789',Business Services-Software
 03/06/2025,FIGMA,JANE DOE,-41007,-15.00,FIGMA REFUND,FIGMA.COM SAN FRANCISCO,,,,,'320250650000000001',Business Services-Software
-"""  # noqa: E501
+"""
 
 CHASE = """Transaction Date,Post Date,Description,Category,Type,Amount,Memo
 01/15/2025,01/16/2025,ATLASSIAN,Shopping,Sale,-42.00,
@@ -58,17 +58,17 @@ GENERIC_BANK = """Date,Description,Debit,Credit,Balance
 RAMP = """Transaction ID,User Transaction Time,Settlement Date,Merchant Name,Merchant Descriptor,Amount,Currency,Merchant Category Code,User,User Email,Department,Card Last 4,Memo
 c0ffee00-0001,2025-03-01T17:22:05Z,2025-03-03,Notion,NOTION LABS INC,10.00,USD,5734,Ana Lima,ana@acme.example,Marketing,4821,wiki
 c0ffee00-0002,2025-03-02T09:00:00Z,2025-03-04,Canva,CANVA* I03812,12.99,EUR,5734,Ana Lima,ana@acme.example,Marketing,4821,
-"""  # noqa: E501
+"""
 
 BREX = """Transaction ID,Transaction Date,Posted Date,Merchant Name,Description,Amount,Currency,User,Department,Card Last Four,MCC,Memo
 brx_1,2025-04-02,2025-04-03,Linear,LINEAR ORBIT INC,16.00,USD,Ben Okafor,Engineering,1934,5734,
 brx_2,2025-04-05,2025-04-06,Datadog,DATADOG INC NEW YORK,1510.00,USD,Ben Okafor,Engineering,1934,7372,observability
-"""  # noqa: E501
+"""
 
 EXPENSIFY = """Timestamp,Merchant,Amount,MCC,Category,Tag,Comment,Reimbursable,Original Currency,Original Amount,Receipt
 2025-05-01 10:22:33,Miro,8.00,5734,Software,,whiteboard,yes,USD,8.00,
 2025-05-02 12:00:00,Uber,23.50,4121,Travel,,,no,JPY,2350,
-"""  # noqa: E501
+"""
 
 PRESET_CASES = [
     pytest.param(
