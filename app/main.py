@@ -22,6 +22,8 @@ from app.connections.router import router as connections_router
 from app.db import get_engine
 from app.departments.router import router as departments_router
 from app.errors import install_handlers, problem
+from app.feeds.router import router as feeds_router
+from app.fx.router import router as fx_router
 from app.imports.router import router as imports_router
 from app.jobs.router import router as jobs_router
 from app.logging import configure, request_id_var
@@ -63,6 +65,8 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     classification_router,
     jobs_router,
     imports_router,
+    feeds_router,
+    fx_router,
 )
 
 
