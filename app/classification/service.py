@@ -190,6 +190,7 @@ def apply_to_row(
         "matched_by": result.matched_by,
         "matched_text": (result.matched_text or "")[:300] or None,
         "explanation": result.explanation,
+        "reseller_slug": result.reseller_slug,
         "classifier_version": classifiers.CLASSIFIER_VERSION,
         "classified_at": utcnow(),
     }

@@ -51,6 +51,9 @@ class Transaction(SQLModel, table=True):
     matched_by: str | None = Field(default=None, max_length=20)
     matched_text: str | None = Field(default=None, max_length=300)
     explanation: str | None = Field(default=None, sa_type=Text)
+    reseller_slug: str | None = Field(
+        default=None, max_length=120, description="Merchant of record the charge went through"
+    )
     classifier_version: str | None = Field(default=None, max_length=40)
     classified_at: datetime | None = ts_field()
     # Whether it counts as bought outside IT (kept current by the findings engine).
@@ -71,6 +74,7 @@ class ClassificationPublic(SQLModel):
     matched_by: str | None
     matched_text: str | None
     explanation: str | None
+    reseller_slug: str | None = None
     classifier_version: str | None
 
 

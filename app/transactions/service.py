@@ -126,6 +126,7 @@ def to_public(rows: list[Transaction], session: Session) -> list[TransactionPubl
                     matched_by=r.matched_by,
                     matched_text=r.matched_text,
                     explanation=r.explanation,
+                    reseller_slug=r.reseller_slug,
                     classifier_version=r.classifier_version,
                 ),
                 outside_it=r.outside_it,
