@@ -122,13 +122,10 @@ def parse_file(
             default_currency=default_currency,
         )
         count = csv_file.validate()
+        # Pin what was settled from the data (a later file with mostly refunds must not flip
+        # the sign); encoding and delimiter stay as given so a saved mapping still detects them.
         used = csv_file.mapping.model_copy(
-            update={
-                "date_format": csv_file.date_format,
-                "sign": csv_file.sign,
-                "encoding": csv_file.source.encoding,
-                "delimiter": csv_file.source.delimiter,
-            }
+            update={"date_format": csv_file.date_format, "sign": csv_file.sign}
         )
         return ParsedFile(
             format=fmt,

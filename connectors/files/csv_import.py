@@ -924,6 +924,25 @@ def _content_id(content: str) -> str:
     return hashlib.sha256(content.encode()).hexdigest()[:32]
 
 
+def _first_rows(source: CsvSource) -> list[list[str]]:
+    """The rows the header is searched in, falling back through encodings as needed."""
+    while True:
+        candidates: list[list[str]] = []
+        try:
+            for i, row in enumerate(source.rows()):
+                if i >= HEADER_SEARCH_ROWS:
+                    break
+                candidates.append(row)
+        except UnicodeDecodeError:
+            if not source.fall_back():
+                raise FileRejected([RowError(None, None, "the file is not text")]) from None
+            continue
+        except csv.Error as exc:
+            message = f"not a readable CSV file: {exc}"
+            raise FileRejected([RowError(None, None, message)]) from None
+        return candidates
+
+
 def _blank(row: list[str]) -> bool:
     return not "".join(row).strip()
 
@@ -954,24 +973,7 @@ def open_csv(
         encoding=chosen.encoding if chosen else None,
         delimiter=chosen.delimiter if chosen else None,
     )
-    candidates: list[list[str]] = []
-    try:
-        for i, row in enumerate(source.rows()):
-            if i >= HEADER_SEARCH_ROWS:
-                break
-            candidates.append(row)
-    except UnicodeDecodeError:
-        if not source.fall_back():
-            raise FileRejected([RowError(None, None, "the file is not text")]) from None
-        return open_csv(
-            data,
-            preset=preset,
-            mapping=mapping,
-            filename=filename,
-            default_currency=default_currency,
-        )
-    except csv.Error as exc:
-        raise FileRejected([RowError(None, None, f"not a readable CSV file: {exc}")]) from None
+    candidates = _first_rows(source)
     if not any(any(v.strip() for v in row) for row in candidates):
         raise FileRejected([RowError(None, None, "the file is empty")])
 

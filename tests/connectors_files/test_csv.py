@@ -402,3 +402,29 @@ def test_unknown_currency_is_rejected() -> None:
     with pytest.raises(FileRejected) as info:
         rows_of(text, mapping=mapping)
     assert (info.value.errors[0].row, info.value.errors[0].field) == (1, "Currency")
+
+
+def test_encoding_falls_back_when_a_late_row_is_not_utf8() -> None:
+    mapping = CsvMapping(date="Date", descriptor="Description", amount="Amount")
+    ascii_rows = "".join(f"2025-01-01,SHOP {i:06d},1.00\n" for i in range(5000))
+    data = ("Date,Description,Amount\n" + ascii_rows).encode() + "2025-01-02,CAFÉ,2.00\n".encode(
+        "cp1252"
+    )
+    assert len(data) > 64 * 1024
+    parsed = parse_file(data, mapping=mapping)
+    rows = list(parsed.rows)
+    assert parsed.row_count == len(rows) == 5001
+    assert rows[-1].descriptor == "CAFÉ"
+
+
+def test_returned_mapping_reads_the_next_file_the_same_way() -> None:
+    text = "Posting Date,Payee,Amount\n01/02/2025,GITHUB,-21.00\n01/03/2025,SLACK,-87.50\n"
+    first = parse_file(text.encode(), fmt=FileFormat.CSV)
+    assert first.mapping is not None
+    saved = CsvMapping.model_validate(first.mapping.model_dump(mode="json"))
+    # A later file that happens to hold only refunds keeps the settled sign.
+    later = "Posting Date,Payee,Amount\n02/02/2025,REFUND GITHUB,21.00\n"
+    rows = list(parse_file(later.encode(), fmt=FileFormat.CSV, mapping=saved).rows)
+    assert rows[0].amount_minor == -2100
+    again = list(parse_file(text.encode(), fmt=FileFormat.CSV, mapping=saved).rows)
+    assert [r.external_id for r in again] == [r.external_id for r in first.rows]
