@@ -84,6 +84,25 @@ _NEVER_KEYS = frozenset(
 STRONG_KEY_MIN = 8
 
 
+def _is_strong(
+    key: str, text: str, kind: KeyKind, curated: bool, descriptor_keys: set[str]
+) -> bool:
+    """May this key match the start of a longer descriptor?
+
+    Curated billing descriptors: yes. A name or alias that is one short word ("Front",
+    "Sage", "Ghost") only when the curated descriptors list it too: such words are also
+    restaurant and shop names. Derived keys: long ones, ones mixing letters and digits
+    ("15Five", "123 Reg") and multi-word names of 6+ characters."""
+    if len(key) >= STRONG_KEY_MIN:
+        return True
+    if curated and (kind == "descriptor" or key in descriptor_keys):
+        return True
+    has_digit = not key.isalpha() and not key.isdigit()
+    if has_digit and len(key) >= 4:
+        return True
+    return len(text.split()) >= 2 and len(key) >= 6
+
+
 @dataclass(frozen=True, slots=True)
 class KeyHit:
     """One catalog key pointing at a vendor. ``strong`` keys may match the start of a longer
@@ -161,13 +180,14 @@ class Catalog:
             is_curated = v.slug in self._curated
             entries: list[tuple[KeyKind, str]] = [("descriptor", d) for d in v.descriptors]
             entries += [("alias", a) for a in (v.name, *v.aliases)]
+            descriptor_keys = {key_of(d) for d in v.descriptors}
             for kind, text in entries:
                 key = key_of(text)
                 if len(key) < 2 or key in _NEVER_KEYS or key.isdigit():
                     continue
                 if not is_curated and len(key) < 3:
                     continue
-                strong = is_curated or len(key) >= STRONG_KEY_MIN
+                strong = _is_strong(key, text, kind, is_curated, descriptor_keys)
                 hits = exact.setdefault(key, [])
                 if any(h.vendor.slug == v.slug for h in hits):
                     continue

@@ -477,12 +477,13 @@ class Classifier:
         ("ZOOM CAR WASH", "SQ *NOTION BAKERY")."""
         if not match.vendor.is_software or match.method in ("domain", "rule"):
             return False
-        if match.tokens_used != 1 or len(compact(parsed.tokens[0])) > SHORT_KEY_LEN:
+        used = match.tokens_used
+        if not used or len(compact("".join(parsed.tokens[:used]))) > SHORT_KEY_LEN:
             return False
         return (
             tier == "other"
             or parsed.processor in SMALL_MERCHANT_PROCESSORS
-            or any(t in MERCHANT_WORDS for t in parsed.tokens[1:])
+            or any(t in MERCHANT_WORDS for t in parsed.tokens[used:])
         )
 
     def _decide(

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 SOFTWARE = """
 slack|Slack|slack.com|communication|subscription|Slack Technologies|SLACK T;SLACK TECHNOLOGIES;SLACK.COM
-zoom|Zoom|zoom.us,zoom.com|communication|subscription|Zoom Video Communications;Zoom Video|ZOOM.US;ZOOM VIDEO COMM;ZOOM.COM
+zoom|Zoom|zoom.us,zoom.com|communication|subscription|Zoom Video Communications;Zoom Video|ZOOM;ZOOM.US;ZOOM VIDEO COMM;ZOOM.COM
 microsoft-teams|Microsoft Teams|teams.microsoft.com|communication|subscription|MS Teams|MSFT *TEAMS;MICROSOFT TEAMS
 webex|Webex|webex.com|communication|subscription|Cisco Webex|WEBEX;CISCO WEBEX;CISCO*WEBEX
 goto-meeting|GoTo Meeting|goto.com,gotomeeting.com,logmein.com|communication|subscription|GoToMeeting;GoTo;LogMeIn;GoTo Citrix|GOTOCITRIX.COM;GOTOMEETING;LOGMEIN;GOTO.COM;LOGMEIN.COM;GOTOCITRIX

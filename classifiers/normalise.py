@@ -261,14 +261,18 @@ def parse(raw: object) -> ParsedDescriptor:
         raw = str(raw)
     text = _clean_unicode(raw)
 
-    domains: list[str] = [m.group(1).lower() for m in _EMAIL.finditer(text)]
-    text = _EMAIL.sub(" ", text)
-    text = _SPACED_DOMAIN.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
+    domains: list[str] = []
+    if "@" in text:
+        domains = [m.group(1).lower() for m in _EMAIL.finditer(text)]
+        text = _EMAIL.sub(" ", text)
+    if "WWW " in text:
+        text = _SPACED_DOMAIN.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
 
     text = _BANK_WORDING.sub(" ", text)
-    text = _DATE.sub(" ", text)
+    if "/" in text:
+        text = _DATE.sub(" ", text)
     text = _PHONE.sub(" ", text)
-    text = _SPACES.sub(" ", text).strip()
+    text = " ".join(text.split())
 
     def _domain(m: re.Match[str]) -> str:
         dom = m.group(1)
@@ -280,7 +284,8 @@ def parse(raw: object) -> ParsedDescriptor:
             return f" {dom}/{path} "
         return f" {dom} "
 
-    text = _DOMAIN.sub(_domain, text)
+    if "." in text:
+        text = _DOMAIN.sub(_domain, text)
 
     processor: str | None = None
     star_prefix: str | None = None
@@ -313,11 +318,13 @@ def parse(raw: object) -> ParsedDescriptor:
             continue
         break
 
-    text = _STORE_NO.sub(" ", text)
+    if "#" in text or "NO." in text or "STORE" in text:
+        text = _STORE_NO.sub(" ", text)
     text = _SPLIT_ID.sub(r"\1 \2", text)
     text = text.replace("*", " ").replace("_", " ").replace(",", " ")
     text = _NON_WORD.sub(" ", text)
-    text = _SLASH.sub(" ", text)  # keep "/" only right after a domain
+    if "/" in text:
+        text = _SLASH.sub(" ", text)  # keep "/" only right after a domain
     tokens = _tokens(text)
     return ParsedDescriptor(
         text=" ".join(tokens),
@@ -331,9 +338,10 @@ def parse(raw: object) -> ParsedDescriptor:
 def _is_noise(tok: str) -> bool:
     if tok.isdigit():
         return len(tok) >= 4
-    digits = sum(c.isdigit() for c in tok)
+    if len(tok) < 6 or tok.isalpha() or "." in tok:
+        return False
     # Reference / authorisation ids: long mixed tokens with several digits ("9RQ5TP5PQ5HL").
-    return len(tok) >= 6 and digits >= 2 and "." not in tok
+    return len(tok) - len(tok.translate(_DIGITS_DELETE)) >= 2
 
 
 def _tokens(text: str) -> list[str]:
@@ -358,9 +366,17 @@ def normalise(descriptor: object) -> str:
     return parse(descriptor).text
 
 
+_DIGITS_DELETE = str.maketrans("", "", "0123456789")
+_NON_ALNUM_DELETE = str.maketrans(
+    "", "", "".join(chr(i) for i in range(128) if not chr(i).isalnum())
+)
+
+
 def compact(text: str) -> str:
-    """The matching key of a name or descriptor: upper-case letters and digits only."""
-    return "".join(c for c in text.upper() if c.isalnum() and c.isascii())
+    """The matching key of a name or descriptor: upper-case ASCII letters and digits only."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return text.upper().translate(_NON_ALNUM_DELETE)
 
 
 def key_of(text: str) -> str:
