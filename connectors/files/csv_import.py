@@ -148,7 +148,8 @@ PRESETS: dict[str, CsvMapping] = {
         cardholder_name="Card Member",
         card_last4="Account #",
         id="Reference",
-        date_format="%m/%d/%Y",
+        # US exports are month-first, UK ones day-first: detected from the rows.
+        date_format=None,
     ),
     "chase": CsvMapping(
         date="Transaction Date",
@@ -583,23 +584,34 @@ def _date_parser(fmt: str | None, field: str) -> Callable[[str], date]:
 
 
 def detect_date_format(values: Sequence[str]) -> str | None:
-    """The first format of a fixed list that reads every non-empty value, or ``None``.
+    """The format of a fixed list that reads the most non-empty values, or ``None`` if none.
 
+    Ties go to the earlier format, so month-first wins over day-first when every sampled date
+    fits both. A stray bad value does not stop detection: it is reported on its own row later.
     Values starting with an ISO date (``2024-03-01``, ``2024-03-01T10:00:00Z``) read as ISO.
     """
     sample = [v.strip() for v in values if v.strip()]
     if not sample:
         return None
-    if all(_ISO_PREFIX.match(v) for v in sample):
-        return "%Y-%m-%d"
-    for fmt in _DATE_FORMATS:
-        try:
-            for v in sample:
+    best, best_count = None, 0
+    iso = sum(1 for v in sample if _ISO_PREFIX.match(v))
+    if iso:
+        best, best_count = "%Y-%m-%d", iso
+    if best_count == len(sample):
+        return best
+    for fmt in _DATE_FORMATS[1:]:
+        count = 0
+        for v in sample:
+            try:
                 datetime.strptime(v, fmt)  # noqa: DTZ007 - only checking the shape
-        except ValueError:
-            continue
-        return fmt
-    return None
+            except ValueError:
+                continue
+            count += 1
+        if count > best_count:
+            best, best_count = fmt, count
+            if count == len(sample):
+                break
+    return best
 
 
 def _row_parser(

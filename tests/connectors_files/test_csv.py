@@ -428,3 +428,17 @@ def test_returned_mapping_reads_the_next_file_the_same_way() -> None:
     assert rows[0].amount_minor == -2100
     again = list(parse_file(text.encode(), fmt=FileFormat.CSV, mapping=saved).rows)
     assert [r.external_id for r in again] == [r.external_id for r in first.rows]
+
+
+def test_amex_uk_day_first_dates_are_detected() -> None:
+    text = "Date,Description,Amount,Extended Details\n03/02/2025,A,1.00,x\n25/02/2025,B,2.00,y\n"
+    rows = rows_of(text, filename="amex.csv")
+    assert [r.transaction_date for r in rows] == [date(2025, 2, 3), date(2025, 2, 25)]
+
+
+def test_a_stray_bad_date_is_reported_on_its_row() -> None:
+    text = "Date,Description,Amount\n01/02/2025,A,1.00\n01/35/2025,B,1.00\n01/20/2025,C,1.00\n"
+    mapping = CsvMapping(date="Date", descriptor="Description", amount="Amount")
+    with pytest.raises(FileRejected) as info:
+        rows_of(text, mapping=mapping)
+    assert [(e.row, e.field) for e in info.value.errors] == [(2, "Date")]
