@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     json_logs: bool = False
     scheduler_mode: SchedulerMode = SchedulerMode.EMBEDDED
     sql_echo: bool = False
+    # Annualised outside-IT spend (reporting-currency minor units) that raises a finding's
+    # severity by one, two and three steps.
+    severity_spend_thresholds: tuple[int, int, int] = (100_000, 1_000_000, 5_000_000)
+    # A vendor first seen this many days ago or less counts as "never seen before".
+    new_vendor_days: int = 45
+    webhook_url: str | None = Field(
+        default=None, description="Slack-compatible webhook for high/critical findings"
+    )
 
     @field_validator("reporting_currency")
     @classmethod

@@ -14,6 +14,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from app.classification import service as classification_service
+from app.findings import engine as findings_engine
 from app.findings.policy import OutsideItPolicy
 from app.models import Transaction
 
@@ -26,6 +27,7 @@ class ReclassifyResult:
     scanned: int = 0
     changed: int = 0
     changed_ids: list[int] = field(default_factory=list)
+    vendor_ids: set[int] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, Any]:
         return {"scanned": self.scanned, "changed": self.changed}
@@ -81,6 +83,9 @@ def reclassify(
             )
             if changed:
                 updates.append({"id": row.id, **values})
+                result.vendor_ids.update(
+                    v for v in (row.vendor_id, values["vendor_id"]) if v is not None
+                )
                 result.changed_ids.append(row.id)
         if updates:
             session.execute(update(Transaction), updates)
@@ -88,4 +93,5 @@ def reclassify(
         result.changed += len(updates)
         if progress is not None:
             progress(result.scanned, total)
+    findings_engine.refresh(session, result.vendor_ids)
     return result

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from app.classification import service as classification_service
 from app.config import get_settings
 from app.departments import service as department_service
+from app.findings import engine as findings_engine
 from app.ingest.service import Ingestor
 from app.models import (
     Cardholder,
@@ -158,6 +159,7 @@ def load_demo(
         by_connection: dict[str, list[RawTransaction]] = defaultdict(list)
         total = company.transaction_count
         stats: dict[str, int] = defaultdict(int)
+        touched_vendors: set[int] = set()
         with Progress(
             TextColumn("loading demo transactions"),
             BarColumn(),
@@ -177,6 +179,7 @@ def load_demo(
                 session.commit()
                 for k, v in result.as_dict().items():
                     stats[k] += v
+                touched_vendors.update(result.vendor_ids)
                 progress.advance(task, len(batch))
 
             ingestors = {
@@ -189,6 +192,8 @@ def load_demo(
             for name in list(by_connection):
                 flush(name)
 
+        findings = findings_engine.refresh(session, touched_vendors)
+        session.commit()
         for r in company.registrations:
             vendor = vendor_service.find_by_name(session, r.name_as_typed)
             session.add(
@@ -215,6 +220,7 @@ def load_demo(
         "sanctioned_apps": len(company.sanctioned) - len(unresolved),
         "unresolved_sanctioned_vendors": unresolved,
         "registrations": len(company.registrations),
+        "findings": len(findings.created),
         "catalog_vendors_loaded": sync.inserted,
         "seconds": round(time.perf_counter() - started, 1),
     }

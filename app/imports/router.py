@@ -33,6 +33,8 @@ class ImportResult(BaseModel):
     connection: str
     connection_id: int | None
     sync_run_id: int | None
+    findings_created: int = 0
+    findings_updated: int = 0
 
 
 class ImportAccepted(BaseModel):

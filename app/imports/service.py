@@ -20,6 +20,7 @@ from app.config import get_settings
 from app.connections import service as connection_service
 from app.db import utcnow
 from app.errors import AppError, Unprocessable
+from app.findings import engine as findings_engine
 from app.ingest.service import Ingestor
 from app.models import Connection, SyncRun, SyncRunStatus
 from connectors.files import (
@@ -131,6 +132,7 @@ def store(
             progress(stats.fetched, parsed.row_count)
 
     result = Ingestor(session, connection).ingest(parsed.rows, on_batch=on_batch)
+    findings = findings_engine.refresh(session, result.vendor_ids)
     if parsed.mapping is not None and parsed.preset is None:
         connection.config = {
             **(connection.config or {}),
@@ -156,6 +158,8 @@ def store(
         "connection": connection.name,
         "connection_id": connection.id,
         "sync_run_id": run.id,
+        "findings_created": len(findings.created),
+        "findings_updated": findings.updated,
     }
     audit_service.record(
         session,

@@ -52,6 +52,8 @@ class IngestStats:
     unchanged: int = 0
     removed: int = 0
     touched_ids: list[int] = field(default_factory=list)
+    # Vendors whose outside-IT spend may have changed: their findings need a refresh.
+    vendor_ids: set[int] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -164,18 +166,29 @@ class Ingestor:
         by_id: dict[str, RawTransaction] = {}
         for raw in chunk:
             by_id[raw.external_id] = raw
-        existing: dict[str, tuple[int, str | None]] = {
-            ext: (tid, source_hash)
-            for tid, ext, source_hash in self.session.execute(
-                select(Transaction.id, Transaction.external_id, Transaction.source_hash).where(
-                    Transaction.connection_id == self.connection_id,
-                    col(Transaction.external_id).in_(list(by_id)),
-                )
-            ).all()
-        }
+        existing: dict[str, tuple[int, str | None]] = {}
+        old_vendor: dict[str, int | None] = {}
+        for tid, ext, source_hash, vendor_id in self.session.execute(
+            select(
+                Transaction.id,
+                Transaction.external_id,
+                Transaction.source_hash,
+                Transaction.vendor_id,
+            ).where(
+                Transaction.connection_id == self.connection_id,
+                col(Transaction.external_id).in_(list(by_id)),
+            )
+        ).all():
+            existing[ext] = (tid, source_hash)
+            old_vendor[ext] = vendor_id
         removed_ids = [
             existing[ext][0] for ext, raw in by_id.items() if raw.removed and ext in existing
         ]
+        stats.vendor_ids.update(
+            v
+            for ext, raw in by_id.items()
+            if raw.removed and (v := old_vendor.get(ext)) is not None
+        )
         if removed_ids:
             now = utcnow()
             self.session.execute(
@@ -236,8 +249,12 @@ class Ingestor:
                 "updated_at": now,
                 "removed_at": None,
             }
+            if classified["vendor_id"] is not None:
+                stats.vendor_ids.add(classified["vendor_id"])
             if raw.external_id in existing:
                 values["id"] = existing[raw.external_id][0]
+                if (previous := old_vendor.get(raw.external_id)) is not None:
+                    stats.vendor_ids.add(previous)
                 updates.append(values)
             else:
                 values.update(
