@@ -94,6 +94,8 @@ def bench(n: int) -> None:
     t_load = time.perf_counter() - t0
     print(f"catalog: {len(catalog)} vendors loaded in {t_load * 1000:.0f} ms")
     items = synth(catalog, n)
+    distinct = len({normalise(d) for d, _, _ in items})
+    print(f"synthetic set: {n} unique raw descriptors, {distinct} distinct normalised forms")
 
     clf = Classifier(catalog)
     clf.classify("warm up the regexes")

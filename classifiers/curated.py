@@ -367,7 +367,6 @@ elementor|Elementor|elementor.com|hosting_domains|subscription||ELEMENTOR;ELEMEN
 gravity-forms|Gravity Forms|gravityforms.com|hosting_domains|subscription|Rocketgenius|GRAVITY FORMS;ROCKETGENIUS
 carrd|Carrd|carrd.co|hosting_domains|subscription||CARRD;CARRD.CO
 ghost|Ghost|ghost.org|hosting_domains|subscription|Ghost Foundation|GHOST.ORG;GHOST FOUNDATION
-substack|Substack|substack.com|marketing|subscription||SUBSTACK PRO
 beehiiv|beehiiv|beehiiv.com|marketing|subscription||BEEHIIV
 linktree|Linktree|linktr.ee|marketing|subscription||LINKTREE
 bitly|Bitly|bitly.com|marketing|subscription||BITLY;BITLY INC;BIT.LY
@@ -511,6 +510,76 @@ yotpo|Yotpo|yotpo.com|ecommerce|subscription||YOTPO
 judgeme|Judge.me|judge.me|ecommerce|subscription||JUDGE.ME
 ecwid|Ecwid|ecwid.com|ecommerce|subscription||ECWID
 sellfy|Sellfy|sellfy.com|ecommerce|subscription||SELLFY
+weebly|Weebly|weebly.com|hosting_domains|subscription|Square Online|WEEBLY;WEEBLY.COM
+strikingly|Strikingly|strikingly.com|hosting_domains|subscription||STRIKINGLY
+adp|ADP|adp.com|hr|subscription|ADP Payroll;Automatic Data Processing|ADP PAYROLL;ADP PAYROLL FEES;ADP - FEES;ADP WORKFORCE NOW;ADP INC;ADP RUN
+paychex|Paychex|paychex.com|hr|subscription||PAYCHEX;PAYCHEX INC;PAYCHEX-RCX
+zenefits|Zenefits|zenefits.com|hr|subscription|TriNet Zenefits|ZENEFITS
+paylocity|Paylocity|paylocity.com|hr|subscription||PAYLOCITY
+paycom|Paycom|paycom.com|hr|subscription||PAYCOM;PAYCOM PAYROLL
+workday|Workday|workday.com|hr|subscription||WORKDAY;WORKDAY INC
+avalara|Avalara|avalara.com|finance_accounting|subscription||AVALARA;AVALARA INC
+taxjar|TaxJar|taxjar.com|finance_accounting|subscription||TAXJAR
+akamai|Akamai|akamai.com|cloud_infrastructure|usage|Akamai Technologies|AKAMAI;AKAMAI TECHNOLOGIES
+wasabi|Wasabi|wasabi.com|cloud_infrastructure|usage|Wasabi Technologies|WASABI TECHNOLOGIES;WASABI.COM
+scaleway|Scaleway|scaleway.com|cloud_infrastructure|usage||SCALEWAY
+contabo|Contabo|contabo.com|cloud_infrastructure|usage||CONTABO;CONTABO GMBH
+namesilo|NameSilo|namesilo.com|hosting_domains|subscription||NAMESILO
+creative-market|Creative Market|creativemarket.com|design|one_time||CREATIVE MARKET;CREATIVEMARKET
+soundstripe|Soundstripe|soundstripe.com|design|subscription||SOUNDSTRIPE
+motion-array|Motion Array|motionarray.com|design|subscription||MOTION ARRAY;MOTIONARRAY
+egnyte|Egnyte|egnyte.com|collaboration|subscription||EGNYTE;EGNYTE INC
+olark|Olark|olark.com|customer_support|subscription||OLARK
+crisp|Crisp|crisp.chat|customer_support|subscription|Crisp Chat|CRISP IM;CRISP.CHAT
+tidio|Tidio|tidio.com|customer_support|subscription||TIDIO
+bluejeans|BlueJeans|bluejeans.com|communication|subscription||BLUEJEANS
+campaign-monitor|Campaign Monitor|campaignmonitor.com|marketing|subscription||CAMPAIGN MONITOR;CAMPAIGNMONITOR;CREATESEND
+omnisend|Omnisend|omnisend.com|marketing|subscription||OMNISEND
+less-annoying-crm|Less Annoying CRM|lessannoyingcrm.com|sales_crm|subscription||LESS ANNOYING CRM;LESSANNOYINGCRM
+clearbit|Clearbit|clearbit.com|sales_crm|subscription||CLEARBIT
+crunchbase|Crunchbase|crunchbase.com|sales_crm|subscription||CRUNCHBASE;CRUNCHBASE INC
+pitchbook|PitchBook|pitchbook.com|analytics|subscription||PITCHBOOK
+ubersuggest|Ubersuggest|neilpatel.com|marketing|subscription|NP Digital|UBERSUGGEST;NP DIGITAL;NEILPATEL
+mangools|Mangools|mangools.com|marketing|subscription|KWFinder|MANGOOLS
+brightlocal|BrightLocal|brightlocal.com|marketing|subscription||BRIGHTLOCAL
+yext|Yext|yext.com|marketing|subscription||YEXT;YEXT INC
+podium|Podium|podium.com|marketing|subscription||PODIUM CORP;PODIUM.COM
+planoly|Planoly|planoly.com|marketing|subscription||PLANOLY
+tailwind|Tailwind|tailwindapp.com|marketing|subscription|Tailwind App|TAILWIND APP;TAILWINDAPP
+zencastr|Zencastr|zencastr.com|communication|subscription||ZENCASTR
+buzzsprout|Buzzsprout|buzzsprout.com|hosting_domains|subscription|Higher Pixels|BUZZSPROUT;HIGHER PIXELS
+libsyn|Libsyn|libsyn.com|hosting_domains|subscription|Liberated Syndication|LIBSYN;LIBERATED SYNDICATION
+podbean|Podbean|podbean.com|hosting_domains|subscription||PODBEAN
+transistor|Transistor.fm|transistor.fm|hosting_domains|subscription||TRANSISTOR.FM;TRANSISTOR FM
+writesonic|Writesonic|writesonic.com|ai|subscription||WRITESONIC
+rytr|Rytr|rytr.me|ai|subscription||RYTR.ME;RYTR
+fathom|Fathom AI Notetaker|fathom.video|ai|subscription||FATHOM VIDEO;FATHOM.VIDEO
+synthesia|Synthesia|synthesia.io|ai|subscription||SYNTHESIA
+heygen|HeyGen|heygen.com|ai|subscription||HEYGEN
+suno|Suno|suno.com|ai|subscription||SUNO INC;SUNO.COM
+leonardo-ai|Leonardo.Ai|leonardo.ai|ai|subscription||LEONARDO.AI;LEONARDO AI
+codeium|Windsurf|windsurf.com,codeium.com|ai|subscription|Codeium|CODEIUM;WINDSURF
+stackblitz|StackBlitz|stackblitz.com|developer_tools|subscription|Bolt.new|STACKBLITZ;BOLT.NEW
+lovable|Lovable|lovable.dev|ai|subscription||LOVABLE;LOVABLE.DEV
+openrouter|OpenRouter|openrouter.ai|ai|usage||OPENROUTER;OPENROUTER.AI
+together-ai|Together AI|together.ai|ai|usage||TOGETHER AI;TOGETHER.AI;TOGETHER COMPUTER
+mistral|Mistral AI|mistral.ai|ai|usage||MISTRAL AI;MISTRAL.AI
+ticktick|TickTick|ticktick.com|productivity|subscription||TICKTICK
+ulysses|Ulysses|ulysses.app|productivity|subscription||ULYSSES GMBH
+pcloud|pCloud|pcloud.com|productivity|subscription||PCLOUD
+sync-com|Sync.com|sync.com|security_it|subscription||SYNC.COM
+tresorit|Tresorit|tresorit.com|security_it|subscription||TRESORIT
+n8n|n8n|n8n.io|productivity|subscription||N8N;N8N.IO;N8N GMBH
+bubble|Bubble|bubble.io|developer_tools|subscription|Bubble Group|BUBBLE GROUP;BUBBLE.IO
+softr|Softr|softr.io|developer_tools|subscription||SOFTR;SOFTR.IO
+systeme-io|systeme.io|systeme.io|marketing|subscription||SYSTEME.IO;SYSTEME IO
+thrivecart|ThriveCart|thrivecart.com|ecommerce|one_time||THRIVECART
+circle-so|Circle|circle.so|communication|subscription|Circle.so|CIRCLE.SO;CIRCLE NETWORK
+mighty-networks|Mighty Networks|mightynetworks.com|communication|subscription||MIGHTY NETWORKS;MIGHTYNETWORKS
+memberful|Memberful|memberful.com|ecommerce|subscription||MEMBERFUL
+memberpress|MemberPress|memberpress.com|ecommerce|subscription|Caseproof|MEMBERPRESS;CASEPROOF
+printify|Printify|printify.com|ecommerce|usage||PRINTIFY
+raycast|Raycast|raycast.com|productivity|subscription|Raycast Technologies|RAYCAST TECHNOLOGIES
 """
 
 # Merchants of record and namespaced billers. ``descriptors`` are the prefixes that announce
@@ -525,7 +594,11 @@ lemon-squeezy|Lemon Squeezy|lemonsqueezy.com|ecommerce|usage|Lemon Squeezy LLC|L
 cleverbridge|cleverbridge|cleverbridge.com|ecommerce|usage||CLEVERBRIDGE;CLEVERBRIDGE AG;CBG*
 mycommerce|MyCommerce|mycommerce.com|ecommerce|usage|Share-it;Digital River MyCommerce|MYCOMMERCE;SHAREIT;SHARE-IT
 apple-services|Apple App Store & iCloud|apple.com,itunes.com,icloud.com|productivity|subscription|Apple (App Store / iCloud);Apple;iTunes;iCloud;App Store|APPLE.COM/BILL;APPLE.COM BILL;ITUNES.COM/BILL;APL* ITUNES.COM;APL*ITUNES;ITUNES.COM;APPLE.COM;APPLE ICLOUD;APL* APPLE;APPLE SERVICES
-microsoft|Microsoft|microsoft.com,msbill.info|productivity|subscription|Microsoft Corporation;MSFT|MSFT;MICROSOFT;MICROSOFT CORP;MICROSOFT STORE;MSBILL.INFO
+microsoft|Microsoft|microsoft.com,msbill.info|productivity|subscription|Microsoft Corporation;MSFT|MSFT;MICROSOFT;MICROSOFT CORP;MSBILL.INFO;MICROSOFT#
+paypro-global|PayPro Global|payproglobal.com|ecommerce|usage||PAYPRO GLOBAL;PAYPRO;PAYPROGLOBAL
+bluesnap|BlueSnap|bluesnap.com|ecommerce|usage||BLUESNAP;BLUESNAP INC
+sendowl|SendOwl|sendowl.com|ecommerce|usage||SENDOWL
+payhip|Payhip|payhip.com|ecommerce|usage||PAYHIP
 """
 
 # Brands recognised only to be rejected: consumer media, gaming, ads, hardware, telecom, retail.
@@ -618,4 +691,12 @@ peloton|Peloton|onepeloton.com|||Peloton Membership|PELOTON;PELOTON MEMBERSHIP
 upwork|Upwork|upwork.com|||Upwork Global|UPWORK;UPWORK GLOBAL
 fiverr|Fiverr|fiverr.com||||FIVERR;FIVERR.COM
 geek-squad|Geek Squad|geeksquad.com|||Best Buy Geek Squad|GEEK SQUAD;GEEKSQUAD
+substack|Substack|substack.com|||Substack subscription|SUBSTACK;SUBSTACK INC
+medium|Medium|medium.com|||Medium membership|MEDIUM.COM;MEDIUM CORPORATION;A MEDIUM CORPORATION
+wise|Wise|wise.com|||TransferWise|WISE;TRANSFERWISE;WISE US INC;WISE EUROPE
+credit-karma|Credit Karma|creditkarma.com||||CREDIT KARMA
+experian|Experian|experian.com|||Experian Ltd|EXPERIAN;EXPERIAN CREDIT
+equifax|Equifax|equifax.com||||EQUIFAX
+transunion|TransUnion|transunion.com||||TRANSUNION
+microsoft-store|Microsoft Store|microsoft.com/store|||Microsoft retail|MICROSOFT STORE;MICROSOFT*STORE;MSFT *STORE;MICROSOFT*STORE ONLINE
 """
