@@ -163,12 +163,16 @@ class _Sub:
     memo: str | None
 
 
+# (descriptor, has placeholders, merchant name, mcc, lowest amount, amount span, chance of
+# reimbursement, chance of refund, memos), amounts already in the pool's minor units.
+_Entry = tuple[str, bool, str | None, str, float, float, float, float, tuple[str, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class _Pool:
     """The merchants one office/department mix draws from, expanded by weight."""
 
-    merchants: tuple[Merchant, ...]
-    factor: float  # minor units of ``currency`` per US cent
+    entries: tuple[_Entry, ...]
     currency: str
     round_to: int
 
@@ -518,7 +522,21 @@ class _Builder:
                     expanded.extend([m] * (kind_weight * m.weight))
                 if not expanded:  # pragma: no cover - every office has coffee
                     expanded = list(merchants)
-                pools.append(_Pool(tuple(expanded), factor, currency, round_to))
+                entries = tuple(
+                    (
+                        m.descriptor,
+                        "{" in m.descriptor,
+                        m.merchant,
+                        m.mcc,
+                        m.lo * factor,
+                        (m.hi - m.lo) * factor,
+                        m.reimbursed,
+                        m.refundable,
+                        m.memos,
+                    )
+                    for m in expanded
+                )
+                pools.append(_Pool(entries, currency, round_to))
         return tuple(pools)
 
     # Subscriptions ---------------------------------------------------------------------------
@@ -577,7 +595,7 @@ class _Builder:
                 for t in PERSONAL_TOOLS
             ]
         for i, h in enumerate(holders):
-            count = rng.choice((0, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 5))
+            count = rng.choice((1, 2, 3, 3, 3, 4, 4, 4, 5, 5, 6, 7))
             chosen: list[PersonalTool] = []
             weights = weights_by_dept[h.department]
             for _ in range(count):
@@ -667,7 +685,7 @@ class _Builder:
             memo=memo,
         )
         dom = rng.randint(1, 28)
-        start = rng.randint(-12, -1) if rng.random() < 0.45 else rng.randrange(self.months)
+        start = rng.randint(-12, -1) if rng.random() < 0.55 else rng.randrange(self.months)
         stop = start + rng.randint(2, 9) if rng.random() < 0.25 else self.months
         price = tool.price_minor
         rise = rng.randrange(self.months) if rng.random() < 0.1 else self.months
@@ -948,10 +966,13 @@ class _Refs:
 def _iterate(plan: _Plan) -> Iterator[tuple[str, RawTransaction]]:
     ids = _Ids(plan.seed)
     refs = _Refs(plan.seed)
-    holders = plan.holders
+    holders = [
+        (h.external_id, h.name, h.email, h.department, h.card_connection, h.card_last4, h.pool)
+        for h in plan.holders
+    ]
+    pools = [(p.entries, p.currency, p.round_to) for p in plan.pools]
     picker = plan.picker
     n_picker = len(picker)
-    pools = plan.pools
     days = plan.days
     card = Channel.CARD
     reimbursement = Channel.REIMBURSEMENT
@@ -962,8 +983,9 @@ def _iterate(plan: _Plan) -> Iterator[tuple[str, RawTransaction]]:
         rng = random.Random(_mix(plan.seed, 2, day.toordinal()))
         r = rng.random
         ids.start_day(day)
+        posted = days[i + 1 : i + 4]
         for sub, amount in plan.charges.get(i, ()):
-            h = holders[sub.holder]
+            h = plan.holders[sub.holder]
             connection = sub.connection
             reimbursed = connection == EXPENSIFY
             yield (
@@ -974,7 +996,7 @@ def _iterate(plan: _Plan) -> Iterator[tuple[str, RawTransaction]]:
                     amount,
                     sub.currency,
                     refs.fill(sub.descriptor, r) if sub.has_ref else sub.descriptor,
-                    days[i + 1 + int(r() * 3)],
+                    posted[int(r() * 3)],
                     None if connection == IT_CARD else sub.merchant,
                     sub.mcc,
                     sub.memo,
@@ -1001,7 +1023,7 @@ def _iterate(plan: _Plan) -> Iterator[tuple[str, RawTransaction]]:
                         amount or -1,
                         original.currency,
                         original.descriptor,
-                        days[i + 1 + int(r() * 3)],
+                        posted[int(r() * 3)],
                         original.merchant_name,
                         original.mcc,
                         "partial refund" if partial else None,
@@ -1016,46 +1038,52 @@ def _iterate(plan: _Plan) -> Iterator[tuple[str, RawTransaction]]:
                     ),
                 )
                 continue
-            h = holders[picker[int(r() * n_picker)]]
-            pool = pools[h.pool]
-            merchants = pool.merchants
-            m = merchants[int(r() * len(merchants))]
-            amount = int((m.lo + r() * (m.hi - m.lo)) * pool.factor)
-            if pool.round_to > 1:
-                amount = max(pool.round_to, amount // pool.round_to * pool.round_to)
-            reimbursed = r() < m.reimbursed
-            connection = EXPENSIFY if reimbursed else h.card_connection
-            if connection == RAMP or reimbursed:
-                merchant_name = m.merchant
+            (ext, name, email, dept, card_connection, last4, pool_index) = holders[
+                picker[int(r() * n_picker)]
+            ]
+            entries, currency, round_to = pools[pool_index]
+            (descriptor, fill, merchant, mcc, lo, span, p_reimb, p_refund, memos) = entries[
+                int(r() * len(entries))
+            ]
+            amount = int(lo + r() * span)
+            if round_to > 1:
+                amount = max(round_to, amount // round_to * round_to)
+            if r() < p_reimb:
+                connection = EXPENSIFY
+                channel = reimbursement
+                card_last4 = None
+                merchant_name = merchant
+                memo = memos[int(r() * len(memos))] if memos else None
             else:
-                merchant_name = m.merchant if r() < 0.5 else None
-            memo = None
-            if m.memos and (reimbursed or r() < 0.35):
-                memo = m.memos[int(r() * len(m.memos))]
-            descriptor = m.descriptor
-            if "{" in descriptor:
+                connection = card_connection
+                channel = card
+                card_last4 = last4
+                # Ramp always names the merchant; the Amex export only sometimes does.
+                merchant_name = merchant if connection == RAMP or r() < 0.5 else None
+                memo = memos[int(r() * len(memos))] if memos and r() < 0.35 else None
+            if fill:
                 descriptor = refs.fill(descriptor, r)
             row = _new(
                 ids.next(connection),
                 day,
                 amount,
-                pool.currency,
+                currency,
                 descriptor,
-                days[i + 1 + int(r() * 3)],
+                posted[int(r() * 3)],
                 merchant_name,
-                m.mcc,
+                mcc,
                 memo,
-                reimbursement if reimbursed else card,
-                h.external_id,
-                h.name,
-                h.email,
-                h.department,
-                None if reimbursed else h.card_last4,
+                channel,
+                ext,
+                name,
+                email,
+                dept,
+                card_last4,
                 False,
                 _NO_RAW,
             )
-            if m.refundable and r() < m.refundable:
+            if p_refund and r() < p_refund:
                 refundable.append((connection, row))
                 if len(refundable) > 64:
-                    refundable.pop(0)
+                    del refundable[0]
             yield connection, row

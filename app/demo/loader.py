@@ -46,8 +46,8 @@ def _reset(session: Session) -> None:
         session.execute(delete(Transaction).where(col(Transaction.connection_id).in_(demo_ids)))
         session.execute(delete(Cardholder).where(col(Cardholder.connection_id).in_(demo_ids)))
         session.execute(delete(Connection).where(col(Connection.id).in_(demo_ids)))
-    session.execute(delete(SanctionedApp).where(SanctionedApp.notes == DEMO_MARK))
-    session.execute(delete(Registration).where(Registration.purpose.like("[demo]%")))  # type: ignore[union-attr]
+    session.execute(delete(SanctionedApp).where(col(SanctionedApp.notes) == DEMO_MARK))
+    session.execute(delete(Registration).where(col(Registration.purpose).like("[demo]%")))
     session.flush()
 
 
@@ -81,11 +81,11 @@ def load_demo(
         sync = classification_service.sync_builtin_catalog(session)
         departments = {}
         for d in company.departments:
-            row = department_service.ensure(session, d.name, is_it=d.is_it)
-            row.cost_centre = d.cost_centre
-            row.is_it = d.is_it
-            session.add(row)
-            departments[d.name] = row
+            dept = department_service.ensure(session, d.name, is_it=d.is_it)
+            dept.cost_centre = d.cost_centre
+            dept.is_it = d.is_it
+            session.add(dept)
+            departments[d.name] = dept
         session.flush()
 
         existing_emails = {

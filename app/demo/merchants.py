@@ -420,13 +420,13 @@ DEPARTMENT_MIX: dict[str, dict[str, int]] = {
 
 # How many ordinary purchases a person makes per working day, by department.
 ACTIVITY: dict[str, float] = {
-    ENG: 0.45,
-    IT: 0.55,
-    MKT: 0.75,
-    SALES: 1.05,
-    CS: 0.7,
-    DESIGN: 0.5,
+    ENG: 0.4,
+    IT: 0.5,
+    MKT: 0.65,
+    SALES: 0.95,
+    CS: 0.6,
+    DESIGN: 0.45,
     FIN: 0.4,
-    PEOPLE: 0.65,
-    OPS: 0.85,
+    PEOPLE: 0.6,
+    OPS: 0.75,
 }

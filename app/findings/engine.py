@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import case, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.config import get_settings
@@ -71,38 +72,38 @@ def _refresh_chunk(
     session: Session, vendors: list[int], today: date, currency: str, result: RefreshResult
 ) -> None:
     settings = get_settings()
-    amount = func.coalesce(Transaction.reporting_amount_minor, 0)
+    amount = func.coalesce(col(Transaction.reporting_amount_minor), 0)
     aggregates = session.execute(
         _live(
-            select(
-                Transaction.vendor_id,
-                Transaction.department_id,
+            sa_select(
+                col(Transaction.vendor_id),
+                col(Transaction.department_id),
                 func.count(),
                 func.sum(amount),
-                func.min(Transaction.transaction_date),
-                func.max(Transaction.transaction_date),
-                func.max(case((Transaction.channel == "reimbursement", 1), else_=0)),
+                func.min(col(Transaction.transaction_date)),
+                func.max(col(Transaction.transaction_date)),
+                func.max(case((col(Transaction.channel) == "reimbursement", 1), else_=0)),
                 func.max(case((col(Transaction.reseller_slug).is_not(None), 1), else_=0)),
             ).where(col(Transaction.vendor_id).in_(vendors))
-        ).group_by(Transaction.vendor_id, Transaction.department_id)
+        ).group_by(col(Transaction.vendor_id), col(Transaction.department_id))
     ).all()
     charges: dict[tuple[int, int | None], list[tuple[date, int]]] = defaultdict(list)
     for vid, did, day, amt in session.execute(
         _live(
             select(
-                Transaction.vendor_id,
-                Transaction.department_id,
-                Transaction.transaction_date,
+                col(Transaction.vendor_id),
+                col(Transaction.department_id),
+                col(Transaction.transaction_date),
                 amount,
             ).where(col(Transaction.vendor_id).in_(vendors))
         )
     ):
         charges[(vid, did)].append((day, amt))
-    first_seen = dict(
+    first_seen: dict[int, date] = dict(
         session.execute(
-            select(Transaction.vendor_id, func.min(Transaction.transaction_date))
+            select(col(Transaction.vendor_id), func.min(col(Transaction.transaction_date)))
             .where(col(Transaction.vendor_id).in_(vendors), col(Transaction.removed_at).is_(None))
-            .group_by(Transaction.vendor_id)
+            .group_by(col(Transaction.vendor_id))
         ).all()
     )
     vendor_rows = {v.id: v for v in session.exec(select(Vendor).where(col(Vendor.id).in_(vendors)))}

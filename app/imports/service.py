@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -74,7 +74,7 @@ def resolve_connection(session: Session, name: str | None) -> Connection:
 
 
 def parse(
-    session: Session, data: bytes | IO[bytes], opts: ImportOptions
+    session: Session, data: bytes | BinaryIO, opts: ImportOptions
 ) -> tuple[Connection, ParsedFile]:
     """Validate the whole file (raises ImportRejected) and pick its connection."""
     if opts.preset is not None and opts.preset not in PRESETS:
