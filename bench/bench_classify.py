@@ -147,7 +147,32 @@ def bench(n: int) -> None:
     print(f"disagreements: {disagree}/{len(sample)}")
 
 
+def typo_probe(seed: int = 3, n: int = 300) -> list[tuple[str, str]]:
+    """One-edit typos (drop, swap, double a letter) of curated vendor names of 7+ letters,
+    in a card-statement shape: measures what the fuzzy stage recovers."""
+    rng = random.Random(seed)
+    cat = Catalog.builtin()
+    names = sorted(
+        (v.name.upper(), v.slug)
+        for v in cat.vendors
+        if cat.is_curated(v.slug) and v.is_software and len(v.name) >= 7 and v.name.isalpha()
+    )
+    out: list[tuple[str, str]] = []
+    for name, slug in rng.sample(names, min(n, len(names))):
+        i = rng.randrange(1, len(name) - 1)
+        kind = rng.randrange(3)
+        if kind == 0:
+            typo = name[:i] + name[i + 1 :]
+        elif kind == 1:
+            typo = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+        else:
+            typo = name[:i] + name[i] + name[i:]
+        out.append((f"{typo} 800-555-0100 CA", slug))
+    return out
+
+
 def sweep() -> None:
+    probe = typo_probe()
     paths = [ROOT / "tests" / "classifiers" / "data" / "labelled.csv"]
     dev = ROOT / ".." / "shared" / "data" / "descriptors-dev.csv"
     if dev.exists():
@@ -162,6 +187,9 @@ def sweep() -> None:
                 figures.append(
                     f"{p.name}: P={r.precision:.3f} R={r.recall:.3f} VA={r.vendor_accuracy:.3f}"
                 )
+            clf = Classifier()
+            hit = sum(clf.classify(d).vendor_slug == slug for d, slug in probe)
+            figures.append(f"typos recovered {hit}/{len(probe)}")
             print(f"cutoff={cutoff:.0f} margin={margin:.0f}  " + "  ".join(figures))
 
 
