@@ -408,6 +408,9 @@ class Classifier:
             found = process.extract(
                 q, block, scorer=fuzz.ratio, limit=6, score_cutoff=FUZZY_CUTOFF - FUZZY_MARGIN
             )
+            # A key that merely extends the query (or the reverse) is truncation evidence,
+            # judged by _truncated with its own length floor ("ROCKET" is not "Rocketfy").
+            found = [f for f in found if not (f[0].startswith(q) or q.startswith(f[0]))]
             if not found:
                 continue
             top_key, top_score, _ = found[0]

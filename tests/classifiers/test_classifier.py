@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from classifiers import (
     CATEGORIES,
@@ -239,3 +241,14 @@ def test_classify_many_matches_classify_and_caches() -> None:
 def test_version_is_a_string() -> None:
     assert isinstance(CLASSIFIER_VERSION, str)
     assert CLASSIFIER_VERSION
+
+
+_FUZZ_CLF = Classifier()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400), st.one_of(st.none(), st.text(max_size=6)), st.none() | st.text())
+def test_any_text_never_crashes(descriptor: str, mcc: str | None, memo: str | None) -> None:
+    r = _FUZZ_CLF.classify(descriptor, mcc=mcc, memo=memo)
+    assert 0.0 <= r.confidence <= 1.0
+    assert "\n" not in r.explanation
