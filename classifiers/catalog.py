@@ -136,10 +136,16 @@ class Catalog:
     # -- construction -------------------------------------------------------------------
     @classmethod
     def from_vendors(cls, vendors: Iterable[Vendor]) -> Catalog:
-        """Build a catalog from vendors. Every given vendor is treated as curated (its short
-        aliases may match the start of a descriptor): service-side vendors are deliberate."""
+        """Build a catalog from vendors (e.g. the built-in ones merged with a service's own).
+
+        A vendor identical to a built-in one keeps the built-in trust level, so an unchanged
+        catalog matches exactly like :meth:`builtin`. Custom vendors (unknown slug) and edited
+        built-in vendors count as curated: their short aliases may match the start of a
+        descriptor, because someone chose them deliberately."""
         vs = list(vendors)
-        return cls(vs, curated=[v.slug for v in vs])
+        builtin = cls.builtin()
+        curated = [v.slug for v in vs if builtin.is_curated(v.slug) or builtin.get(v.slug) != v]
+        return cls(vs, curated=curated)
 
     @classmethod
     def builtin(cls) -> Catalog:

@@ -1,7 +1,9 @@
 """CSV in, CSV out: the library half of ``shadowspend classify IN.csv -o OUT.csv``.
 
-The output repeats every input column (in order) and appends ``vendor`` (canonical name,
-empty when none), ``vendor_id`` (catalog slug), ``category``, ``is_software``
+The output repeats every input column (in order) and appends ``vendor`` (canonical name;
+empty when none, and for brands recognised as not software such as Netflix, so that the
+column names software vendors only), ``vendor_id`` (catalog slug, same rule), ``category``,
+``is_software``
 (``true``/``false``), ``confidence`` (0..1, three decimals) and ``matched_by``. An input
 column with one of these names is overwritten in place rather than duplicated.
 """

@@ -97,3 +97,12 @@ def test_from_vendors_later_slug_wins() -> None:
     assert got is not None
     assert got.name == "New"
     assert len(cat) == 1
+
+
+def test_from_vendors_with_the_builtin_vendors_matches_like_builtin() -> None:
+    from classifiers import Classifier
+
+    rebuilt = Catalog.from_vendors(Catalog.builtin().vendors)
+    a, b = Classifier(Catalog.builtin()), Classifier(rebuilt)
+    for d in ["ASTRO BURGERS", "KOUNT INC BOISE ID", "FIGMA", "SQ *JASMINE THAI", "TARGET"]:
+        assert a.classify(d) == b.classify(d), d
