@@ -530,7 +530,7 @@ class _Builder:
                         m.mcc,
                         m.lo * factor,
                         (m.hi - m.lo) * factor,
-                        m.reimbursed,
+                        m.reimbursed * 0.6,  # most people use the card they were given
                         m.refundable,
                         m.memos,
                     )
@@ -599,11 +599,11 @@ class _Builder:
             chosen: list[PersonalTool] = []
             weights = weights_by_dept[h.department]
             for _ in range(count):
-                tool = rng.choices(PERSONAL_TOOLS, weights=weights)[0]
-                if tool not in chosen:
-                    chosen.append(tool)
-            for tool in chosen:
-                self._personal_charges(tool, i, h, add)
+                personal = rng.choices(PERSONAL_TOOLS, weights=weights)[0]
+                if personal not in chosen:
+                    chosen.append(personal)
+            for personal in chosen:
+                self._personal_charges(personal, i, h, add)
         return charges
 
     def _team_charges(
@@ -754,7 +754,6 @@ class _Builder:
             s("HubSpot", (MKT,), admin, 80000 * 12, 5),
             s("Figma", (DESIGN,), admin, 1500 * 12 * 8, 8),
             s("JetBrains", (ENG,), admin, 2490 * 10 * 20, 20, "EUR"),
-            s("Kandji", None, admin, 400 * 10 * heads, heads),
         ]
 
     def _registrations(self, cardholders: list[DemoCardholder]) -> list[DemoRegistration]:

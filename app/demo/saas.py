@@ -194,37 +194,6 @@ TEAM_TOOLS: tuple[TeamTool, ...] = (
         starts=-8,
         merchant="JetBrains",
     ),
-    TeamTool(
-        "Kandji",
-        "KANDJI SAN DIEGO CA",
-        "7372",
-        400,
-        "annual",
-        via_it=True,
-        seats=130,
-        starts=-5,
-        merchant="Kandji",
-    ),
-    TeamTool(
-        "TeamViewer",
-        "TEAMVIEWER GERMANY GOPPINGEN DEU",
-        "5734",
-        3490,
-        "team",
-        via_it=True,
-        currency="EUR",
-        seats=1,
-        merchant="TeamViewer",
-    ),
-    TeamTool(
-        "Backblaze",
-        "BACKBLAZE INC SAN MATEO CA",
-        "4816",
-        26000,
-        "usage",
-        via_it=True,
-        merchant="Backblaze",
-    ),
     # Bought by the departments themselves.
     TeamTool(
         "Figma",
@@ -435,17 +404,6 @@ TEAM_TOOLS: tuple[TeamTool, ...] = (
         merchant="Vimeo",
     ),
     TeamTool(
-        "Shutterstock",
-        "SHUTTERSTOCK.COM NEW YORK NY",
-        "5817",
-        19900,
-        "team",
-        buyers=(MKT,),
-        seats=1,
-        stops=9,
-        merchant="Shutterstock",
-    ),
-    TeamTool(
         "HubSpot",
         "HUBSPOT INC 888-482-7768 MA",
         "5734",
@@ -595,16 +553,6 @@ TEAM_TOOLS: tuple[TeamTool, ...] = (
         seats=1,
         starts=-2,
         merchant="ZoomInfo",
-    ),
-    TeamTool(
-        "RingCentral",
-        "RINGCENTRAL INC 888-898-4591 CA",
-        "4814",
-        3000,
-        "team",
-        buyers=(SALES,),
-        seats=12,
-        merchant="RingCentral",
     ),
     TeamTool(
         "Aircall",
@@ -930,16 +878,6 @@ TEAM_TOOLS: tuple[TeamTool, ...] = (
         seats=1,
         merchant="Digital River",
     ),
-    TeamTool(
-        "Envato",
-        "ENVATO ELEMENTS MELBOURNE AUS",
-        "5817",
-        3300,
-        "team",
-        buyers=(MKT,),
-        seats=1,
-        merchant="Envato",
-    ),
 )
 
 # What individuals subscribe to on their own.
@@ -1017,19 +955,6 @@ PERSONAL_TOOLS: tuple[PersonalTool, ...] = (
         merchant="Midjourney",
     ),
     PersonalTool(
-        "Perplexity", "PERPLEXITY AI SAN FRANCISCO CA", "5734", 2000, 5, merchant="Perplexity"
-    ),
-    PersonalTool(
-        "Otter.ai",
-        "OTTER.AI MOUNTAIN VIEW CA",
-        "5734",
-        1699,
-        4,
-        affinity=(SALES, CS, PEOPLE),
-        merchant="Otter.ai",
-    ),
-    PersonalTool("NordVPN", "NORDVPN.COM AMSTERDAM NLD", "5734", 1299, 3, merchant="NordVPN"),
-    PersonalTool(
         "LastPass",
         "LASTPASS.COM 7037128315 VA",
         "5734",
@@ -1045,19 +970,6 @@ PERSONAL_TOOLS: tuple[PersonalTool, ...] = (
         1299,
         4,
         affinity=(ENG, DESIGN),
-        merchant="Paddle.com",
-    ),
-    PersonalTool(
-        "CleanMyMac", "PADDLE.NET* CLEANMYMAC", "5734", 3995, 2, annual=True, merchant="Paddle.com"
-    ),
-    PersonalTool(
-        "Tower",
-        "PADDLE.NET* GIT-TOWER",
-        "5734",
-        6900,
-        2,
-        affinity=(ENG,),
-        annual=True,
         merchant="Paddle.com",
     ),
     PersonalTool(
