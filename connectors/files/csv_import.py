@@ -1020,9 +1020,17 @@ def open_csv(
         missing = "; ".join(_missing(chosen, first))
         message = f"headers found: {found}; {what} needs {missing}"
     else:
+        common = CsvMapping(
+            date=_COMMON["date"],
+            descriptor=_COMMON["descriptor"],
+            amount=_COMMON["amount"],
+            debit=_COMMON["debit"],
+            credit=_COMMON["credit"],
+        )
+        lacking = [m.split(" (")[0] for m in _missing(common, first)]
         message = (
-            f"unknown CSV layout: headers found: {found}; need a date column, a descriptor "
-            "column and an amount (or debit/credit) column; choose a preset "
-            f"({', '.join(sorted(PRESETS))}) or give a column mapping"
+            f"unknown CSV layout: headers found: {found}; no column recognised for "
+            f"{', '.join(lacking)}; choose a preset ({', '.join(sorted(PRESETS))}) or give a "
+            "column mapping"
         )
     raise FileRejected([RowError(None, None, message)])

@@ -323,6 +323,13 @@ def test_unknown_layout_lists_the_headers_found_and_what_is_missing() -> None:
     assert "amount" in message
 
 
+def test_unknown_layout_names_only_what_is_missing() -> None:
+    with pytest.raises(FileRejected) as info:
+        parse_file(b"Date,foo,Amount\n2025-01-01,a,1\n", fmt=FileFormat.CSV)
+    message = info.value.errors[0].message
+    assert "no column recognised for descriptor;" in message
+
+
 def test_preset_that_does_not_fit_says_what_is_missing() -> None:
     with pytest.raises(FileRejected) as info:
         parse_file(CHASE.encode(), fmt=FileFormat.CSV, preset="amex")
