@@ -393,11 +393,16 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 def _guess_delimiter(text: str) -> str:
     lines = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
-    best, best_score = ",", -1
+    best, best_score = ",", (0, 0)
     for candidate in (",", ";", "\t", "|"):
-        counts = [_count_outside_quotes(line, candidate) for line in lines[:10]]
-        # The header row and the rows under it agree on the count; preambles do not.
-        score = max(counts, default=0)
+        counts = [_count_outside_quotes(line, candidate) for line in lines[:20]]
+        # The header and the rows under it share one count; a preamble or a stray comma in a
+        # description does not. Score: how many lines share the commonest non-zero count.
+        nonzero = [c for c in counts if c]
+        if not nonzero:
+            continue
+        common = max(set(nonzero), key=lambda c: (nonzero.count(c), c))
+        score = (nonzero.count(common), common)
         if score > best_score:
             best, best_score = candidate, score
     return best

@@ -19,7 +19,8 @@ Choices, documented because files in the wild differ from the spec:
 * Credit-card statements (``CCSTMTRS``) give :attr:`Channel.CARD` rows with the card's last
   four digits; bank statements give :attr:`Channel.INVOICE` rows.
 * The sign-on block is not needed to import transactions and is not checked; a document
-  without any statement imports as zero rows.
+  without any statement imports as zero rows. Investment statements (``INVSTMTRS``) are not
+  read: they hold securities trades, not spend.
 """
 
 from __future__ import annotations

@@ -449,3 +449,17 @@ def test_a_stray_bad_date_is_reported_on_its_row() -> None:
     with pytest.raises(FileRejected) as info:
         rows_of(text, mapping=mapping)
     assert [(e.row, e.field) for e in info.value.errors] == [(2, "Date")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Date;Description;Amount\n2025-01-01;ACME, INC, LTD, CO;1,00\n", ";"),
+        ("Date\tDescription\tAmount\n2025-01-01\tA;B\t1.00\n", "\t"),
+        ('Date,Description,Amount\n2025-01-01,"A;B;C;D",1.00\n', ","),
+    ],
+)
+def test_delimiter_detection(text: str, expected: str) -> None:
+    from connectors.files.csv_import import CsvSource
+
+    assert CsvSource(text.encode(), encoding=None, delimiter=None).delimiter == expected
