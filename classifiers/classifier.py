@@ -103,7 +103,6 @@ MERCHANT_WORDS = frozenset(
         "HOTEL",
         "INN",
         "MOTEL",
-        "MARKET",
         "GROCERY",
         "FARM",
         "PHARMACY",

@@ -80,7 +80,7 @@ sketch|Sketch|sketch.com|design|subscription|Bohemian Coding|SKETCH B.V.;SKETCH.
 invision|InVision|invisionapp.com|design|subscription|InVisionApp|INVISIONAPP;INVISION APP
 framer|Framer|framer.com|design|subscription||FRAMER.COM;FRAMER B.V.
 webflow|Webflow|webflow.com|hosting_domains|subscription||WEBFLOW;WEBFLOW.COM;WEBFLOW INC
-envato|Envato|envato.com|design|subscription|Envato Elements|ENVATO;ENVATO ELEMENTS;ENVATO PTY
+envato|Envato|envato.com|design|subscription|Envato Elements|ENVATO;ENVATO ELEMENTS;ENVATO PTY;ENVATO MARKET;THEMEFOREST;CODECANYON
 shutterstock|Shutterstock|shutterstock.com|design|subscription||SHUTTERSTOCK;SHUTTERSTOCK.COM
 getty-images|Getty Images|gettyimages.com|design|one_time|iStock|GETTY IMAGES;ISTOCKPHOTO;ISTOCK
 freepik|Freepik|freepik.com|design|subscription|Flaticon|FREEPIK;FREEPIK COMPANY

@@ -355,6 +355,9 @@ def _tokens(text: str) -> list[str]:
         if out and _is_noise(tok):
             continue
         out.append(tok)
+    # "GOOGLE *Google One", "TEMU.COM TEMU.COM": the biller repeats its own name.
+    if len(out) > 2 and out[0] == out[1]:
+        del out[1]
     # Trailing location: state/country codes and a dangling short code.
     while len(out) > 1 and out[-1] in US_STATES:
         out.pop()

@@ -63,6 +63,9 @@ CASES = [
     # dates
     ("ADESPRESSO, INC. 415-688-9467 CA             07/02", "ADESPRESSO"),
     ("SEMRUSH 12/01/2024", "SEMRUSH"),
+    # the biller repeating its own name
+    ("GOOGLE *Google Workspace g.co/helppay#", "GOOGLE WORKSPACE G.CO"),
+    ("TEMU.COM TEMU.COM LONDON", "TEMU.COM LONDON"),
 ]
 
 
