@@ -21,6 +21,8 @@ from sqlalchemy import insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.audit import service as audit_service
+from app.auth.service import Principal
 from app.config import get_settings
 from app.db import utcnow
 from app.errors import AppError
@@ -91,8 +93,9 @@ class UpsertCounts:
     kept: int  # existing rows from another source the load may not overwrite
 
 
-def _stored(value: Decimal | float | str) -> Decimal:
-    # SQLite keeps NUMERIC as a double: round back to the 10 places the column declares.
+def stored_rate(value: Decimal | float | str) -> Decimal:
+    """A rate as stored: 10 decimal places. SQLite keeps NUMERIC as a double; this rounds it
+    back to the places the column declares."""
     return Decimal(str(value)).quantize(Decimal("1E-10"), rounding=ROUND_HALF_EVEN)
 
 
@@ -114,24 +117,24 @@ def upsert_rates(
     quotes = {k[2] for k in rates}
     existing: dict[RateKey, tuple[int, Decimal, str]] = {}
     stmt = sa_select(
-        FxRate.id,
-        FxRate.rate_date,
-        FxRate.currency,
-        FxRate.quote_currency,
-        FxRate.rate,
-        FxRate.source,
+        col(FxRate.id),
+        col(FxRate.rate_date),
+        col(FxRate.currency),
+        col(FxRate.quote_currency),
+        col(FxRate.rate),
+        col(FxRate.source),
     ).where(
         col(FxRate.quote_currency).in_(quotes),
         col(FxRate.rate_date) >= min(days),
         col(FxRate.rate_date) <= max(days),
     )
     for rid, day, cur, quote, rate, src in session.execute(stmt):
-        existing[(day, cur, quote)] = (rid, _stored(rate), src)
+        existing[(day, cur, quote)] = (rid, stored_rate(rate), src)
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     unchanged = kept = 0
     for key, rate in rates.items():
-        rate = _stored(rate)
+        rate = stored_rate(rate)
         found = existing.get(key)
         if found is None:
             inserts.append(
@@ -170,6 +173,7 @@ def refresh_ecb_rates(
     client: httpx.Client | None = None,
     period: EcbPeriod = EcbPeriod.DAILY,
     url: str | None = None,
+    actor: Principal | None = None,
 ) -> dict[str, Any]:
     """Load the ECB reference rates as rates to the reporting currency, then convert the
     transactions that were waiting for them. The scheduler calls this once a day.
@@ -196,7 +200,7 @@ def refresh_ecb_rates(
     counts = upsert_rates(session, rates, source=ECB_SOURCE, overwrite=frozenset({ECB_SOURCE}))
     converted = convert_missing(session)
     log.info("ECB rates loaded from %s: %s, %d transactions converted", target, counts, converted)
-    return {
+    result = {
         "url": target,
         "days": len(by_day),
         "latest_date": max(by_day).isoformat(),
@@ -206,6 +210,9 @@ def refresh_ecb_rates(
         "kept": counts.kept,
         "converted": converted,
     }
+    if actor is not None:
+        audit_service.record(session, actor, "fx.ecb_refreshed", "fx_rates", None, after=result)
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +292,7 @@ def parse_rates_csv(data: bytes, *, reporting: str) -> dict[RateKey, Decimal]:
             rate = Decimal(raw["rate"])
             if not rate.is_finite() or rate <= 0:
                 raise InvalidOperation
-            if _stored(rate) == 0 or rate >= Decimal("1E10"):
+            if stored_rate(rate) == 0 or rate >= Decimal("1E10"):
                 errors.append(RowError(line, "rate", f"out of the storable range: {raw['rate']}"))
                 ok = False
         except InvalidOperation:
@@ -311,7 +318,9 @@ def parse_rates_csv(data: bytes, *, reporting: str) -> dict[RateKey, Decimal]:
     return out
 
 
-def upload_rates_csv(session: Session, data: bytes) -> dict[str, Any]:
+def upload_rates_csv(
+    session: Session, data: bytes, *, actor: Principal | None = None
+) -> dict[str, Any]:
     """Store every rate of a ``date,currency,rate[,quote]`` file (all or nothing; an uploaded
     rate replaces any stored one for the same day and pair), then convert the transactions
     that were waiting for a rate. Never commits. Raises :class:`RatesRejected` (422)."""
@@ -319,14 +328,18 @@ def upload_rates_csv(session: Session, data: bytes) -> dict[str, Any]:
     rates = parse_rates_csv(data, reporting=reporting)
     counts = upsert_rates(session, rates, source=UPLOAD_SOURCE)
     converted = convert_missing(session)
-    return {
+    result: dict[str, Any] = {
         "rows": len(rates),
         "inserted": counts.inserted,
         "updated": counts.updated,
         "unchanged": counts.unchanged,
         "converted": converted,
-        "ignored_quotes": sorted({k[2] for k in rates} - {reporting}),
+        # Rates quoted in another currency are stored but do not convert transactions.
+        "other_quotes": sorted({k[2] for k in rates} - {reporting}),
     }
+    if actor is not None:
+        audit_service.record(session, actor, "fx.rates_uploaded", "fx_rates", None, after=result)
+    return result
 
 
 def convert_missing(session: Session, *, batch: int = 5_000) -> int:
@@ -337,10 +350,10 @@ def convert_missing(session: Session, *, batch: int = 5_000) -> int:
     reporting = get_settings().reporting_currency
     pending = session.execute(
         sa_select(
-            Transaction.id,
-            Transaction.amount_minor,
-            Transaction.currency,
-            Transaction.transaction_date,
+            col(Transaction.id),
+            col(Transaction.amount_minor),
+            col(Transaction.currency),
+            col(Transaction.transaction_date),
         ).where(col(Transaction.reporting_amount_minor).is_(None))
     ).all()
     if not pending:
