@@ -918,28 +918,31 @@ class _Ids:
 
     def __init__(self, seed: int) -> None:
         self.seq = {AMEX: 0, RAMP: 0, EXPENSIFY: 0, IT_CARD: 0}
-        salt = _mix(seed, 0x1D)
-        self.ramp_mid = f"-4{salt & 0xFFF:03x}-{0x8000 | ((salt >> 12) & 0x3FFF):04x}-"
-        self.ramp_tail = f"{(salt >> 32) & 0xFFFFFFFF:08x}"
+        self.salt = _mix(seed, 0x1D)
+        # Expensify prints long numeric ids; ours start somewhere in the 19-digit range.
+        self.expensify_base = 1_000_000_000_000_000_000 + (self.salt % 10**17) * 10
         self.amex_prefix = ""
+        self.ramp_prefix = ""
         self.it_prefix = ""
 
     def start_day(self, day: date) -> None:
         self.amex_prefix = f"320{day:%y%j}"
         self.it_prefix = f"ITP-{day:%Y%m%d}-"
+        # UUID-shaped (version 4 layout): a per-day random head, the running number as tail.
+        h = _mix(self.salt, day.toordinal())
+        self.ramp_prefix = (
+            f"{h >> 32:08x}-{(h >> 16) & 0xFFFF:04x}-4{(h >> 4) & 0xFFF:03x}-"
+            f"{0x8000 | (self.salt & 0x3FFF):04x}-"
+        )
 
     def next(self, connection: str) -> str:
         n = self.seq[connection] = self.seq[connection] + 1
         if connection == RAMP:
-            # Multiplying by an odd constant is a bijection on 64 bits: no two rows collide.
-            h = (n * 0x9E3779B97F4A7C15) & _M64
-            return f"{h >> 32:08x}-{(h >> 16) & 0xFFFF:04x}{self.ramp_mid}{h & 0xFFFF:04x}" + (
-                self.ramp_tail
-            )
+            return f"{self.ramp_prefix}{n:012x}"
         if connection == AMEX:
             return f"{self.amex_prefix}{n:09d}"
         if connection == EXPENSIFY:
-            return f"R{n // 6 + 1000:07d}-{n:08d}"
+            return str(self.expensify_base + n)
         return f"{self.it_prefix}{n:07d}"
 
 

@@ -268,3 +268,29 @@ def test_iterator_is_lazy() -> None:
     assert company.transaction_count > 400_000
     _, first = next(iter(company.iter_transactions()))
     assert first.transaction_date == company.start_date
+
+
+_DIGEST = (
+    "import hashlib, sys; from datetime import date; "
+    "from app.demo.generator import generate_company; "
+    "c = generate_company(seed=11, end_date=date(2026, 3, 31), months=2, scale=0.3); "
+    "h = hashlib.sha256(repr((c.cardholders, c.sanctioned, c.fx_rates)).encode()); "
+    "[h.update(repr(row).encode()) for row in c.iter_transactions()]; "
+    "print(h.hexdigest())"
+)
+
+
+def test_output_is_identical_across_processes_and_hash_seeds() -> None:
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", _DIGEST],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": hash_seed, "PATH": ""},
+        ).stdout
+        for hash_seed in ("1", "2")
+    }
+    assert len(digests) == 1
+    assert len(digests.pop().strip()) == 64
