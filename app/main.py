@@ -23,11 +23,14 @@ from app.db import get_engine
 from app.departments.router import router as departments_router
 from app.errors import install_handlers, problem
 from app.feeds.router import router as feeds_router
+from app.findings.router import router as findings_router
 from app.fx.router import router as fx_router
 from app.imports.router import router as imports_router
 from app.jobs.router import router as jobs_router
 from app.logging import configure, request_id_var
+from app.registrations.router import router as registrations_router
 from app.rules.router import router as rules_router
+from app.sanctioned.router import router as sanctioned_router
 from app.transactions.router import router as transactions_router
 from app.vendors.router import router as vendors_router
 
@@ -67,6 +70,9 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     imports_router,
     feeds_router,
     fx_router,
+    findings_router,
+    sanctioned_router,
+    registrations_router,
 )
 
 

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from app.config import get_settings
 from app.db import utcnow
 from app.findings import cadence as cadence_mod
-from app.models import Finding, FindingStatus, SanctionedApp, Transaction, Vendor
+from app.models import Finding, FindingStatus, Registration, SanctionedApp, Transaction, Vendor
 from connectors.money import format_minor
 
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -115,6 +115,14 @@ def _refresh_chunk(
         (f.vendor_id, f.department_id): f
         for f in session.exec(select(Finding).where(col(Finding.vendor_id).in_(vendors)))
     }
+    registrations = {
+        (r.vendor_id, r.department_id): r.id
+        for r in session.exec(
+            select(Registration).where(
+                col(Registration.vendor_id).in_(vendors), Registration.status == "active"
+            )
+        )
+    }
     seen: set[tuple[int, int | None]] = set()
     low, mid, high = settings.severity_spend_thresholds
     for vid, did, count, total, first, last, reimbursed, via_reseller in aggregates:
@@ -165,7 +173,12 @@ def _refresh_chunk(
             "annual_run_rate_minor": run_rate,
         }
         if finding is None:
-            finding = Finding(vendor_id=vid, department_id=did, **values)
+            finding = Finding(
+                vendor_id=vid,
+                department_id=did,
+                registration_id=registrations.get(key),
+                **values,
+            )
             session.add(finding)
             session.flush()
             assert finding.id is not None

@@ -1,0 +1,44 @@
+"""Re-apply the outside-IT rule to stored rows after the policy changed (a vendor sanctioned or
+retired, a department marked IT, a connection marked as an IT channel)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlmodel import Session, col
+
+from app.findings.policy import OutsideItPolicy
+from app.models import Transaction
+
+
+def recompute(session: Session, vendor_ids: list[int] | None = None) -> set[int]:
+    """Refresh ``outside_it`` on the rows of these vendors (all rows when None); returns the
+    vendors whose rows changed."""
+    policy = OutsideItPolicy(session)
+    stmt = select(
+        col(Transaction.id),
+        col(Transaction.is_software),
+        col(Transaction.vendor_id),
+        col(Transaction.department_id),
+        col(Transaction.connection_id),
+        col(Transaction.outside_it),
+    ).where(col(Transaction.is_software).is_(True))
+    if vendor_ids is not None:
+        if not vendor_ids:
+            return set()
+        stmt = stmt.where(col(Transaction.vendor_id).in_(vendor_ids))
+    changes: list[dict[str, object]] = []
+    touched: set[int] = set()
+    for tid, is_software, vendor_id, dept_id, conn_id, current in session.execute(stmt):
+        wanted = policy.is_outside(
+            is_software=is_software,
+            vendor_id=vendor_id,
+            department_id=dept_id,
+            connection_id=conn_id,
+        )
+        if wanted != current:
+            changes.append({"id": tid, "outside_it": wanted})
+            if vendor_id is not None:
+                touched.add(vendor_id)
+    for start in range(0, len(changes), 5000):
+        session.execute(update(Transaction), changes[start : start + 5000])
+    return touched

@@ -1,0 +1,384 @@
+"""IT's review of findings: list, inspect, decide, assign, comment — every change audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, update
+from sqlmodel import Session, col, select
+
+from app.api.pagination import PageParams, paginate
+from app.audit import service as audit_service
+from app.auth.service import Principal
+from app.classification import reclassify as reclassify_service
+from app.classification import service as classification_service
+from app.db import utcnow
+from app.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.findings import engine, outside
+from app.findings.schemas import (
+    CommentPublic,
+    DecisionRequest,
+    DeclaredBy,
+    FindingDetail,
+    FindingPublic,
+    Ref,
+    VendorRef,
+)
+from app.models import (
+    AuditEvent,
+    Department,
+    Finding,
+    FindingStatus,
+    MatchRule,
+    Registration,
+    SanctionedApp,
+    Transaction,
+    Vendor,
+)
+from app.transactions import service as transaction_service
+from connectors.money import format_minor
+
+
+@dataclass(frozen=True)
+class FindingFilter:
+    status: str | None = None
+    severity: str | None = None
+    department_id: int | None = None
+    category: str | None = None
+    vendor_id: int | None = None
+    min_spend_minor: int | None = None
+    q: str | None = None
+    sort: str = "severity"
+
+
+def get(session: Session, finding_id: int, principal: Principal | None = None) -> Finding:
+    row = session.get(Finding, finding_id)
+    if row is None:
+        raise NotFound(f"finding {finding_id} does not exist")
+    if principal is not None and principal.scoped and row.department_id != principal.department_id:
+        raise Forbidden("this key is scoped to another department")
+    return row
+
+
+def wake_snoozed(session: Session, today: date | None = None) -> int:
+    """Snoozed findings whose date has come are open again."""
+    today = today or utcnow().date()
+    result = session.execute(
+        update(Finding)
+        .where(col(Finding.status) == FindingStatus.SNOOZED, col(Finding.snoozed_until) <= today)
+        .values(status=FindingStatus.OPEN, snoozed_until=None, updated_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def list_findings(
+    session: Session, flt: FindingFilter, page: PageParams, principal: Principal
+) -> tuple[list[Finding], str | None]:
+    stmt = select(Finding)
+    department_id = flt.department_id
+    if principal.scoped:
+        if department_id is not None and department_id != principal.department_id:
+            raise Forbidden("this key is scoped to another department")
+        department_id = principal.department_id
+    if flt.status:
+        stmt = stmt.where(Finding.status == flt.status)
+    if flt.severity:
+        stmt = stmt.where(col(Finding.severity).in_(flt.severity.split(",")))
+    if department_id is not None:
+        stmt = stmt.where(Finding.department_id == department_id)
+    if flt.vendor_id is not None:
+        stmt = stmt.where(Finding.vendor_id == flt.vendor_id)
+    if flt.min_spend_minor is not None:
+        stmt = stmt.where(Finding.total_reporting_minor >= flt.min_spend_minor)
+    if flt.category or flt.q:
+        vendor_q = select(Vendor.id)
+        if flt.category:
+            vendor_q = vendor_q.where(Vendor.category == flt.category)
+        if flt.q:
+            like = f"%{flt.q.lower()}%"
+            vendor_q = vendor_q.where(
+                or_(func.lower(Vendor.name).like(like), col(Vendor.slug).like(like))
+            )
+        stmt = stmt.where(col(Finding.vendor_id).in_(vendor_q))
+    order = {
+        "severity": [Finding.severity_score, Finding.id],
+        "spend": [Finding.total_reporting_minor, Finding.id],
+        "last_seen": [Finding.last_seen_date, Finding.id],
+    }[flt.sort]
+    return paginate(session, stmt, page, order, descending=True)  # type: ignore[arg-type]
+
+
+def to_public(session: Session, rows: list[Finding]) -> list[FindingPublic]:
+    vendor_ids = {r.vendor_id for r in rows}
+    dept_ids = {r.department_id for r in rows if r.department_id is not None}
+    reg_ids = {r.registration_id for r in rows if r.registration_id is not None}
+    vendors = (
+        {v.id: v for v in session.exec(select(Vendor).where(col(Vendor.id).in_(vendor_ids)))}
+        if vendor_ids
+        else {}
+    )
+    depts = (
+        {
+            d.id: d.name
+            for d in session.exec(select(Department).where(col(Department.id).in_(dept_ids)))
+        }
+        if dept_ids
+        else {}
+    )
+    regs = (
+        {
+            r.id: r
+            for r in session.exec(select(Registration).where(col(Registration.id).in_(reg_ids)))
+        }
+        if reg_ids
+        else {}
+    )
+    out = []
+    for f in rows:
+        assert f.id is not None
+        v = vendors.get(f.vendor_id)
+        reg = regs.get(f.registration_id) if f.registration_id else None
+        declared = None
+        if reg is not None and reg.id is not None:
+            dept_name = depts.get(reg.department_id) or "a business team"
+            on = reg.created_at.date()
+            declared = DeclaredBy(
+                registration_id=reg.id,
+                department=dept_name,
+                declared_on=on,
+                owner_email=reg.owner_email,
+                text=f"declared by {dept_name} on {on.isoformat()}",
+            )
+        cur = f.reporting_currency
+        out.append(
+            FindingPublic(
+                id=f.id,
+                vendor=VendorRef(
+                    id=f.vendor_id,
+                    name=v.name if v else None,
+                    slug=v.slug if v else None,
+                    category=v.category if v else None,
+                ),
+                department=Ref(
+                    id=f.department_id,
+                    name=depts.get(f.department_id) if f.department_id else None,
+                ),
+                status=f.status,
+                severity=f.severity,
+                severity_score=f.severity_score,
+                severity_reasons=list(f.severity_reasons or []),
+                reporting_currency=cur,
+                total_minor=f.total_reporting_minor,
+                total=format_minor(f.total_reporting_minor, cur),
+                annual_run_rate_minor=f.annual_run_rate_minor,
+                annual_run_rate=(
+                    format_minor(f.annual_run_rate_minor, cur)
+                    if f.annual_run_rate_minor is not None
+                    else None
+                ),
+                transaction_count=f.transaction_count,
+                first_seen_date=f.first_seen_date,
+                last_seen_date=f.last_seen_date,
+                cadence=f.cadence,
+                declared=declared,
+                assignee_email=f.assignee_email,
+                snoozed_until=f.snoozed_until,
+                cancel_by=f.cancel_by,
+                version=f.version,
+                created_at=f.created_at,
+                updated_at=f.updated_at,
+                decided_at=f.decided_at,
+            )
+        )
+    return out
+
+
+def _finding_transactions(session: Session, f: Finding, limit: int = 200) -> list[Transaction]:
+    stmt = select(Transaction).where(
+        Transaction.vendor_id == f.vendor_id,
+        col(Transaction.removed_at).is_(None),
+        col(Transaction.outside_it).is_(True),
+    )
+    if f.department_id is None:
+        stmt = stmt.where(col(Transaction.department_id).is_(None))
+    else:
+        stmt = stmt.where(Transaction.department_id == f.department_id)
+    stmt = stmt.order_by(col(Transaction.transaction_date).desc(), col(Transaction.id).desc())
+    return list(session.exec(stmt.limit(limit)))
+
+
+def detail(session: Session, f: Finding) -> FindingDetail:
+    public = to_public(session, [f])[0]
+    txs = transaction_service.to_public(_finding_transactions(session, f), session)
+    events = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == "finding", AuditEvent.entity_id == str(f.id))
+        .order_by(col(AuditEvent.id))
+    ).all()
+    history = [
+        CommentPublic(
+            at=e.at, actor=e.actor_name, role=e.actor_role, action=e.action, comment=e.comment
+        )
+        for e in events
+    ]
+    return FindingDetail(**public.model_dump(), transactions=txs, history=history)
+
+
+def _snapshot(f: Finding) -> dict[str, Any]:
+    return {
+        "status": f.status,
+        "assignee_email": f.assignee_email,
+        "snoozed_until": f.snoozed_until.isoformat() if f.snoozed_until else None,
+        "cancel_by": f.cancel_by.isoformat() if f.cancel_by else None,
+        "version": f.version,
+    }
+
+
+def _check_version(f: Finding, version: int | None) -> None:
+    if version is not None and version != f.version:
+        raise Conflict(
+            f"finding {f.id} changed since you read it (version {version}, now {f.version}); "
+            "reload and decide again",
+            extra={"current_version": f.version},
+        )
+
+
+def _bump(session: Session, f: Finding, expected: int) -> None:
+    """Compare-and-set on the version: a racing writer that committed first makes this 409."""
+    result = session.execute(
+        update(Finding)
+        .where(col(Finding.id) == f.id, col(Finding.version) == expected)
+        .values(version=expected + 1)
+    )
+    if getattr(result, "rowcount", 1) != 1:
+        raise Conflict(f"finding {f.id} was changed by someone else; reload and decide again")
+    f.version = expected + 1
+
+
+def decide(
+    session: Session, f: Finding, req: DecisionRequest, actor: Principal, version: int | None
+) -> Finding:
+    _check_version(f, version if version is not None else req.version)
+    before = _snapshot(f)
+    expected = f.version
+    today = utcnow().date()
+    extra: dict[str, Any] = {}
+    if req.decision == "approve":
+        dept = None if req.scope == "company" else f.department_id
+        app = sanction(session, f.vendor_id, dept)
+        extra["sanctioned_app_id"] = app.id
+        f.status = FindingStatus.APPROVED
+        f.snoozed_until = None
+    elif req.decision == "reject":
+        if req.cancel_by is not None and req.cancel_by < today:
+            raise Unprocessable("cancel_by is in the past")
+        f.status = FindingStatus.REJECTED
+        f.cancel_by = req.cancel_by
+        f.snoozed_until = None
+    elif req.decision == "snooze":
+        assert req.snooze_until is not None
+        if req.snooze_until <= today:
+            raise Unprocessable("snooze_until must be in the future")
+        f.status = FindingStatus.SNOOZED
+        f.snoozed_until = req.snooze_until
+    else:  # dismiss as a wrong match
+        extra.update(_dismiss(session, f, req, actor))
+        f.status = FindingStatus.DISMISSED
+        f.snoozed_until = None
+    _bump(session, f, expected)
+    f.decided_at = utcnow()
+    f.updated_at = utcnow()
+    session.add(f)
+    audit_service.record(
+        session,
+        actor,
+        f"finding.{req.decision}d" if req.decision != "snooze" else "finding.snoozed",
+        "finding",
+        f.id,
+        before=before,
+        after={**_snapshot(f), **extra},
+        comment=req.comment,
+    )
+    if req.decision == "approve":
+        # Sanctioning changes which rows are outside IT; refresh this vendor's findings.
+        outside.recompute(session, [f.vendor_id])
+        engine.refresh(session, [f.vendor_id])
+    return f
+
+
+def sanction(session: Session, vendor_id: int, department_id: int | None) -> SanctionedApp:
+    """The active sanctioned-app row covering (vendor, department), created if missing."""
+    stmt = select(SanctionedApp).where(
+        SanctionedApp.vendor_id == vendor_id, SanctionedApp.status == "active"
+    )
+    for app in session.exec(stmt):
+        if app.department_id is None or app.department_id == department_id:
+            return app
+    app = SanctionedApp(vendor_id=vendor_id, department_id=department_id)
+    session.add(app)
+    session.flush()
+    return app
+
+
+def _dismiss(
+    session: Session, f: Finding, req: DecisionRequest, actor: Principal
+) -> dict[str, Any]:
+    if req.correct_vendor_id is not None:
+        if req.correct_vendor_id == f.vendor_id:
+            raise Unprocessable("correct_vendor_id is the vendor the finding already has")
+        if session.get(Vendor, req.correct_vendor_id) is None:
+            raise Unprocessable(f"vendor {req.correct_vendor_id} does not exist")
+    ctx = classification_service.get_context(session)
+    rows = _finding_transactions(session, f, limit=5000)
+    # One exact rule per distinct normalised descriptor behind the finding: precise, and it
+    # also catches the same descriptor on future statements.
+    patterns = sorted({ctx.classifier.classify(r.descriptor).normalised for r in rows} - {""})
+    if not patterns:
+        raise Unprocessable("the finding has no transactions to correct")
+    rule_ids = []
+    for pattern in patterns[:50]:
+        rule = MatchRule(
+            pattern=pattern[:300],
+            kind="exact",
+            vendor_id=req.correct_vendor_id,
+            priority=50,
+            comment=f"dismissed finding {f.id} as a wrong match",
+            created_by=actor.name,
+        )
+        session.add(rule)
+        session.flush()
+        rule_ids.append(rule.id)
+        audit_service.record(
+            session,
+            actor,
+            "rule.created",
+            "match_rule",
+            rule.id,
+            after={"pattern": rule.pattern, "kind": "exact", "vendor_id": rule.vendor_id},
+            comment=f"from dismissing finding {f.id}",
+        )
+    classification_service.invalidate_cache()
+    result = reclassify_service.reclassify(session, vendor_ids=[f.vendor_id])
+    return {"rules_created": rule_ids, "reclassified": result.changed}
+
+
+def assign(
+    session: Session, f: Finding, email: str | None, actor: Principal, version: int | None
+) -> Finding:
+    _check_version(f, version)
+    before = _snapshot(f)
+    expected = f.version
+    f.assignee_email = email
+    f.updated_at = utcnow()
+    _bump(session, f, expected)
+    session.add(f)
+    audit_service.record(
+        session, actor, "finding.assigned", "finding", f.id, before=before, after=_snapshot(f)
+    )
+    return f
+
+
+def comment(session: Session, f: Finding, text: str, actor: Principal) -> AuditEvent:
+    return audit_service.record(session, actor, "finding.commented", "finding", f.id, comment=text)
