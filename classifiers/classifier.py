@@ -338,7 +338,7 @@ class Classifier:
         n = len(tokens)
         if not n:
             return None
-        ctoks = [compact(t) for t in tokens[:MAX_LEADING_TOKENS]]
+        ctoks = tokens[:MAX_LEADING_TOKENS]
         exact = self.catalog.exact
         for k in range(len(ctoks), 0, -1):
             key = "".join(ctoks[:k])
@@ -348,7 +348,12 @@ class Classifier:
             for h in hits:
                 if not h.strong and k != n and not (allow_weak and k == 1):
                     continue
-                if len(key) <= 3 and h.vendor.is_reseller and n > 1 and star_prefix != tokens[0]:
+                if (
+                    len(key) <= 3
+                    and h.vendor.is_reseller
+                    and n > 1
+                    and compact(star_prefix or "") != tokens[0]
+                ):
                     continue
                 return h, k
         return None
@@ -379,7 +384,7 @@ class Classifier:
     def _truncated(
         self, tokens: Sequence[str], min_len: int, *, exact_k: int | None = None
     ) -> tuple[KeyHit, str] | None:
-        ctoks = [compact(t) for t in tokens[:4]]
+        ctoks = tokens[:4]
         for k in range(len(ctoks), 0, -1):
             if exact_k is not None and k != exact_k:
                 continue
@@ -395,7 +400,7 @@ class Classifier:
         return None
 
     def _fuzzy(self, tokens: Sequence[str]) -> tuple[KeyHit, str, float, int] | None:
-        ctoks = [compact(t) for t in tokens[:3]]
+        ctoks = tokens[:2]
         best: tuple[KeyHit, str, float, int] | None = None
         for k in range(1, len(ctoks) + 1):
             q = "".join(ctoks[:k])
@@ -495,13 +500,13 @@ class Classifier:
         self, parsed: ParsedDescriptor, code: str | None, memo: str | None, name: str | None
     ) -> Classification:
         tier = mcc_tier(code)
-        tokens = parsed.tokens
+        tokens = parsed.keys  # compact matching keys, one per normalised token
         match: _Match | None = None
         reseller: Vendor | None = None
 
         if name is not None:
             np = parse(name)
-            ex = self._exact(np.tokens, np.star_prefix)
+            ex = self._exact(np.keys, np.star_prefix)
             if ex is not None and not ex[0].vendor.is_reseller:
                 h, _ = ex
                 match = _Match(
@@ -567,8 +572,8 @@ class Classifier:
 
         if match is None and memo is not None:
             mp = parse(memo)
-            for i in range(min(len(mp.tokens), 12)):
-                ex = self._exact(mp.tokens[i:], None)
+            for i in range(min(len(mp.keys), 12)):
+                ex = self._exact(mp.keys[i:], None)
                 if ex is not None and ex[0].curated and not ex[0].vendor.is_reseller:
                     h, _ = ex
                     match = _Match(

@@ -80,6 +80,11 @@ _PHONE = re.compile(
     re.VERBOSE,
 )
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
+# Bank wording, then dates, then phone numbers, in one pass (order of the alternation matters:
+# "PURCHASE AUTHORIZED ON 10/26" must go as a whole before "10/26" is seen as a date).
+_NOISE = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (_BANK_WORDING, _DATE, _PHONE)), re.VERBOSE
+)
 _EMAIL = re.compile(r"\b[A-Z0-9._%+-]+@([A-Z0-9.-]+\.[A-Z]{2,})\b")
 _TLDS = (
     "COM|NET|ORG|IO|CO|AI|APP|SO|US|DEV|CC|ME|TV|INFO|BIZ|UK|CA|DE|FR|NL|SE|LY|GG|TT|XYZ|CLOUD|"
@@ -98,7 +103,8 @@ _STAR_PREFIX = re.compile(r"^([A-Z0-9][A-Z0-9 .]{0,10}?)\s*\*+\s*")
 _DASH_PREFIX = re.compile(r"^(TST|SQ|SP)-")
 _STORE_NO = re.compile(r"#\s*[A-Z]?\d+[A-Z0-9-]*|\bNO\.\s*\d+\b|\bSTORE\s+\d+\b")
 _SPLIT_ID = re.compile(r"\b([A-Z]{3,})(\d{5,})\b")
-_NON_WORD = re.compile(r"[^A-Z0-9&.'+/ ]+")
+_KEEP = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789&.'+/ ")
+_TO_SPACE = {i: " " for i in range(128) if chr(i) not in _KEEP}
 _SLASH = re.compile(r"(?<![A-Z0-9]\.[A-Z]{2})(?<![A-Z0-9]\.[A-Z]{3})/")
 _SPACES = re.compile(r"\s+")
 
@@ -241,12 +247,14 @@ class ParsedDescriptor:
     domains: tuple[str, ...]
     processor: str | None
     star_prefix: str | None
+    keys: tuple[str, ...] = ()
 
 
 def _clean_unicode(raw: str) -> str:
     text = raw[: MAX_INPUT * 2]
-    text = unicodedata.normalize("NFKD", text)
-    text = text.encode("ascii", "ignore").decode("ascii")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = text.encode("ascii", "ignore").decode("ascii")
     return text[:MAX_INPUT].upper()
 
 
@@ -268,10 +276,7 @@ def parse(raw: object) -> ParsedDescriptor:
     if "WWW " in text:
         text = _SPACED_DOMAIN.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
 
-    text = _BANK_WORDING.sub(" ", text)
-    if "/" in text:
-        text = _DATE.sub(" ", text)
-    text = _PHONE.sub(" ", text)
+    text = _NOISE.sub(" ", text)
     text = " ".join(text.split())
 
     def _domain(m: re.Match[str]) -> str:
@@ -320,9 +325,7 @@ def parse(raw: object) -> ParsedDescriptor:
 
     if "#" in text or "NO." in text or "STORE" in text:
         text = _STORE_NO.sub(" ", text)
-    text = _SPLIT_ID.sub(r"\1 \2", text)
-    text = text.replace("*", " ").replace("_", " ").replace(",", " ")
-    text = _NON_WORD.sub(" ", text)
+    text = text.translate(_TO_SPACE)  # "*", "_", ",", brackets... become separators
     if "/" in text:
         text = _SLASH.sub(" ", text)  # keep "/" only right after a domain
     tokens = _tokens(text)
@@ -332,6 +335,7 @@ def parse(raw: object) -> ParsedDescriptor:
         domains=tuple(dict.fromkeys(domains)),
         processor=processor,
         star_prefix=star_prefix,
+        keys=tuple(t.translate(_NON_ALNUM_DELETE) for t in tokens),
     )
 
 
@@ -350,6 +354,11 @@ def _tokens(text: str) -> list[str]:
         tok = raw_tok.strip(".'&+-/")
         if not tok:
             continue
+        if len(tok) >= 8 and tok[-1].isdigit() and tok[0].isalpha():
+            # "ADWS25445007": a word glued to a reference number
+            m = _SPLIT_ID.fullmatch(tok)
+            if m:
+                tok = m.group(1)
         if out and (tok in LEGAL_SUFFIXES or tok.rstrip(".") in LEGAL_SUFFIXES):
             continue
         if out and _is_noise(tok):
