@@ -13,7 +13,7 @@ Contract:
   ``connectors.base`` and the data modules beside this one.
 * Deterministic: the same ``(seed, end_date, months, scale)`` gives equal output, row for row
   and byte for byte, on every run and platform (``random.Random`` seeded with integers only;
-  nothing depends on ``hash()`` or on dict ordering of unhashed input).
+  nothing depends on ``hash()`` or on the iteration order of a set).
 * Money is integer minor units of the row's ISO 4217 currency (USD, EUR, GBP, CAD, JPY); a
   positive amount is money leaving the company, a refund is negative.
 * ``transaction_date`` lies in ``[start_date, end_date]``; ``posted_date`` is 1-3 days later
@@ -514,12 +514,8 @@ class _Builder:
                 mix = dict(BASE_MIX)
                 mix.update(DEPARTMENT_MIX.get(dept, {}))
                 expanded: list[Merchant] = []
-                kinds_present = {m.kind for m in merchants}
                 for m in merchants:
-                    kind_weight = mix.get(m.kind, 0)
-                    if kind_weight == 0 and m.kind in kinds_present and m.kind == "office":
-                        kind_weight = 1
-                    expanded.extend([m] * (kind_weight * m.weight))
+                    expanded.extend([m] * (mix.get(m.kind, 0) * m.weight))
                 if not expanded:  # pragma: no cover - every office has coffee
                     expanded = list(merchants)
                 entries = tuple(
