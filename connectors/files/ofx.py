@@ -7,8 +7,9 @@ balances) are checked too; any error rejects the file.
 
 Choices, documented because files in the wild differ from the spec:
 
-* Length limits of OFX strings (``NAME`` is 32 characters, ``BANKID`` 9) are not enforced:
-  banks routinely exceed them and nothing is lost by accepting longer text.
+* Length limits of OFX strings (``NAME`` is 32 characters, ``BANKID`` 9) are not enforced,
+  and elements written out of the spec's order are put back in order: banks routinely do
+  both and neither changes the meaning.
 * A body without the OFX header (a bare ``<OFX>`` document) is read as OFX 1.x/2.x markup.
 * The sign: ``TRNAMT`` is from the account holder's view (negative = money out of a bank
   account / a charge on a card), so ``amount_minor = -TRNAMT``.
@@ -107,6 +108,24 @@ def _explain(exc: BaseException) -> tuple[str | None, str]:
     return (match.group(2).upper() if match else None), message
 
 
+def _in_spec_order(element: ET.Element) -> ET.Element:
+    """Put every aggregate's children in the order the OFX spec lists them (in place).
+
+    Some banks write e.g. ``NAME`` before ``DTPOSTED``; ofxtools refuses that, though the order
+    carries no meaning. Tags the spec does not know keep their place after the known ones.
+    """
+    for node in element.iter():
+        if len(node) < 2:
+            continue
+        spec = getattr(getattr(ofx_models, node.tag, None), "spec", None)
+        if not spec:
+            continue
+        rank = {name.upper(): i for i, name in enumerate(spec)}
+        children = sorted(node, key=lambda child: rank.get(child.tag, len(rank)))
+        node[:] = children
+    return element
+
+
 def _locate(trn: ET.Element, exc: BaseException) -> tuple[str | None, str]:
     """Name the element at fault when ofxtools' message does not (e.g. a bare decimal error)."""
     field, message = _explain(exc)
@@ -151,7 +170,7 @@ def parse_ofx(raw: bytes) -> list[RawTransaction]:
             for trn in statement.iterfind("BANKTRANLIST/STMTTRN"):
                 number += 1
                 try:
-                    model = Aggregate.from_etree(copy.deepcopy(trn))
+                    model = Aggregate.from_etree(_in_spec_order(copy.deepcopy(trn)))
                 except Exception as exc:  # ofxtools raises many kinds
                     errors.add(number, *_locate(trn, exc))
                     continue
@@ -172,7 +191,7 @@ def _check_statement(statement: ET.Element, errors: ErrorCollector) -> None:
         for trn in list(tranlist.iterfind("STMTTRN")):
             tranlist.remove(trn)
     try:
-        Aggregate.from_etree(shell)
+        Aggregate.from_etree(_in_spec_order(shell))
     except Exception as exc:  # ofxtools raises many kinds
         field, message = _explain(exc)
         errors.add(None, field, f"{statement.tag}: {message}")

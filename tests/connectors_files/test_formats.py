@@ -223,3 +223,27 @@ def test_decimal_to_minor_refuses_to_round() -> None:
     with pytest.raises(AmountError):
         decimal_to_minor(Decimal("1.5"), "JPY")
     assert decimal_to_minor(Decimal("1.500"), "USD") == 150
+
+
+def test_ofx_elements_out_of_spec_order_and_decimal_comma_are_read() -> None:
+    body = b"""OFXHEADER:100
+DATA:OFXSGML
+VERSION:102
+SECURITY:NONE
+ENCODING:USASCII
+CHARSET:1252
+COMPRESSION:NONE
+OLDFILEUID:NONE
+NEWFILEUID:NONE
+
+<OFX><BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS>
+<STMTRS><CURDEF>EUR<BANKACCTFROM><BANKID>1<ACCTID>55<ACCTTYPE>CHECKING</BANKACCTFROM>
+<LEDGERBAL><BALAMT>1<DTASOF>20250102</LEDGERBAL>
+<BANKTRANLIST><DTSTART>20250101<DTEND>20250102
+<STMTTRN><TRNTYPE>DEBIT<NAME>X &amp; Y<DTPOSTED>20250101<TRNAMT>-12,50<FITID>A<MEMO>m
+</STMTTRN></BANKTRANLIST></STMTRS>
+</STMTTRNRS></BANKMSGSRSV1></OFX>"""
+    rows = list(parse_file(body).rows)
+    assert [(r.descriptor, r.amount_minor, r.currency, r.memo) for r in rows] == [
+        ("X & Y", 1250, "EUR", "m")
+    ]
