@@ -393,6 +393,8 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 def _guess_delimiter(text: str) -> str:
     lines = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
+    if lines and lines[0].lower().startswith("sep=") and len(lines[0].strip()) == 5:
+        return lines[0].strip()[4]  # Excel's explicit "sep=;" first line
     best, best_score = ",", (0, 0)
     for candidate in (",", ";", "\t", "|"):
         counts = [_count_outside_quotes(line, candidate) for line in lines[:20]]

@@ -457,9 +457,16 @@ def test_a_stray_bad_date_is_reported_on_its_row() -> None:
         ("Date;Description;Amount\n2025-01-01;ACME, INC, LTD, CO;1,00\n", ";"),
         ("Date\tDescription\tAmount\n2025-01-01\tA;B\t1.00\n", "\t"),
         ('Date,Description,Amount\n2025-01-01,"A;B;C;D",1.00\n', ","),
+        ("sep=;\nDate;Description;Amount\n2025-01-01;A,B,C,D,E;1,00\n", ";"),
     ],
 )
 def test_delimiter_detection(text: str, expected: str) -> None:
     from connectors.files.csv_import import CsvSource
 
     assert CsvSource(text.encode(), encoding=None, delimiter=None).delimiter == expected
+
+
+def test_excel_sep_line_is_skipped() -> None:
+    text = "sep=;\nDate;Description;Amount\n2025-01-01;ACME;2,50\n"
+    mapping = CsvMapping(date="Date", descriptor="Description", amount="Amount", decimal_comma=True)
+    assert [r.amount_minor for r in rows_of(text, mapping=mapping)] == [250]
