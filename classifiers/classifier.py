@@ -27,6 +27,7 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -163,6 +164,29 @@ CONFIDENCE: dict[str, float] = {
     "mcc_strong": 0.6,
     "mcc_info_memo": 0.5,
 }
+
+
+_CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def _word_prefixes(text: str) -> frozenset[str]:
+    """Compact keys of the leading whole words of a catalog text, camelCase split:
+    "PinnacleCart" -> {"PINNACLE", "PINNACLECART"}."""
+    words = _CAMEL.findall(text)
+    out: set[str] = set()
+    acc = ""
+    for w in words:
+        acc += w.upper()
+        out.add(acc)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=8192)
+def _vendor_word_prefixes(vendor: Vendor) -> frozenset[str]:
+    out: set[str] = set()
+    for text in (vendor.name, *vendor.aliases):
+        out |= _word_prefixes(text)
+    return frozenset(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,8 +419,15 @@ class Classifier:
             if not keys:
                 continue
             first = self.catalog.exact[keys[0]][0]
-            if all(self.catalog.exact[k2][0].vendor.slug == first.vendor.slug for k2 in keys):
-                return first, q
+            if not all(self.catalog.exact[k2][0].vendor.slug == first.vendor.slug for k2 in keys):
+                continue
+            if q in _vendor_word_prefixes(first.vendor) or any(
+                q in _word_prefixes(self.catalog.exact[k2][0].text) for k2 in keys
+            ):
+                # "PINNACLE" is a whole word of "PinnacleCart", not a cut: statements cut
+                # names at a fixed width, mid-word ("ACTIVECAMP", "GOOGLE STORA").
+                continue
+            return first, q
         return None
 
     def _fuzzy(self, tokens: Sequence[str]) -> tuple[KeyHit, str, float, int] | None:
@@ -479,16 +510,19 @@ class Classifier:
             )
         return None
 
-    @staticmethod
     def _looks_like_small_merchant(
-        match: _Match, parsed: ParsedDescriptor, tier: str | None
+        self, match: _Match, parsed: ParsedDescriptor, tier: str | None
     ) -> bool:
-        """True when a short one-word software match is more likely an ordinary merchant
-        ("ZOOM CAR WASH", "SQ *NOTION BAKERY")."""
+        """True when a software match is more likely an ordinary merchant: a short key
+        ("ZOOM CAR WASH", "SQ *NOTION BAKERY"), or any key of a vendor known only from the
+        open sources ("PEPPERONI PIZZA" is not the Pepperoni tool)."""
         if not match.vendor.is_software or match.method in ("domain", "rule"):
             return False
         used = match.tokens_used
-        if not used or len(compact("".join(parsed.tokens[:used]))) > SHORT_KEY_LEN:
+        if not used:
+            return False
+        short = len(compact("".join(parsed.tokens[:used]))) <= SHORT_KEY_LEN
+        if not short and self.catalog.is_curated(match.vendor.slug):
             return False
         return (
             tier == "other"

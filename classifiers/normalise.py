@@ -261,6 +261,10 @@ def _clean_unicode(raw: str) -> str:
 def parse(raw: object) -> ParsedDescriptor:
     """Normalise one descriptor. Accepts any object (bytes are decoded with replacement;
     None gives an empty result); never raises."""
+    return _parse(raw, strip_noise=True)
+
+
+def _parse(raw: object, *, strip_noise: bool) -> ParsedDescriptor:
     if raw is None:
         raw = ""
     if isinstance(raw, bytes | bytearray):
@@ -276,7 +280,8 @@ def parse(raw: object) -> ParsedDescriptor:
     if "WWW " in text:
         text = _SPACED_DOMAIN.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
 
-    text = _NOISE.sub(" ", text)
+    if strip_noise:  # catalog names keep their words ("Return Prime" is not a refund)
+        text = _NOISE.sub(" ", text)
     text = " ".join(text.split())
 
     def _domain(m: re.Match[str]) -> str:
@@ -394,4 +399,4 @@ def compact(text: str) -> str:
 def key_of(text: str) -> str:
     """Matching key of catalog text (a name, alias or descriptor): parsed like a statement
     line, legal suffixes dropped, then compacted."""
-    return compact(parse(text).text)
+    return compact(_parse(text, strip_noise=False).text)

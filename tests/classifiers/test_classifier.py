@@ -97,6 +97,11 @@ def test_truncated_product_after_reseller(clf: Classifier) -> None:
         "SQ *ZOOM TAQUERIA",
         "TST* BOX HILL BAR AND GRILL",
         "CLOUD 9 CAFE DENVER CO",
+        "PEPPERONI PIZZA DENVER CO",  # a derived vendor's name before a merchant word
+        "SQ *SKYLIGHT",  # a derived vendor's name through a point-of-sale processor
+        "PINNACLE LLC DENVER CO",  # a whole word of "PinnacleCart" is not a cut-off name
+        "SENTINEL DENVER",  # nor of "SentinelOne"
+        "PRIME",  # catalog keys keep words that are bank wording in statements
     ],
 )
 def test_software_word_on_an_ordinary_merchant_is_not_software(
