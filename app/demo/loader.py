@@ -26,6 +26,7 @@ from app.models import (
     SanctionedApp,
     Transaction,
 )
+from app.registrations import service as registration_service
 from app.vendors import service as vendor_service
 from connectors.base import RawTransaction
 
@@ -192,14 +193,15 @@ def load_demo(
             for name in list(by_connection):
                 flush(name)
 
-        findings = findings_engine.refresh(session, touched_vendors)
-        session.commit()
         for r in company.registrations:
-            vendor = vendor_service.find_by_name(session, r.name_as_typed)
+            vendor_id, alternatives = registration_service.match_vendor(
+                session, r.name_as_typed, r.url
+            )
             session.add(
                 Registration(
                     name_as_typed=r.name_as_typed,
-                    vendor_id=vendor.id if vendor else None,
+                    vendor_id=vendor_id,
+                    match_alternatives=alternatives,
                     department_id=departments[r.department].id,  # type: ignore[arg-type]
                     owner_email=r.owner_email,
                     purpose=f"[demo] {r.purpose}",
@@ -211,6 +213,7 @@ def load_demo(
                     start_date=r.start_date,
                 )
             )
+        findings = findings_engine.refresh(session, touched_vendors)
         session.commit()
     return {
         "departments": len(company.departments),

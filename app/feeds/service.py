@@ -18,17 +18,18 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, case, cast, func, not_
+from sqlalchemy import ColumnElement, Integer, String, and_, case, cast, func, not_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.config import get_settings
 from app.db import UTCDateTime
-from app.errors import Unprocessable
+from app.auth.service import Principal
+from app.errors import Forbidden, Unprocessable
 from app.models import Department, Transaction, Vendor
 from app.transactions import service as transactions_service
 from app.transactions.service import TransactionFilter
@@ -55,6 +56,18 @@ METRIC_COLUMNS: tuple[str, ...] = (
 # Free-text cells that a spreadsheet could read as a formula are prefixed with a quote in CSV.
 _TEXT_COLUMNS = frozenset({"department_name", "category", "vendor_name"})
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def scoped_filter(flt: TransactionFilter, principal: Principal) -> TransactionFilter:
+    """The transactions service's scoping rule (a department-scoped key sees only its own
+    department; asking for another is 403). Delegates for unscoped keys; for scoped ones it
+    rebuilds the filter with ``dataclasses.replace`` because ``TransactionFilter`` has slots
+    (no ``__dict__``), which the shared helper relies on."""
+    if not principal.scoped:
+        return transactions_service.scoped_filter(flt, principal)
+    if flt.department_id is not None and flt.department_id != principal.department_id:
+        raise Forbidden("this key is scoped to another department")
+    return replace(flt, department_id=principal.department_id)
 
 
 def parse_group_by(text: str | None) -> tuple[str, ...]:
@@ -111,14 +124,8 @@ def _month(day: Any, dialect: str) -> ColumnElement[str]:
 def _quarter(day: Any, dialect: str) -> ColumnElement[str]:
     if dialect == "postgresql":
         return func.to_char(day, 'YYYY-"Q"Q')
-    quarter = (cast(func.strftime("%m", day), Integer_()) + 2) / 3
+    quarter = (cast(func.strftime("%m", day), Integer()) + 2) // 3
     return func.strftime("%Y", day).concat("-Q").concat(cast(quarter, String()))
-
-
-def Integer_() -> Any:  # noqa: N802 - a type factory, kept next to its one use
-    from sqlalchemy import Integer
-
-    return Integer()
 
 
 def spend_feed(
@@ -139,7 +146,7 @@ def spend_feed(
     where = transactions_service.apply_filter(select(Transaction), flt).whereclause
     dialect = session.get_bind().dialect.name
     day = col(Transaction.transaction_date)
-    keys: dict[str, ColumnElement[Any]] = {
+    keys: dict[str, Any] = {
         "department": col(Transaction.department_id),
         "category": col(Transaction.category),
         "vendor": col(Transaction.vendor_id),
@@ -167,7 +174,9 @@ def spend_feed(
     result = session.execute(stmt).all()
 
     n = len(group_by)
-    dept_ids = {r[group_by.index("department")] for r in result} if "department" in group_by else set()
+    dept_ids = (
+        {r[group_by.index("department")] for r in result} if "department" in group_by else set()
+    )
     vendor_ids = {r[group_by.index("vendor")] for r in result} if "vendor" in group_by else set()
     dept_names = _names(session, Department, dept_ids)
     vendor_names = _names(session, Vendor, vendor_ids)
@@ -216,7 +225,9 @@ def spend_feed(
     )
 
 
-def _names(session: Session, model: type[Department] | type[Vendor], ids: set[Any]) -> dict[int, str]:
+def _names(
+    session: Session, model: type[Department] | type[Vendor], ids: set[Any]
+) -> dict[int, str]:
     wanted = [i for i in ids if i is not None]
     if not wanted:
         return {}
@@ -261,7 +272,7 @@ def _etag(
     # The query, the newest change and count under it, and the answer itself (so a renamed
     # department or vendor changes it too).
     digest = hashlib.sha256()
-    query = {k: v.isoformat() if isinstance(v, date) else v for k, v in flt.__dict__.items()}
+    query = {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(flt).items()}
     count = sum(r["transaction_count"] for r in rows)
     head = [FEED_VERSION, reporting, query, list(group_by), fmt, count, str(last_modified)]
     digest.update(json.dumps(head, sort_keys=True, default=str).encode())

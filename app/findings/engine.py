@@ -212,7 +212,9 @@ def _refresh_chunk(
         if untouched:
             session.delete(finding)
             result.removed += 1
-        elif finding.transaction_count:
+        elif finding.status == FindingStatus.DISMISSED and finding.transaction_count:
+            # A wrong match: the spend it showed belongs elsewhere. Approved findings keep
+            # the spend they had when sanctioned.
             finding.transaction_count = 0
             finding.total_reporting_minor = 0
             finding.annual_run_rate_minor = 0

@@ -262,7 +262,8 @@ def decide(
 ) -> Finding:
     _check_version(f, version if version is not None else req.version)
     before = _snapshot(f)
-    expected = f.version
+    # Claim the finding first: a racing decision fails here, before any side effect.
+    _bump(session, f, f.version)
     today = utcnow().date()
     extra: dict[str, Any] = {}
     if req.decision == "approve":
@@ -284,10 +285,9 @@ def decide(
         f.status = FindingStatus.SNOOZED
         f.snoozed_until = req.snooze_until
     else:  # dismiss as a wrong match
-        extra.update(_dismiss(session, f, req, actor))
         f.status = FindingStatus.DISMISSED
         f.snoozed_until = None
-    _bump(session, f, expected)
+        extra.update(_dismiss(session, f, req, actor))
     f.decided_at = utcnow()
     f.updated_at = utcnow()
     session.add(f)
