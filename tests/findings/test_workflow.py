@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
@@ -16,8 +16,12 @@ from app.models import AuditEvent, Finding, MatchRule, Transaction
 from tests.factories import Keys
 
 
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
 def _months_back(n: int) -> list[date]:
-    today = date.today().replace(day=5)
+    today = _today().replace(day=5)
     out = []
     for i in range(n, 0, -1):
         month = today.month - i
@@ -139,14 +143,14 @@ def test_if_match_header(client: TestClient, keys: Keys, spend: dict) -> None:
     etag = got.headers["etag"]
     ok = client.post(
         f"/api/v1/findings/{f['id']}/decision",
-        json={"decision": "reject", "cancel_by": str(date.today() + timedelta(days=30))},
+        json={"decision": "reject", "cancel_by": str(_today() + timedelta(days=30))},
         headers={**keys.headers("it"), "If-Match": etag},
     )
     assert ok.status_code == 200, ok.text
     assert ok.headers["etag"] != etag
     again = client.post(
         f"/api/v1/findings/{f['id']}/decision",
-        json={"decision": "snooze", "snooze_until": str(date.today() + timedelta(days=7))},
+        json={"decision": "snooze", "snooze_until": str(_today() + timedelta(days=7))},
         headers={**keys.headers("it"), "If-Match": etag},
     )
     assert again.status_code == 409
@@ -202,7 +206,7 @@ def test_assign_comment_snooze_and_bulk(client: TestClient, keys: Keys, spend: d
     ]
     past = client.post(
         f"/api/v1/findings/{first['id']}/decision",
-        json={"decision": "snooze", "snooze_until": str(date.today())},
+        json={"decision": "snooze", "snooze_until": str(_today())},
         headers=h,
     )
     assert past.status_code == 422
@@ -212,7 +216,7 @@ def test_assign_comment_snooze_and_bulk(client: TestClient, keys: Keys, spend: d
         json={
             "ids": ids,
             "decision": "snooze",
-            "snooze_until": str(date.today() + timedelta(days=14)),
+            "snooze_until": str(_today() + timedelta(days=14)),
         },
         headers=h,
     )
