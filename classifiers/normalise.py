@@ -101,7 +101,7 @@ _BILLING_PATHS = frozenset(
 _SPACED_DOMAIN = re.compile(r"\bWWW\s+([A-Z0-9-]{3,})\s+(COM|NET|ORG|IO|CO)\b")
 _STAR_PREFIX = re.compile(r"^([A-Z0-9][A-Z0-9 .]{0,10}?)\s*\*+\s*")
 _DASH_PREFIX = re.compile(r"^(TST|SQ|SP)-")
-_STORE_NO = re.compile(r"#\s*[A-Z]?\d+[A-Z0-9-]*|\bNO\.\s*\d+\b|\bSTORE\s+\d+\b")
+_STORE_NO = re.compile(r"#\s*[A-Z]?\d+[A-Z0-9-]*|\bNO\.\s*\d+\b|(?<=\bSTORE)\s+\d+\b")
 _SPLIT_ID = re.compile(r"\b([A-Z]{3,})(\d{5,})\b")
 _KEEP = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789&.'+/ ")
 _TO_SPACE = {i: " " for i in range(128) if chr(i) not in _KEEP}
