@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -282,6 +282,9 @@ class ApiConnector(ABC, Generic[ConfigT, SecretsT]):
     Secrets: ClassVar[type[ConnectorSecrets]]
     #: How far before the stored bookmark a sync starts, to catch late postings.
     lookback: ClassVar[timedelta]
+    #: ``"timestamp"``: bookmarks are ISO 8601 UTC instants (the window is derived from them);
+    #: ``"cursor"``: bookmarks are the provider's opaque sync cursor.
+    bookmark_kind: ClassVar[Literal["timestamp", "cursor"]] = "timestamp"
 
     def __init__(
         self,
@@ -354,7 +357,7 @@ class ApiConnector(ABC, Generic[ConfigT, SecretsT]):
         bookmark itself.
         """
         end = _utc(now)
-        if bookmark is None:
+        if bookmark is None or self.bookmark_kind == "cursor":
             return SyncWindow(start=None, end=end)
         start = parse_bookmark(bookmark) - self.lookback
         return SyncWindow(start=min(start, end), end=end)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import httpx
 from pydantic import Field, SecretStr
@@ -98,6 +98,7 @@ class PlaidConnector(ApiConnector[PlaidConfig, PlaidSecrets]):
     Config: ClassVar[type[PlaidConfig]] = PlaidConfig
     Secrets: ClassVar[type[PlaidSecrets]] = PlaidSecrets
     lookback: ClassVar[timedelta] = timedelta(0)
+    bookmark_kind: ClassVar[Literal["timestamp", "cursor"]] = "cursor"
 
     def _auth(self) -> httpx.Auth:
         return HeaderAuth(
