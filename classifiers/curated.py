@@ -80,7 +80,7 @@ sketch|Sketch|sketch.com|design|subscription|Bohemian Coding|SKETCH B.V.;SKETCH.
 invision|InVision|invisionapp.com|design|subscription|InVisionApp|INVISIONAPP;INVISION APP
 framer|Framer|framer.com|design|subscription||FRAMER.COM;FRAMER B.V.
 webflow|Webflow|webflow.com|hosting_domains|subscription||WEBFLOW;WEBFLOW.COM;WEBFLOW INC
-envato|Envato|envato.com|design|subscription|Envato Elements|ENVATO;ENVATO ELEMENTS;ENVATO PTY;ENVATO MARKET;THEMEFOREST;CODECANYON
+envato|Envato|envato.com|design|subscription|Envato Elements|ENVATO;ENVATO ELEMENTS;ENVATO PTY;ENVATO MARKET;THEMEFOREST;CODECANYON;AUDIOJUNGLE;VIDEOHIVE
 shutterstock|Shutterstock|shutterstock.com|design|subscription||SHUTTERSTOCK;SHUTTERSTOCK.COM
 getty-images|Getty Images|gettyimages.com|design|one_time|iStock|GETTY IMAGES;ISTOCKPHOTO;ISTOCK
 freepik|Freepik|freepik.com|design|subscription|Flaticon|FREEPIK;FREEPIK COMPANY
@@ -580,6 +580,30 @@ memberful|Memberful|memberful.com|ecommerce|subscription||MEMBERFUL
 memberpress|MemberPress|memberpress.com|ecommerce|subscription|Caseproof|MEMBERPRESS;CASEPROOF
 printify|Printify|printify.com|ecommerce|usage||PRINTIFY
 raycast|Raycast|raycast.com|productivity|subscription|Raycast Technologies|RAYCAST TECHNOLOGIES
+fathom-analytics|Fathom Analytics|usefathom.com|analytics|subscription|Conva Ventures|FATHOM ANALYTICS;USEFATHOM;CONVA VENTURES
+feedly|Feedly|feedly.com|productivity|subscription|DevHD|FEEDLY;FEEDLY.COM
+issuu|Issuu|issuu.com|marketing|subscription||ISSUU;ISSUU INC
+manychat|ManyChat|manychat.com|marketing|subscription||MANYCHAT;MANYCHAT.COM
+meistertask|MeisterTask|meistertask.com|collaboration|subscription|MeisterLabs;MindMeister|MEISTERTASK;MEISTERLABS;MINDMEISTER
+mentimeter|Mentimeter|mentimeter.com|productivity|subscription||MENTIMETER
+motion|Motion|usemotion.com|productivity|subscription|Motion AI|USEMOTION;USEMOTION.COM;MOTION AI CALENDAR
+screencastify|Screencastify|screencastify.com|design|subscription||SCREENCASTIFY
+scribe|Scribe|scribehow.com|productivity|subscription|ScribeHow|SCRIBEHOW;SCRIBE HOW
+simplecast|Simplecast|simplecast.com|hosting_domains|subscription||SIMPLECAST
+vidiq|vidIQ|vidiq.com|marketing|subscription||VIDIQ;VIDIQ INC
+tubebuddy|TubeBuddy|tubebuddy.com|marketing|subscription||TUBEBUDDY
+veed|VEED|veed.io|design|subscription|Veed.io|VEED.IO;VEED LTD;VEED
+capcut|CapCut|capcut.com|design|subscription||CAPCUT
+spideroak|SpiderOak|spideroak.com|security_it|subscription||SPIDEROAK
+acronis|Acronis|acronis.com|security_it|subscription||ACRONIS
+vmware|VMware|vmware.com|cloud_infrastructure|subscription||VMWARE;VMWARE INC
+citrix|Citrix|citrix.com|security_it|subscription|Citrix ShareFile;ShareFile|CITRIX;CITRIX SYSTEMS;SHAREFILE
+kaseya|Kaseya|kaseya.com|security_it|subscription||KASEYA
+datto|Datto|datto.com|security_it|subscription||DATTO;DATTO INC
+auvik|Auvik|auvik.com|security_it|subscription||AUVIK
+meraki|Cisco Meraki|meraki.com|security_it|subscription|Meraki|MERAKI;CISCO MERAKI
+oracle-cloud|Oracle Cloud|oracle.com|cloud_infrastructure|usage|Oracle|ORACLE CLOUD;ORACLE AMERICA;ORACLE*CLOUD;ORACLE CORPORATION
+sap-concur|SAP Concur|concur.com|finance_accounting|subscription|Concur|SAP CONCUR;CONCUR TECHNOLOGIES;CONCUR
 """
 
 # Merchants of record and namespaced billers. ``descriptors`` are the prefixes that announce
