@@ -26,9 +26,9 @@ from sqlalchemy import ColumnElement, Integer, String, and_, case, cast, func, n
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.auth.service import Principal
 from app.config import get_settings
 from app.db import UTCDateTime
-from app.auth.service import Principal
 from app.errors import Forbidden, Unprocessable
 from app.models import Department, Transaction, Vendor
 from app.transactions import service as transactions_service
