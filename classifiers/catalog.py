@@ -184,11 +184,12 @@ class Catalog:
         exact: dict[str, list[KeyHit]] = {}
         for v in self.vendors:
             is_curated = v.slug in self._curated
-            entries: list[tuple[KeyKind, str]] = [("descriptor", d) for d in v.descriptors]
-            entries += [("alias", a) for a in (v.name, *v.aliases)]
-            descriptor_keys = {key_of(d) for d in v.descriptors}
-            for kind, text in entries:
-                key = key_of(text)
+            entries: list[tuple[KeyKind, str, str]] = [
+                ("descriptor", d, key_of(d)) for d in v.descriptors
+            ]
+            descriptor_keys = {e[2] for e in entries}
+            entries += [("alias", a, key_of(a)) for a in (v.name, *v.aliases)]
+            for kind, text, key in entries:
                 if len(key) < 2 or key in _NEVER_KEYS or key.isdigit():
                     continue
                 if not is_curated and len(key) < 3:
@@ -202,8 +203,7 @@ class Catalog:
                 d = d.lower().strip()
                 if d and "/" not in d and (d not in self.domains or is_curated):
                     self.domains[d] = v
-        # Curated first, then descriptors before aliases, then software before not: the
-        # first hit of a key is the one used.
+        # Curated first, then descriptors before aliases: the first hit of a key is used.
         self.exact = {
             k: tuple(sorted(hs, key=lambda h: (not h.curated, h.kind != "descriptor")))
             for k, hs in exact.items()
