@@ -44,6 +44,8 @@ class MatchRule:
     ``pattern`` is compared case-insensitively with both the raw descriptor and its normalised
     form. Rules are tried in ascending ``priority`` (then ``rule_id``); the first hit wins.
     An invalid regular expression never matches (it does not raise at classification time).
+    A rule naming a slug the classifier's catalog does not hold still assigns that slug
+    (software, no name or category): keep rules and catalog in step.
     """
 
     pattern: str
