@@ -140,7 +140,9 @@ def bench(n: int) -> None:
 
     # Brute force: every catalog name, WRatio, best match above a cutoff.
     choices = {v.slug: v.name.upper() for v in catalog.vendors}
-    sample = items[: min(n, 1000)]
+    picked = sorted(random.Random(5).sample(range(n), min(n, 1000)))
+    sample = [items[i] for i in picked]
+    cold_sample = [cold[i] for i in picked]
     t0 = time.perf_counter()
     brute = [
         process.extractOne(normalise(d), choices, scorer=fuzz.WRatio, score_cutoff=90)
@@ -153,7 +155,7 @@ def bench(n: int) -> None:
     )
     disagree = 0
     shown = 0
-    for (d, _, _), mine, b in zip(sample, cold, brute, strict=False):
+    for (d, _, _), mine, b in zip(sample, cold_sample, brute, strict=True):
         b_slug = b[2] if b else None
         m_slug = mine.vendor_slug
         if b_slug != m_slug:

@@ -169,6 +169,7 @@ CONFIDENCE: dict[str, float] = {
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
+@lru_cache(maxsize=16384)
 def _word_prefixes(text: str) -> frozenset[str]:
     """Compact keys of the leading whole words of a catalog text, camelCase split:
     "PinnacleCart" -> {"PINNACLE", "PINNACLECART"}."""
