@@ -24,7 +24,7 @@ from connectors.http import (
 from tests.connectors_api.helpers import NOW, Fake, build
 
 TOKEN = "brex-user-token-do-not-leak"
-EMPTY = {"items": [], "next_cursor": None}
+EMPTY: dict[str, Any] = {"items": [], "next_cursor": None}
 
 
 def brex(fake: Fake, **kwargs: Any) -> BrexConnector:
