@@ -15,7 +15,7 @@ from tests.connectors_api.helpers import NOW, Fake, build
 
 
 def card(
-    n: int, posted: date, kind: str = "PURCHASE", amount: int = 1000, **extra: Any
+    n: int, posted: date, kind: str | None = "PURCHASE", amount: int = 1000, **extra: Any
 ) -> dict[str, Any]:
     return {
         "id": f"ctx_{n}",
