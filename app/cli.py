@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -152,6 +153,13 @@ def serve(
         migrations.upgrade(engine)
     else:
         _require_schema(engine)
+    if workers > 1 and settings.scheduler_mode == "embedded":
+        # Each worker would start its own scheduler; leases make that safe but wasteful.
+        os.environ["SHADOWSPEND_EMBED_SCHEDULER"] = "0"
+        err.print(
+            "note: with several workers run the scheduler as its own process: "
+            "`shadowspend scheduler`"
+        )
     out.print(f"shadowspend serving on http://{host}:{port}  (API docs: /docs)")
     uvicorn.run(
         "app.main:create_app",
@@ -330,6 +338,52 @@ def reclassify() -> None:
         )
         session.commit()
     out.print(f"scanned {result.scanned}, changed {result.changed}")
+
+
+@cli.command()
+def scheduler(
+    interval: Annotated[int, typer.Option(help="Seconds between looks for due syncs")] = 60,
+) -> None:
+    """Run the sync scheduler as its own process (when the API runs several workers).
+    A second scheduler is harmless: per-connection leases keep runs apart."""
+    from app.jobs import scheduler as scheduler_mod
+
+    _check_secret_key()
+    engine = _engine_or_exit()
+    _require_schema(engine)
+    err.print(f"scheduler: checking for due syncs every {interval}s")
+    scheduler_mod.run_forever(interval)
+
+
+@cli.command("sync")
+def sync_connection(
+    connection: Annotated[str, typer.Argument(help="Connection name or id")],
+) -> None:
+    """Sync one API connection now and print the run's counts."""
+    from sqlmodel import Session
+
+    from app.connections import service as connection_service
+    from app.jobs import sync as sync_mod
+
+    _check_secret_key()
+    engine = _engine_or_exit()
+    _require_schema(engine)
+    with Session(engine) as session:
+        row = connection_service.by_name(session, connection)
+        if row is None and connection.isdigit():
+            from app.models import Connection
+
+            row = session.get(Connection, int(connection))
+        if row is None or row.id is None:
+            raise _fail(f"no connection named {connection!r}")
+        connection_id = row.id
+    try:
+        outcome = sync_mod.run_sync(engine, connection_id, trigger="manual")
+    except sync_mod.LeaseHeld as exc:
+        raise _fail(str(exc)) from None
+    print(json.dumps(outcome.__dict__))
+    if outcome.status != "succeeded":
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -17,7 +19,7 @@ from app.audit.router import router as audit_router
 from app.auth.router import router as api_keys_router
 from app.cardholders.router import router as cardholders_router
 from app.classification.router import router as classification_router
-from app.config import get_settings
+from app.config import SchedulerMode, get_settings
 from app.connections.router import router as connections_router
 from app.db import get_engine
 from app.departments.router import router as departments_router
@@ -83,10 +85,32 @@ def api_router() -> APIRouter:
     return router
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    scheduler = None
+    if (
+        settings.scheduler_mode == SchedulerMode.EMBEDDED
+        and os.environ.get("SHADOWSPEND_EMBED_SCHEDULER", "1") == "1"
+    ):
+        from app.jobs.scheduler import start_background
+
+        scheduler = start_background()
+    try:
+        yield
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        from app.jobs.runner import runner
+
+        runner.shutdown()
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     configure(settings.log_level, json_logs=settings.json_logs)
     app = FastAPI(
+        lifespan=_lifespan,
         title="shadowspend",
         version=__version__,
         summary="Which software are we paying for, who bought it, and did IT know?",

@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet
 # Settings are read once per process: fix them before anything imports app.config.
 os.environ.setdefault("SHADOWSPEND_SECRET_KEY", Fernet.generate_key().decode())
 os.environ.setdefault("SHADOWSPEND_LOG_LEVEL", "WARNING")
+os.environ["SHADOWSPEND_SCHEDULER_MODE"] = "off"
 
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text

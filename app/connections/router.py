@@ -1,20 +1,28 @@
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, status
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from app.api.deps import SessionDep, require
 from app.api.pagination import Page, PageDep, paginate
+from app.audit import service as audit_service
 from app.auth.permissions import Perm
 from app.auth.service import Principal
 from app.connections import service
+from app.db import get_engine, utcnow
+from app.errors import Conflict, Unprocessable
+from app.jobs import runner as job_runner
+from app.jobs import sync
 from app.models import (
     Connection,
     ConnectionCreate,
     ConnectionPublic,
     ConnectionUpdate,
+    JobPublic,
     SyncRun,
     SyncRunPublic,
 )
@@ -79,6 +87,58 @@ def delete_connection(
     """Delete a connection and every transaction it brought in."""
     service.delete(session, connection_id, principal)
     session.commit()
+
+
+@router.post(
+    "/{connection_id}/sync", response_model=JobPublic, status_code=status.HTTP_202_ACCEPTED
+)
+def sync_now(
+    connection_id: int,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(require(Perm.CONNECTIONS_SYNC))],
+) -> JobPublic:
+    """Run this API connection's sync now, in the background. Poll `GET /jobs/{id}`; the run
+    also appears under `/connections/{id}/runs`. 409 while a sync of it is running."""
+    connection = service.get(session, connection_id)
+    if connection.connector not in service.API_CONNECTORS:
+        raise Unprocessable(f"{connection.connector!r} connections take files, not syncs")
+    if connection.lease_owner is not None and (
+        connection.lease_expires_at is None or connection.lease_expires_at > utcnow()
+    ):
+        raise Conflict(f"connection {connection.name!r} is already syncing")
+    job = job_runner.create(
+        session, "sync", params={"connection_id": connection_id}, key_id=principal.key_id
+    )
+    audit_service.record(
+        session, principal, "connection.sync_requested", "connection", connection_id
+    )
+    session.commit()
+
+    def run(job_session: Session, report: job_runner.Reporter) -> dict[str, Any]:
+        try:
+            outcome = sync.run_sync(
+                get_engine(),
+                connection_id,
+                trigger="manual",
+                session_factory=lambda: _borrowed(job_session),
+                on_page=lambda fetched: report(fetched),
+            )
+        except sync.LeaseHeld as exc:
+            raise RuntimeError(str(exc)) from None
+        if outcome.status == "failed":
+            raise RuntimeError(outcome.error or "sync failed")
+        return outcome.__dict__
+
+    assert job.id is not None
+    job_runner.runner.submit(job.id, run)
+    session.refresh(job)
+    return JobPublic.model_validate(job)
+
+
+@contextmanager
+def _borrowed(session: Session) -> Iterator[Session]:
+    """Use the job's session as the sync's session (the job closes it)."""
+    yield session
 
 
 @router.get("/{connection_id}/runs", response_model=Page[SyncRunPublic])

@@ -56,8 +56,19 @@ def _audit_view(row: Connection) -> dict[str, Any]:
     }
 
 
+def _check_config(connector: str, config: dict[str, Any], secrets: dict[str, str]) -> None:
+    from app.jobs.sync import validate_config
+    from connectors.base import ConnectorConfigError
+
+    try:
+        validate_config(connector, config, secrets)
+    except ConnectorConfigError as exc:
+        raise Unprocessable(str(exc)) from None
+
+
 def create(session: Session, data: ConnectionCreate, actor: Principal) -> Connection:
     _check_connector(data.connector)
+    _check_config(data.connector, data.config, data.secrets)
     if by_name(session, data.name) is not None:
         raise Conflict(f"a connection named {data.name!r} already exists")
     row = Connection.model_validate(data.model_dump(exclude={"secrets"}))
@@ -99,6 +110,11 @@ def update(
         setattr(row, key, value)
     if secrets is not None:
         row.secrets_encrypted = encrypt_secrets(secrets) if secrets else None
+    _check_config(row.connector, row.config or {}, secrets or {})
+    if row.status == "needs_attention" and (secrets is not None or "config" in changes):
+        # A human changed what was wrong: let the scheduler try again.
+        row.status = "never_run"
+        row.next_sync_at = utcnow() if row.schedule_minutes else None
     row.updated_at = utcnow()
     session.add(row)
     after = _audit_view(row)

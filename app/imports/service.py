@@ -83,8 +83,10 @@ def parse(
         )
     connection = resolve_connection(session, opts.connection)
     mapping_data = opts.mapping
+    saved = False
     if mapping_data is None and opts.preset is None:
         mapping_data = (connection.config or {}).get(MAPPING_KEY)
+        saved = mapping_data is not None
     mapping = None
     if mapping_data is not None:
         try:
@@ -103,7 +105,21 @@ def parse(
             default_currency=get_settings().reporting_currency,
         )
     except FileRejected as exc:
-        raise ImportRejected(exc) from None
+        header_problem = all(e.row is None for e in exc.errors)
+        if not (saved and header_problem):
+            raise ImportRejected(exc) from None
+        # The connection's saved mapping does not fit this file's header: detect afresh.
+        if not isinstance(data, bytes):
+            data.seek(0)
+        try:
+            parsed = parse_file(
+                data,
+                fmt=opts.fmt,
+                filename=opts.filename,
+                default_currency=get_settings().reporting_currency,
+            )
+        except FileRejected as again:
+            raise ImportRejected(again) from None
     except ValueError as exc:
         raise Unprocessable(str(exc)) from None
     return connection, parsed

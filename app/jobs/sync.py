@@ -1,0 +1,293 @@
+"""Run one connection's sync: lease, window, pages committed one by one, bookmark after data.
+
+Guarantees:
+* Two schedulers never run one connection at once: a lease row-update that only one writer can
+  win (plus ``SKIP LOCKED`` when the scheduler picks due connections on Postgres).
+* The bookmark moves in the same commit as the page's rows, so a sync killed after N pages
+  resumes from page N with nothing lost; re-fetched rows are upserts, so nothing is doubled.
+* Config errors (a human must act) mark the connection ``needs_attention`` and are not retried;
+  transient errors mark it ``failing`` and it is retried at the next schedule with backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+from sqlalchemy import or_, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from app.connections import service as connection_service
+from app.crypto import encrypt_secrets
+from app.db import utcnow
+from app.findings import engine as findings_engine
+from app.ingest.service import Ingestor
+from app.models import Connection, ConnectionStatus, SyncRun, SyncRunStatus
+from connectors import registry
+from connectors.base import ConnectorConfigError, ConnectorError, ConnectorTransientError
+
+log = logging.getLogger("shadowspend.sync")
+
+LEASE = timedelta(minutes=15)
+FAILING_BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+OWNER = f"{socket.gethostname()}:{os.getpid()}"
+
+# Tests swap the network for httpx.MockTransport here.
+transport_factory: Callable[[Connection], httpx.BaseTransport | None] = lambda _c: None  # noqa: E731
+# ... and the pause between retries of a transient failure.
+retry_sleep: Callable[[float], None] = time.sleep
+
+
+class LeaseHeld(Exception):
+    """Another worker is syncing this connection right now."""
+
+
+@dataclass
+class SyncOutcome:
+    run_id: int
+    status: str
+    fetched: int = 0
+    inserted: int = 0
+    updated: int = 0
+    removed: int = 0
+    rejected: int = 0
+    error: str | None = None
+
+
+def acquire_lease(session: Session, connection_id: int, owner: str, now: datetime) -> bool:
+    """Take the connection's lease if it is free or expired (one writer wins)."""
+    result = session.execute(
+        update(Connection)
+        .where(
+            col(Connection.id) == connection_id,
+            or_(
+                col(Connection.lease_owner).is_(None),
+                col(Connection.lease_expires_at) < now,
+            ),
+        )
+        .values(lease_owner=owner, lease_expires_at=now + LEASE)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+def release_lease(session: Session, connection_id: int, owner: str) -> None:
+    session.execute(
+        update(Connection)
+        .where(col(Connection.id) == connection_id, col(Connection.lease_owner) == owner)
+        .values(lease_owner=None, lease_expires_at=None)
+    )
+
+
+def due_connections(session: Session, now: datetime, limit: int = 20) -> list[int]:
+    """Enabled, scheduled API connections whose time has come and that nobody is syncing."""
+    stmt = (
+        select(Connection.id)
+        .where(
+            col(Connection.enabled).is_(True),
+            col(Connection.schedule_minutes).is_not(None),
+            col(Connection.status) != ConnectionStatus.NEEDS_ATTENTION,
+            col(Connection.connector).in_(sorted(connection_service.API_CONNECTORS)),
+            or_(col(Connection.next_sync_at).is_(None), col(Connection.next_sync_at) <= now),
+            or_(col(Connection.lease_owner).is_(None), col(Connection.lease_expires_at) < now),
+        )
+        .order_by(col(Connection.next_sync_at))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    return [i for i in session.exec(stmt).all() if i is not None]
+
+
+def _config_for(cls: Any, connection: Connection) -> Any:
+    keys = set(cls.Config.model_fields)
+    return cls.Config.model_validate(
+        {k: v for k, v in (connection.config or {}).items() if k in keys}
+    )
+
+
+def build_connector(connection: Connection, secrets: dict[str, str], **kwargs: Any) -> Any:
+    """The library connector for a stored connection; ConnectorConfigError when it cannot be."""
+    cls = registry.get(connection.connector)
+    try:
+        config = _config_for(cls, connection)
+        secret_model = cls.Secrets.model_validate(secrets)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConnectorConfigError(f"{cls.display_name}: {where}: {first['msg']}") from None
+    return cls(config, secret_model, **kwargs)
+
+
+def validate_config(connector: str, config: dict[str, Any], secrets: dict[str, str]) -> None:
+    """Raise ConnectorConfigError when an API connection's config or secrets are unusable."""
+    if connector not in registry.CONNECTORS:
+        return
+    cls = registry.get(connector)
+    try:
+        cls.Config.model_validate({k: v for k, v in config.items() if k in cls.Config.model_fields})
+        if secrets:
+            cls.Secrets.model_validate(secrets)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConnectorConfigError(f"{cls.display_name}: {where}: {first['msg']}") from None
+
+
+def run_sync(
+    engine: Engine,
+    connection_id: int,
+    *,
+    trigger: str = "schedule",
+    owner: str | None = None,
+    now: datetime | None = None,
+    session_factory: Callable[[], AbstractContextManager[Session]] | None = None,
+    on_page: Callable[[int], None] | None = None,
+) -> SyncOutcome:
+    """Sync one connection now. Raises LeaseHeld when another worker holds it."""
+    owner = owner or f"{OWNER}:{uuid.uuid4().hex[:8]}"
+    make_session: Callable[[], AbstractContextManager[Session]] = session_factory or (
+        lambda: Session(engine, expire_on_commit=False)
+    )
+    started = now or utcnow()
+    with make_session() as session:
+        connection = session.get(Connection, connection_id)
+        if connection is None:
+            raise ConnectorConfigError(f"connection {connection_id} does not exist")
+        if not acquire_lease(session, connection_id, owner, started):
+            session.rollback()
+            raise LeaseHeld(f"connection {connection.name!r} is already syncing")
+        run = SyncRun(connection_id=connection_id, trigger=trigger, started_at=started)
+        session.add(run)
+        session.commit()
+        assert run.id is not None
+        outcome = SyncOutcome(run_id=run.id, status=SyncRunStatus.RUNNING)
+        try:
+            _pages(session, connection, run, outcome, started, on_page)
+            connection.status = ConnectionStatus.OK
+            connection.status_detail = None
+            run.status = outcome.status = SyncRunStatus.SUCCEEDED
+            if connection.schedule_minutes:
+                connection.next_sync_at = started + timedelta(minutes=connection.schedule_minutes)
+        except ConnectorConfigError as exc:
+            session.rollback()
+            _fail(connection, run, outcome, ConnectionStatus.NEEDS_ATTENTION, str(exc), started)
+            connection.next_sync_at = None  # a human must fix it first
+        except (ConnectorTransientError, ConnectorError, httpx.HTTPError) as exc:
+            session.rollback()
+            _fail(connection, run, outcome, ConnectionStatus.FAILING, str(exc), started)
+        except Exception as exc:
+            session.rollback()
+            log.exception("sync of connection %s crashed", connection_id)
+            _fail(
+                connection,
+                run,
+                outcome,
+                ConnectionStatus.FAILING,
+                f"unexpected error: {exc.__class__.__name__}",
+                started,
+            )
+        run.finished_at = utcnow()
+        connection.last_sync_at = started
+        connection.updated_at = utcnow()
+        session.add(run)
+        session.add(connection)
+        release_lease(session, connection_id, owner)
+        session.commit()
+        log.info(
+            "sync %s of %r: %s, %s fetched, %s inserted, %s updated, %s removed",
+            run.id,
+            connection.name,
+            outcome.status,
+            outcome.fetched,
+            outcome.inserted,
+            outcome.updated,
+            outcome.removed,
+        )
+        return outcome
+
+
+def _fail(
+    connection: Connection,
+    run: SyncRun,
+    outcome: SyncOutcome,
+    status: ConnectionStatus,
+    message: str,
+    started: datetime,
+) -> None:
+    previous_failures = 1 if connection.status == ConnectionStatus.FAILING else 0
+    connection.status = status
+    connection.status_detail = message[:2000]
+    run.status = outcome.status = SyncRunStatus.FAILED
+    run.error = outcome.error = message[:4000]
+    run.fetched, run.inserted, run.updated = outcome.fetched, outcome.inserted, outcome.updated
+    run.removed, run.rejected = outcome.removed, outcome.rejected
+    backoff = FAILING_BACKOFF[min(previous_failures, len(FAILING_BACKOFF) - 1)]
+    connection.next_sync_at = started + backoff
+
+
+def _pages(
+    session: Session,
+    connection: Connection,
+    run: SyncRun,
+    outcome: SyncOutcome,
+    started: datetime,
+    on_page: Callable[[int], None] | None,
+) -> None:
+    secrets = connection_service.secrets_of(connection)
+    connection_id = connection.id
+
+    def rotated(new: Any) -> None:
+        # Single-use refresh tokens: persist the new one at once, in its own commit.
+        values = {k: v.get_secret_value() for k, v in new}
+        with Session(session.get_bind()) as side:
+            side.execute(
+                update(Connection)
+                .where(col(Connection.id) == connection_id)
+                .values(secrets_encrypted=encrypt_secrets(values))
+            )
+            side.commit()
+
+    connector = build_connector(
+        connection,
+        secrets,
+        transport=transport_factory(connection),
+        on_secrets_rotated=rotated,
+        sleep=lambda seconds: retry_sleep(seconds),
+    )
+    with connector:
+        window = connector.plan(connection.bookmark, now=started)
+        run.window_start, run.window_end = window.start, window.end
+        ingestor = Ingestor(session, connection)
+        for page in connector.fetch(window, connection.bookmark):
+            stats = ingestor.ingest(page.transactions)
+            findings_engine.refresh(session, stats.vendor_ids)
+            outcome.fetched += stats.fetched
+            outcome.inserted += stats.inserted
+            outcome.updated += stats.updated
+            outcome.removed += stats.removed
+            outcome.rejected += len(page.rejected)
+            run.fetched, run.inserted, run.updated = (
+                outcome.fetched,
+                outcome.inserted,
+                outcome.updated,
+            )
+            run.removed, run.rejected = outcome.removed, outcome.rejected
+            if page.next_bookmark is not None:
+                connection.bookmark = page.next_bookmark
+            connection.lease_expires_at = utcnow() + LEASE
+            session.add(run)
+            session.add(connection)
+            session.commit()  # the page's rows and the bookmark after them, atomically
+            if on_page is not None:
+                on_page(outcome.fetched)
