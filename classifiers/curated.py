@@ -20,7 +20,7 @@ Amazon) the descriptor includes the reseller word, e.g. ``GOOGLE *CLOUD``.
 from __future__ import annotations
 
 SOFTWARE = """
-slack|Slack|slack.com|communication|subscription|Slack Technologies|SLACK T;SLACK TECHNOLOGIES;SLACK.COM
+slack|Slack|slack.com|communication|subscription|Slack Technologies|SLACK T;SLACK TECHNOLOGIES;SLACK.COM;SLACK
 zoom|Zoom|zoom.us,zoom.com|communication|subscription|Zoom Video Communications;Zoom Video|ZOOM;ZOOM.US;ZOOM VIDEO COMM;ZOOM.COM
 microsoft-teams|Microsoft Teams|teams.microsoft.com|communication|subscription|MS Teams|MSFT *TEAMS;MICROSOFT TEAMS
 webex|Webex|webex.com|communication|subscription|Cisco Webex|WEBEX;CISCO WEBEX;CISCO*WEBEX
@@ -30,7 +30,7 @@ dialpad|Dialpad|dialpad.com|communication|subscription||DIALPAD;DIALPAD INC
 aircall|Aircall|aircall.io|communication|subscription||AIRCALL;AIRCALL.IO
 grasshopper|Grasshopper|grasshopper.com|communication|subscription|Grasshopper Group|GRASSHOPPER GROUP;GRASSHOPPER.COM
 nextiva|Nextiva|nextiva.com|communication|subscription||NEXTIVA
-vonage|Vonage Business|vonage.com|communication|subscription|Vonage|VONAGE BUSINESS
+vonage|Vonage Business|vonage.com|communication|subscription|Vonage|VONAGE BUSINESS;VONAGE
 twilio|Twilio|twilio.com|communication|usage|Twilio SendGrid|TWILIO;TWILIO INC;TWILIO SENDGRID
 sendgrid|SendGrid|sendgrid.com|communication|subscription||SENDGRID
 mailgun|Mailgun|mailgun.com|communication|subscription|Sinch Mailgun|MAILGUN;MAILGUN TECHNOLOGIES
@@ -41,7 +41,7 @@ discord|Discord|discord.com|communication|subscription||DISCORD;DISCORD* NITRO
 openphone|OpenPhone|openphone.com,quo.com|communication|subscription||OPENPHONE
 google-voice|Google Voice|voice.google.com|communication|subscription||GOOGLE *VOICE;GOOGLE VOICE
 google-workspace|Google Workspace|workspace.google.com,gsuite.google.com|productivity|subscription|G Suite;GSuite|GOOGLE *GSUITE;GOOGLE *G SUITE;GOOGLE *WORKSPACE;GOOGLE *SVCSAPPS;GOOGLE GSUITE;GOOGLE WORKSPACE
-google-cloud|Google Cloud|cloud.google.com|cloud_infrastructure|usage|Google Cloud Platform;GCP|GOOGLE *CLOUD;GOOGLE CLOUD;GOOGLE *GCP;GOOGLE *CLOUD PLATFORM
+google-cloud|Google Cloud|cloud.google.com|cloud_infrastructure|usage|Google Cloud Platform;GCP|GOOGLE *CLOUD;GOOGLE CLOUD;GOOGLE *GCP;GOOGLE *CLOUD PLATFORM;GCP
 google-domains|Google Domains|domains.google|hosting_domains|subscription||GOOGLE *DOMAINS;GOOGLE DOMAINS
 google-one|Google One|one.google.com|productivity|subscription|Google Storage;Google One AI Premium|GOOGLE *GOOGLE ONE;GOOGLE *GOOGLE STORAGE;GOOGLE *ONE AI PREMIUM;GOOGLE *STORAGE;GOOGLE ONE
 google-gemini|Google Gemini|gemini.google.com|ai|subscription|Gemini Advanced|GOOGLE *GEMINI
@@ -50,7 +50,7 @@ microsoft-365|Microsoft 365|microsoft365.com,office.com|productivity|subscriptio
 microsoft-azure|Microsoft Azure|azure.microsoft.com,azure.com|cloud_infrastructure|usage|Azure|MSFT *AZURE;MICROSOFT*AZURE;MICROSOFT AZURE
 github|GitHub|github.com|developer_tools|subscription|GitHub Copilot|GITHUB;GITHUB.COM;GITHUB INC;GH *GITHUB
 gitlab|GitLab|gitlab.com|developer_tools|subscription||GITLAB;GITLAB INC;GITLAB.COM
-atlassian|Atlassian|atlassian.com|collaboration|subscription|Jira;Confluence;Bitbucket;Jira Software|ATLASSIAN;ATLASSIAN.COM;ATLASSIAN PTY;ATLASSIAN INC;ATLASSIAN B.V.
+atlassian|Atlassian|atlassian.com|collaboration|subscription|Jira;Confluence;Bitbucket;Jira Software|ATLASSIAN;ATLASSIAN.COM;ATLASSIAN PTY;ATLASSIAN INC;ATLASSIAN B.V.;JIRA
 trello|Trello|trello.com|collaboration|subscription||TRELLO;TRELLO.COM;TRELLO INC
 asana|Asana|asana.com|collaboration|subscription||ASANA;ASANA.COM;ASANA INC
 monday|monday.com|monday.com|collaboration|subscription|Monday|MONDAY.COM;MONDAY COM
@@ -84,7 +84,7 @@ envato|Envato|envato.com|design|subscription|Envato Elements|ENVATO;ENVATO ELEME
 shutterstock|Shutterstock|shutterstock.com|design|subscription||SHUTTERSTOCK;SHUTTERSTOCK.COM
 getty-images|Getty Images|gettyimages.com|design|one_time|iStock|GETTY IMAGES;ISTOCKPHOTO;ISTOCK
 freepik|Freepik|freepik.com|design|subscription|Flaticon|FREEPIK;FREEPIK COMPANY
-autodesk|Autodesk|autodesk.com|design|subscription|AutoCAD|AUTODESK;AUTODESK INC;AUTODESK.COM
+autodesk|Autodesk|autodesk.com|design|subscription|AutoCAD|AUTODESK;AUTODESK INC;AUTODESK.COM;AUTOCAD
 sketchup|SketchUp|sketchup.com|design|subscription|Trimble SketchUp|SKETCHUP;TRIMBLE*SKETCHUP
 procreate|Procreate|procreate.com|design|one_time|Savage Interactive|SAVAGE INTERACTIVE
 affinity|Affinity|affinity.serif.com|design|one_time|Serif;Affinity Designer|SERIF EUROPE;SERIF (EUROPE)
@@ -93,7 +93,7 @@ descript|Descript|descript.com|design|subscription||DESCRIPT;DESCRIPT INC
 vimeo|Vimeo|vimeo.com|design|subscription|Vimeo Pro|VIMEO;VIMEO.COM;VIMEO INC
 wistia|Wistia|wistia.com|marketing|subscription||WISTIA;WISTIA INC
 ezs3|EZS3|ezs3.com|hosting_domains|subscription||EZS3.COM
-wondershare|Wondershare|wondershare.com|design|subscription|Filmora;PDFelement|WONDERSHARE;WONDERSHARE.COM
+wondershare|Wondershare|wondershare.com|design|subscription|Filmora;PDFelement|WONDERSHARE;WONDERSHARE.COM;FILMORA
 cycling74|Cycling '74|cycling74.com|design|one_time|Cycling 74;Max MSP|CYCLING74.COM
 splice|Splice|splice.com|design|subscription||SPLICE.COM
 epidemic-sound|Epidemic Sound|epidemicsound.com|design|subscription||EPIDEMIC SOUND
@@ -139,7 +139,7 @@ vultr|Vultr|vultr.com|cloud_infrastructure|usage||VULTR;VULTR.COM;VULTR HOLDINGS
 hetzner|Hetzner|hetzner.com|cloud_infrastructure|usage|Hetzner Online|HETZNER;HETZNER ONLINE
 ovhcloud|OVHcloud|ovhcloud.com,ovh.com|cloud_infrastructure|usage|OVH|OVH;OVH SAS;OVHCLOUD
 heroku|Heroku|heroku.com|cloud_infrastructure|usage||HEROKU;HEROKU INC
-vercel|Vercel|vercel.com|cloud_infrastructure|usage|Zeit|VERCEL;VERCEL INC
+vercel|Vercel|vercel.com|cloud_infrastructure|usage|Zeit|VERCEL;VERCEL INC;ZEIT
 netlify|Netlify|netlify.com|cloud_infrastructure|usage||NETLIFY;NETLIFY INC
 render|Render|render.com|cloud_infrastructure|usage||RENDER.COM
 fly-io|Fly.io|fly.io|cloud_infrastructure|usage||FLY.IO
@@ -156,7 +156,7 @@ new-relic|New Relic|newrelic.com|developer_tools|usage||NEW RELIC;NEWRELIC;NEW R
 sentry|Sentry|sentry.io|developer_tools|subscription|Functional Software|SENTRY;SENTRY.IO;FUNCTIONAL SOFTWARE
 pagerduty|PagerDuty|pagerduty.com|developer_tools|subscription||PAGERDUTY
 postman|Postman|postman.com|developer_tools|subscription||POSTMAN;POSTMAN INC
-jetbrains|JetBrains|jetbrains.com|developer_tools|subscription|IntelliJ;PyCharm|JETBRAINS;JETBRAINS S.R.O.;JETBRAINS AMERICAS
+jetbrains|JetBrains|jetbrains.com|developer_tools|subscription|IntelliJ;PyCharm|JETBRAINS;JETBRAINS S.R.O.;JETBRAINS AMERICAS;PYCHARM
 docker|Docker|docker.com|developer_tools|subscription|Docker Hub|DOCKER;DOCKER INC;DOCKER.COM
 circleci|CircleCI|circleci.com|developer_tools|usage|Circle Internet Services|CIRCLECI;CIRCLE INTERNET
 npm|npm|npmjs.com|developer_tools|subscription||NPM INC;NPMJS
@@ -168,7 +168,7 @@ retool|Retool|retool.com|developer_tools|subscription||RETOOL;RETOOL INC
 replit|Replit|replit.com|developer_tools|subscription|Repl.it|REPLIT;REPL.IT
 cursor|Cursor|cursor.com,cursor.sh|ai|subscription|Anysphere|CURSOR;ANYSPHERE;CURSOR.SH;CURSOR AI POWERED IDE
 tabnine|Tabnine|tabnine.com|ai|subscription||TABNINE
-openai|OpenAI|openai.com,chatgpt.com|ai|subscription|ChatGPT;ChatGPT Plus|OPENAI;OPENAI *CHATGPT SUBSCR;CHATGPT SUBSCRIPTION;OPENAI.COM;OPENAI CHATGPT
+openai|OpenAI|openai.com,chatgpt.com|ai|subscription|ChatGPT;ChatGPT Plus|OPENAI;OPENAI *CHATGPT SUBSCR;CHATGPT SUBSCRIPTION;OPENAI.COM;OPENAI CHATGPT;CHATGPT
 anthropic|Anthropic|anthropic.com,claude.ai|ai|subscription|Claude;Claude.ai|ANTHROPIC;CLAUDE.AI SUBSCRIPTION;CLAUDE.AI;ANTHROPIC PBC
 perplexity|Perplexity|perplexity.ai|ai|subscription|Perplexity AI|PERPLEXITY;PERPLEXITY AI
 midjourney|Midjourney|midjourney.com|ai|subscription||MIDJOURNEY;MIDJOURNEY INC
@@ -300,7 +300,7 @@ fivetran|Fivetran|fivetran.com|analytics|usage||FIVETRAN
 plausible|Plausible Analytics|plausible.io|analytics|subscription|Plausible|PLAUSIBLE.IO;PLAUSIBLE INSIGHTS
 similarweb|Similarweb|similarweb.com|analytics|subscription||SIMILARWEB
 statista|Statista|statista.com|analytics|subscription||STATISTA
-quickbooks|QuickBooks|quickbooks.intuit.com,quickbooks.com|finance_accounting|subscription|Intuit QuickBooks;QBO|INTUIT *QBOOKS ONLINE;INTUIT *QUICKBOOKS;QUICKBOOKS;QBOOKS;INTUIT *QBOOKS;INTUIT QUICKBOOKS
+quickbooks|QuickBooks|quickbooks.intuit.com,quickbooks.com|finance_accounting|subscription|Intuit QuickBooks;QBO|INTUIT *QBOOKS ONLINE;INTUIT *QUICKBOOKS;QUICKBOOKS;QBOOKS;INTUIT *QBOOKS;INTUIT QUICKBOOKS;QBO
 turbotax|Intuit TurboTax|turbotax.intuit.com,turbotax.com|finance_accounting|one_time|TurboTax|INTUIT *TURBOTAX;TURBOTAX;INTUIT TURBOTAX
 intuit|Intuit|intuit.com|finance_accounting|subscription||INTUIT;INTUIT INC;CL.INTUIT.COM
 hr-block|H&R Block|hrblock.com|finance_accounting|one_time|H&R Block Tax Software|H&R BLOCK TAX SOFTWARE;HRB TAX SOFTWARE;HRB ONLINE TAX;H&R BLOCK ONLINE
@@ -394,7 +394,7 @@ visme|Visme|visme.co|design|subscription||VISME
 piktochart|Piktochart|piktochart.com|design|subscription||PIKTOCHART
 snappa|Snappa|snappa.com|design|subscription||SNAPPA
 picmonkey|PicMonkey|picmonkey.com|design|subscription||PICMONKEY
-remove-bg|remove.bg|remove.bg|design|usage|Kaleido|REMOVE.BG;KALEIDO AI
+remove-bg|remove.bg|remove.bg|design|usage|Kaleido|REMOVE.BG;KALEIDO AI;KALEIDO
 depositphotos|Depositphotos|depositphotos.com|design|subscription||DEPOSITPHOTOS
 adobe-stock|Adobe Stock|stock.adobe.com|design|subscription||ADOBE *STOCK;ADOBE STOCK
 dribbble|Dribbble|dribbble.com|design|subscription||DRIBBBLE
@@ -403,7 +403,7 @@ zeplin|Zeplin|zeplin.io|design|subscription||ZEPLIN;ZEPLIN.IO
 maze|Maze|maze.co|design|subscription||MAZE.CO
 usertesting|UserTesting|usertesting.com|analytics|subscription||USERTESTING
 optimizely|Optimizely|optimizely.com|analytics|subscription||OPTIMIZELY
-vwo|VWO|vwo.com|analytics|subscription|Wingify|WINGIFY;VWO.COM
+vwo|VWO|vwo.com|analytics|subscription|Wingify|WINGIFY;VWO.COM;VWO
 crazy-egg|Crazy Egg|crazyegg.com|analytics|subscription||CRAZY EGG;CRAZYEGG
 uservoice|UserVoice|uservoice.com|customer_support|subscription||USERVOICE
 canny|Canny|canny.io|customer_support|subscription||CANNY.IO
@@ -452,7 +452,7 @@ navicat|Navicat|navicat.com|developer_tools|one_time|PremiumSoft|NAVICAT;PREMIUM
 termius|Termius|termius.com|developer_tools|subscription||TERMIUS
 warp|Warp|warp.dev|developer_tools|subscription||WARP.DEV
 wolfram|Wolfram|wolfram.com|productivity|subscription|Mathematica;Wolfram Alpha|WOLFRAM;WOLFRAM RESEARCH;WOLFRAM ALPHA
-mathworks|MathWorks|mathworks.com|developer_tools|subscription|MATLAB|MATHWORKS;THE MATHWORKS
+mathworks|MathWorks|mathworks.com|developer_tools|subscription|MATLAB|MATHWORKS;THE MATHWORKS;MATLAB
 overleaf|Overleaf|overleaf.com|productivity|subscription|Digital Science|OVERLEAF
 zotero|Zotero|zotero.org|productivity|subscription||ZOTERO
 mendeley|Mendeley|mendeley.com|productivity|subscription||MENDELEY
@@ -579,9 +579,9 @@ mighty-networks|Mighty Networks|mightynetworks.com|communication|subscription||M
 memberful|Memberful|memberful.com|ecommerce|subscription||MEMBERFUL
 memberpress|MemberPress|memberpress.com|ecommerce|subscription|Caseproof|MEMBERPRESS;CASEPROOF
 printify|Printify|printify.com|ecommerce|usage||PRINTIFY
-raycast|Raycast|raycast.com|productivity|subscription|Raycast Technologies|RAYCAST TECHNOLOGIES
+raycast|Raycast|raycast.com|productivity|subscription|Raycast Technologies|RAYCAST TECHNOLOGIES;RAYCAST
 fathom-analytics|Fathom Analytics|usefathom.com|analytics|subscription|Conva Ventures|FATHOM ANALYTICS;USEFATHOM;CONVA VENTURES
-feedly|Feedly|feedly.com|productivity|subscription|DevHD|FEEDLY;FEEDLY.COM
+feedly|Feedly|feedly.com|productivity|subscription|DevHD|FEEDLY;FEEDLY.COM;DEVHD
 issuu|Issuu|issuu.com|marketing|subscription||ISSUU;ISSUU INC
 manychat|ManyChat|manychat.com|marketing|subscription||MANYCHAT;MANYCHAT.COM
 meistertask|MeisterTask|meistertask.com|collaboration|subscription|MeisterLabs;MindMeister|MEISTERTASK;MEISTERLABS;MINDMEISTER
@@ -617,7 +617,7 @@ gumroad|Gumroad|gumroad.com,gum.co,gumrd.com|ecommerce|usage||GUMRD.COM;GUM.CO;G
 lemon-squeezy|Lemon Squeezy|lemonsqueezy.com|ecommerce|usage|Lemon Squeezy LLC|LEMON SQUEEZY;LEMONSQUEEZY;LEMSQZY
 cleverbridge|cleverbridge|cleverbridge.com|ecommerce|usage||CLEVERBRIDGE;CLEVERBRIDGE AG;CBG*
 mycommerce|MyCommerce|mycommerce.com|ecommerce|usage|Share-it;Digital River MyCommerce|MYCOMMERCE;SHAREIT;SHARE-IT
-apple-services|Apple App Store & iCloud|apple.com,itunes.com,icloud.com|productivity|subscription|Apple (App Store / iCloud);Apple;iTunes;iCloud;App Store|APPLE.COM/BILL;APPLE.COM BILL;ITUNES.COM/BILL;APL* ITUNES.COM;APL*ITUNES;ITUNES.COM;APPLE.COM;APPLE ICLOUD;APL* APPLE;APPLE SERVICES
+apple-services|Apple App Store & iCloud|apple.com,itunes.com,icloud.com|productivity|subscription|Apple (App Store / iCloud);Apple;iTunes;iCloud;App Store|APPLE.COM/BILL;APPLE.COM BILL;ITUNES.COM/BILL;APL* ITUNES.COM;APL*ITUNES;ITUNES.COM;APPLE.COM;APPLE ICLOUD;APL* APPLE;APPLE SERVICES;ICLOUD;ITUNES
 microsoft|Microsoft|microsoft.com,msbill.info|productivity|subscription|Microsoft Corporation;MSFT|MSFT;MICROSOFT;MICROSOFT CORP;MSBILL.INFO;MICROSOFT#
 paypro-global|PayPro Global|payproglobal.com|ecommerce|usage||PAYPRO GLOBAL;PAYPRO;PAYPROGLOBAL
 bluesnap|BlueSnap|bluesnap.com|ecommerce|usage||BLUESNAP;BLUESNAP INC

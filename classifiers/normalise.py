@@ -56,6 +56,7 @@ PROCESSORS: dict[str, str] = {
 
 _BANK_WORDING = re.compile(
     r"""
+    \bCARD\s+PAYMENT\s+TO\b |
     \b(?:RECURRING\s+PAYMENT|PURCHASE|PAYMENT|POS\s+PURCHASE|DEBIT\s+CARD\s+PURCHASE)
         \s+AUTHORI[ZS]ED\s+ON\s+\d{1,2}/\d{1,2}
     | \b(?:RECURRING|DEBIT\s+CARD|CHECK\s*CARD|VISA|POS|MOBILE|ONLINE|INTL?|ATM|CARD)\s+
@@ -68,9 +69,21 @@ _BANK_WORDING = re.compile(
     | \bFOREIGN\s+(?:TRANSACTION\s+)?FEE\b | \bCURRENCY\s+CONVERSION\b
     | \bPURCHASE\b | \bREFUND\b | \bRETURN\b | \bRECURRING\b | \bAUTOPAY\b | \bDEBIT\b
     | \b[SP]\d{9,}\b
+    | \b(?:VISA\s+)?CHECK\s*CARD(?:\s+\d{4})?\b
+    | \b(?:WEB\s+)?AUTHORI[ZS]ED\s+(?:PMT|PAYMENT)\b
+    | \bDIRECT\s+DEBIT\b | \b(?:SEPA-?)?LASTSCHRIFT\b
+    | \bKARTENZAHLUNG\b | \bCONTACTLESS\b
+    | \b\d+\.\d{2}\s?(?:GBP|USD|EUR|CAD|AUD|CHF|SEK|NOK|DKK)\b
+    | \bRATE\s+\d+(?:\.\d+)?(?:/[A-Z]{3})?
+    | \bON\s+\d{1,2}[-\s](?:\d{1,2}|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)
+        (?:[-\s]\d{2,4})?\b
     """,
     re.VERBOSE,
 )
+# ACH entries: "ORIG CO NAME:GUSTO ORIG ID:..." names the payee inside; "GUSTO DES:NET
+# ID:... INDN:... CO ID:... CCD" puts it first and the rest is bookkeeping.
+_ACH_ORIG = re.compile(r"ORIG CO NAME:\s*(.+?)\s+(?:ORIG ID|DESC DATE|CO ENTRY|SEC:)")
+_ACH_TAIL = re.compile(r"\s+(?:DES|DESCR|INDN|CO ID|ENTRY DESCR):.*$")
 _PHONE = re.compile(
     r"""
     \+\d[\d\s]{7,14}\d
@@ -281,6 +294,11 @@ def _parse(raw: object, *, strip_noise: bool) -> ParsedDescriptor:
         text = _SPACED_DOMAIN.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
 
     if strip_noise:  # catalog names keep their words ("Return Prime" is not a refund)
+        if ":" in text:
+            orig = _ACH_ORIG.search(text)
+            if orig:
+                text = orig.group(1)
+            text = _ACH_TAIL.sub(" ", text)
         text = _NOISE.sub(" ", text)
     text = " ".join(text.split())
 

@@ -24,7 +24,7 @@ def clf() -> Classifier:
 
 # (descriptor, expected vendor slug or None, is_software, matched_by)
 EVIDENCE = [
-    ("SLACK T01ABCD2EF 415-6305884 CA 02/11", "slack", True, "alias"),
+    ("SLACK T01ABCD2EF 415-6305884 CA 02/11", "slack", True, "descriptor"),
     ("HOOTSUITE MEDIA VANCOUVER BC", "hootsuite", True, "descriptor"),
     ("GODADDY.COM 480-505-8855 AZ", "godaddy", True, "descriptor"),
     ("DIGITAL MARKETING WWW.EZS3.COM 07/15", "ezs3", True, "domain"),
