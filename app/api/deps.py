@@ -32,8 +32,11 @@ def get_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        cookie_principal = getattr(request.state, "principal", None)
-        if isinstance(cookie_principal, Principal):
+        from app.dashboard.session import principal_from_cookie
+
+        cookie_principal = principal_from_cookie(request, session)
+        if cookie_principal is not None:
+            request.state.principal = cookie_principal
             return cookie_principal
         raise Unauthorized("send an API key as `Authorization: Bearer <key>`")
     principal = auth_service.authenticate(session, credentials.credentials)
