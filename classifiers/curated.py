@@ -609,20 +609,20 @@ sap-concur|SAP Concur|concur.com|finance_accounting|subscription|Concur|SAP CONC
 # Merchants of record and namespaced billers. ``descriptors`` are the prefixes that announce
 # them; the matcher looks for the product after the prefix before falling back to the bucket.
 RESELLERS = """
-paddle|Paddle|paddle.com,paddle.net|finance_accounting|usage|Paddle.com Market|PADDLE.NET;PADDLE.COM;PADDLE;PADDLE.NET*;PADDLE.COM MARKET
-fastspring|FastSpring|fastspring.com,fsprg.com|ecommerce|usage|FSPRG|FS;FSPRG;FSPRG.COM;FASTSPRING;FS *;FSPRG UK;FASTSPRING.COM
-2checkout|2Checkout|2checkout.com,2co.com,avangate.com,verifone.com|ecommerce|usage|Avangate;Verifone 2Checkout|2CO.COM;2CO;AVANGATE;2CHECKOUT;2CHECKOUT.COM;VERIFONE*2CO
-digital-river|Digital River|digitalriver.com|ecommerce|usage|DR Global|DRI;DIGITAL RIVER;DIGITALRIVER;DR GLOBAL
-gumroad|Gumroad|gumroad.com,gum.co,gumrd.com|ecommerce|usage||GUMRD.COM;GUM.CO;GUMROAD;GUMROAD.COM;GUM.CO/CC
-lemon-squeezy|Lemon Squeezy|lemonsqueezy.com|ecommerce|usage|Lemon Squeezy LLC|LEMON SQUEEZY;LEMONSQUEEZY;LEMSQZY
-cleverbridge|cleverbridge|cleverbridge.com|ecommerce|usage||CLEVERBRIDGE;CLEVERBRIDGE AG;CBG*
-mycommerce|MyCommerce|mycommerce.com|ecommerce|usage|Share-it;Digital River MyCommerce|MYCOMMERCE;SHAREIT;SHARE-IT
+paddle|Paddle|paddle.com,paddle.net|other_software|usage|Paddle.com Market|PADDLE.NET;PADDLE.COM;PADDLE;PADDLE.NET*;PADDLE.COM MARKET
+fastspring|FastSpring|fastspring.com,fsprg.com|other_software|usage|FSPRG|FS;FSPRG;FSPRG.COM;FASTSPRING;FS *;FSPRG UK;FASTSPRING.COM
+2checkout|2Checkout|2checkout.com,2co.com,avangate.com,verifone.com|other_software|usage|Avangate;Verifone 2Checkout|2CO.COM;2CO;AVANGATE;2CHECKOUT;2CHECKOUT.COM;VERIFONE*2CO
+digital-river|Digital River|digitalriver.com|other_software|usage|DR Global|DRI;DIGITAL RIVER;DIGITALRIVER;DR GLOBAL
+gumroad|Gumroad|gumroad.com,gum.co,gumrd.com|other_software|usage||GUMRD.COM;GUM.CO;GUMROAD;GUMROAD.COM;GUM.CO/CC
+lemon-squeezy|Lemon Squeezy|lemonsqueezy.com|other_software|usage|Lemon Squeezy LLC|LEMON SQUEEZY;LEMONSQUEEZY;LEMSQZY
+cleverbridge|cleverbridge|cleverbridge.com|other_software|usage||CLEVERBRIDGE;CLEVERBRIDGE AG;CBG*
+mycommerce|MyCommerce|mycommerce.com|other_software|usage|Share-it;Digital River MyCommerce|MYCOMMERCE;SHAREIT;SHARE-IT
 apple-services|Apple App Store & iCloud|apple.com,itunes.com,icloud.com|productivity|subscription|Apple (App Store / iCloud);Apple;iTunes;iCloud;App Store|APPLE.COM/BILL;APPLE.COM BILL;ITUNES.COM/BILL;APL* ITUNES.COM;APL*ITUNES;ITUNES.COM;APPLE.COM;APPLE ICLOUD;APL* APPLE;APPLE SERVICES;ICLOUD;ITUNES
 microsoft|Microsoft|microsoft.com,msbill.info|productivity|subscription|Microsoft Corporation;MSFT|MSFT;MICROSOFT;MICROSOFT CORP;MSBILL.INFO;MICROSOFT#
-paypro-global|PayPro Global|payproglobal.com|ecommerce|usage||PAYPRO GLOBAL;PAYPRO;PAYPROGLOBAL
-bluesnap|BlueSnap|bluesnap.com|ecommerce|usage||BLUESNAP;BLUESNAP INC
-sendowl|SendOwl|sendowl.com|ecommerce|usage||SENDOWL
-payhip|Payhip|payhip.com|ecommerce|usage||PAYHIP
+paypro-global|PayPro Global|payproglobal.com|other_software|usage||PAYPRO GLOBAL;PAYPRO;PAYPROGLOBAL
+bluesnap|BlueSnap|bluesnap.com|other_software|usage||BLUESNAP;BLUESNAP INC
+sendowl|SendOwl|sendowl.com|other_software|usage||SENDOWL
+payhip|Payhip|payhip.com|other_software|usage||PAYHIP
 """
 
 # Brands recognised only to be rejected: consumer media, gaming, ads, hardware, telecom, retail.
@@ -654,7 +654,7 @@ disney-plus|Disney+|disneyplus.com|||Disney Plus|DISNEY PLUS;DISNEYPLUS;DISNEY+
 hbo-max|Max|max.com,hbomax.com|||HBO Max|HBO MAX;HBOMAX;MAX.COM
 paramount-plus|Paramount+|paramountplus.com|||Paramount Plus|PARAMOUNT+;PARAMOUNTPLUS;PARAMOUNT PLUS;CBS ALL ACCESS
 peacock|Peacock|peacocktv.com|||Peacock TV|PEACOCK;PEACOCKTV;PEACOCK TV
-apple-store|Apple Store|apple.com/shop|||Apple Retail|APPLE STORE;APPLE ONLINE STORE;APPLE.COM/US;APPLE STORE #;APPLE RETAIL
+apple-store|Apple Store|apple.com/shop|||Apple Retail|APPLE STORE;APPLE ONLINE STORE;APPLE.COM/US;APPLE STORE #;APPLE RETAIL;APL* APPLE ONLINE STORE;APL*APPLE ONLINE;APPLE ONLINE
 apple-tv|Apple TV+|tv.apple.com|||Apple Music|APPLE TV;APPLE MUSIC;APPLE ARCADE
 amazon|Amazon|amazon.com,amazon.ca,amazon.co.uk,amazon.de,amzn.com|||Amazon Marketplace;Amazon.com;AMZN Mktp|AMAZON;AMAZON.COM;AMAZON MKTPL;AMAZON MKTP;AMZN MKTP;AMZN MKTP US;AMAZON MARKETPLACE;AMZNMKTPLACE;AMAZON.CA;AMAZON.CO.UK;AMAZON MAR;AMAZON RETAIL;AMZN;AMZ;AMAZON.DE;AMZN.COM/BILL
 amazon-digital|Amazon Digital (Prime, Kindle)||||Amazon Prime;Kindle|AMZN DIGITAL;AMAZON DIGITAL;AMAZON PRIME;PRIME VIDEO;KINDLE;KINDLE SVCS;AMAZON PRIME*;AMAZON MUSIC;PRIME VIDEO CHANNELS
