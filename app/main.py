@@ -29,6 +29,7 @@ from app.feeds.router import router as feeds_router
 from app.findings.router import router as findings_router
 from app.fx.router import router as fx_router
 from app.imports.router import router as imports_router
+from app.insights.router import router as insights_router
 from app.jobs.router import router as jobs_router
 from app.logging import configure, request_id_var
 from app.registrations.router import router as registrations_router
@@ -76,6 +77,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     findings_router,
     sanctioned_router,
     registrations_router,
+    insights_router,
 )
 
 

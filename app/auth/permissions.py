@@ -40,6 +40,7 @@ class Perm(StrEnum):
     API_KEYS_MANAGE = "api_keys:manage"
     FX_WRITE = "fx:write"
     JOBS_READ = "jobs:read"
+    INSIGHTS_READ = "insights:read"
 
 
 PERMISSIONS: dict[Perm, frozenset[Role]] = {
@@ -69,6 +70,7 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.API_KEYS_MANAGE: frozenset({ADM}),
     Perm.FX_WRITE: frozenset({ADM, FIN}),
     Perm.JOBS_READ: frozenset({ADM, IT, FIN}),
+    Perm.INSIGHTS_READ: frozenset({ADM, IT, MKT, FIN, VWR}),
 }
 
 

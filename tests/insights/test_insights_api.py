@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.models import Connection, Department, Transaction, Vendor
+from tests.factories import Keys
+
+
+def _vendor(session: Session, slug: str) -> Vendor:
+    row = session.exec(select(Vendor).where(Vendor.slug == slug)).first()
+    assert row is not None, slug
+    return row
+
+
+def _charge(
+    session: Session,
+    conn: Connection,
+    dept: Department,
+    vendor: Vendor,
+    day: date,
+    amount: int,
+    n: int,
+) -> None:
+    assert conn.id is not None
+    session.add(
+        Transaction(
+            connection_id=conn.id,
+            external_id=f"{vendor.slug}-{dept.name}-{n}",
+            transaction_date=day,
+            amount_minor=amount,
+            currency="USD",
+            reporting_amount_minor=amount,
+            reporting_currency="USD",
+            descriptor=vendor.name.upper(),
+            department_id=dept.id,
+            vendor_id=vendor.id,
+            is_software=True,
+            category=vendor.category,
+            outside_it=True,
+        )
+    )
+
+
+def _seed(session: Session) -> tuple[Department, Department]:
+    conn = Connection(name="cards", connector="file")
+    marketing = session.exec(select(Department).where(Department.name == "Marketing")).one()
+    sales = Department(name="Sales")
+    session.add_all([conn, sales])
+    session.flush()
+    today = datetime.now(UTC).date()
+    a, b = _vendor(session, "asana"), _vendor(session, "trello")
+    for i in range(6):
+        day = today - timedelta(days=30 * (6 - i))
+        _charge(session, conn, marketing, a, day, 2_500, i)
+        _charge(session, conn, sales, a, day, 2_500, i)
+        _charge(session, conn, sales, b, day, 1_000, i)
+    session.commit()
+    return marketing, sales
+
+
+def test_subscriptions_and_renewals(client: TestClient, keys: Keys, session: Session) -> None:
+    _seed(session)
+    subs = client.get("/api/v1/subscriptions", headers=keys.headers("finance")).json()
+    assert len(subs) == 3
+    top = subs[0]
+    assert top["cadence"] == "monthly"
+    assert top["annual_run_rate_minor"] == 30_000
+    renewals = client.get(
+        "/api/v1/subscriptions/renewals?days=60", headers=keys.headers("it")
+    ).json()
+    assert renewals
+    assert all(r["next_expected_date"] for r in renewals)
+    mine = client.get("/api/v1/subscriptions", headers=keys.headers("marketing")).json()
+    assert {s["department"]["name"] for s in mine} == {"Marketing"}
+
+
+def test_redundancy(client: TestClient, keys: Keys, session: Session) -> None:
+    _seed(session)
+    report = client.get("/api/v1/insights/redundancy", headers=keys.headers("viewer")).json()
+    shared = {s["vendor"]["name"]: s for s in report["shared_vendors"]}
+    asana = next(v for k, v in shared.items() if k.startswith("Asana"))
+    assert len(asana["departments"]) == 2
+    assert asana["total_minor"] == 30_000
+    assert asana["estimated_saving_minor"] == 4_500
+    categories = {c["category"]: c for c in report["categories"]}
+    overlap = categories[_vendor(session, "asana").category or ""]
+    assert [t["spend_minor"] for t in overlap["tools"]] == [30_000, 6_000]
+    assert overlap["estimated_saving_minor"] == 6_000
+    assert (
+        client.get("/api/v1/insights/redundancy", headers=keys.headers("marketing")).status_code
+        == 403
+    )
