@@ -167,9 +167,7 @@ def set_login_csrf(response: Response, request: Request, value: str) -> None:
 def clear_session(response: Response, request: Request) -> None:
     secure = _secure(request)
     for name, http_only in ((SESSION_COOKIE, True), (CSRF_COOKIE, False)):
-        response.delete_cookie(
-            name, path="/", httponly=http_only, samesite="strict", secure=secure
-        )
+        response.delete_cookie(name, path="/", httponly=http_only, samesite="strict", secure=secure)
 
 
 def same_origin(request: Request) -> bool:

@@ -11,11 +11,12 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from itertools import islice
 from typing import Any
 
 from sqlalchemy import insert, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.classification import service as classification_service
@@ -26,6 +27,7 @@ from app.departments import service as department_service
 from app.findings.policy import OutsideItPolicy
 from app.fx.service import RateBook
 from app.models import Cardholder, Connection, Department, Transaction
+from classifiers.normalise import compact, normalise
 from connectors.base import RawTransaction
 
 BATCH_SIZE = 2000
@@ -109,6 +111,11 @@ class Ingestor:
             if h.email:
                 self.holders_by_email.setdefault(h.email.lower(), h)
         self.policy = OutsideItPolicy(session)
+        self.other_connections = bool(
+            session.exec(
+                select(Connection.id).where(Connection.id != self.connection_id).limit(1)
+            ).first()
+        )
 
     # -- people -----------------------------------------------------------------------------
     def _department(self, name: str | None) -> Department | None:
@@ -144,6 +151,61 @@ class Ingestor:
             if holder.email:
                 self.holders_by_email.setdefault(holder.email.lower(), holder)
         return holder
+
+    # -- cross-source duplicates -------------------------------------------------------------
+    def _link_duplicates(self, inserts: list[dict[str, Any]]) -> None:
+        """The same card charge already stored from another source (Ramp's API and an Amex
+        CSV, say): link the new row to it so every total counts it once."""
+        amounts = {v["amount_minor"] for v in inserts}
+        days = [v["transaction_date"] for v in inserts]
+        window = timedelta(days=DUPLICATE_WINDOW_DAYS)
+        candidates = self.session.execute(
+            sa_select(
+                col(Transaction.id),
+                col(Transaction.amount_minor),
+                col(Transaction.currency),
+                col(Transaction.transaction_date),
+                col(Transaction.descriptor),
+                col(Transaction.vendor_id),
+                col(Transaction.card_last4),
+            ).where(
+                col(Transaction.connection_id) != self.connection_id,
+                col(Transaction.amount_minor).in_(amounts),
+                col(Transaction.transaction_date) >= min(days) - window,
+                col(Transaction.transaction_date) <= max(days) + window,
+                col(Transaction.duplicate_of_id).is_(None),
+                col(Transaction.removed_at).is_(None),
+            )
+        ).all()
+        if not candidates:
+            return
+        by_amount: dict[tuple[int, str], list[Any]] = {}
+        for c in candidates:
+            by_amount.setdefault((c.amount_minor, c.currency), []).append(c)
+        used: set[int] = set()
+        links: dict[str, int] = {}
+        for new in inserts:
+            for old in by_amount.get((new["amount_minor"], new["currency"]), ()):
+                if old.id in used or abs(old.transaction_date - new["transaction_date"]) > window:
+                    continue
+                if _same_charge(new, old):
+                    used.add(old.id)
+                    links[new["external_id"]] = old.id
+                    break
+        if not links:
+            return
+        ids = dict(
+            self.session.execute(
+                select(col(Transaction.external_id), col(Transaction.id)).where(
+                    col(Transaction.connection_id) == self.connection_id,
+                    col(Transaction.external_id).in_(list(links)),
+                )
+            ).all()
+        )
+        self.session.execute(
+            update(Transaction),
+            [{"id": ids[ext], "duplicate_of_id": original} for ext, original in links.items()],
+        )
 
     # -- the pipeline -----------------------------------------------------------------------
     def ingest(
@@ -266,6 +328,8 @@ class Ingestor:
                 inserts.append(values)
         if inserts:
             self.session.execute(insert(Transaction), inserts)
+            if self.other_connections:
+                self._link_duplicates(inserts)
         if updates:
             self.session.execute(update(Transaction), updates)
             if self.track_touched:
@@ -281,6 +345,22 @@ class Ingestor:
                 )
             ).scalars()
             stats.touched_ids.extend(ids)
+
+
+DUPLICATE_WINDOW_DAYS = 3
+
+
+def _merchant_key(descriptor: str) -> str:
+    return compact(normalise(descriptor))
+
+
+def _same_charge(new: dict[str, Any], old: Any) -> bool:
+    if new["card_last4"] and old.card_last4 and new["card_last4"] != old.card_last4:
+        return False
+    if new["vendor_id"] is not None and new["vendor_id"] == old.vendor_id:
+        return True
+    a, b = _merchant_key(new["descriptor"]), _merchant_key(old.descriptor)
+    return bool(a) and (a == b or a.startswith(b) or b.startswith(a)) and min(len(a), len(b)) >= 4
 
 
 def earliest(rows: list[RawTransaction]) -> date | None:
