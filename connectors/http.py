@@ -39,11 +39,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, Self, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -143,9 +143,17 @@ class ConnectorConfig(BaseModel):
 
 
 class ConnectorSecrets(BaseModel):
-    """Secret settings; every field is a :class:`pydantic.SecretStr`."""
+    """Secret settings; every field is a :class:`pydantic.SecretStr`, none may be blank."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="after")
+    def _not_blank(self) -> Self:
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr) and not value.get_secret_value().strip():
+                raise ValueError(f"{name} must not be blank")
+        return self
 
 
 ConfigT = TypeVar("ConfigT", bound=ConnectorConfig)
@@ -365,7 +373,7 @@ class ApiConnector(ABC, Generic[ConfigT, SecretsT]):
     def close(self) -> None:
         self._client.close()
 
-    def __enter__(self) -> ApiConnector[ConfigT, SecretsT]:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -392,6 +400,9 @@ class ApiConnector(ABC, Generic[ConfigT, SecretsT]):
             response = self._client.request(method, url, **kwargs)
         except httpx.TimeoutException as exc:
             raise ConnectorTransientError(f"{what}: timed out ({type(exc).__name__})") from exc
+        except httpx.LocalProtocolError as exc:
+            # Our own request is malformed (a header value with a newline, say): not transient.
+            raise ConnectorConfigError(f"{what}: the request is invalid ({exc})") from exc
         except httpx.TransportError as exc:
             raise ConnectorTransientError(
                 f"{what}: could not reach the provider ({type(exc).__name__})"

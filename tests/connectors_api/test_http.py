@@ -207,3 +207,21 @@ def test_secrets_do_not_show_in_reprs() -> None:
 def test_config_rejects_unknown_fields() -> None:
     with pytest.raises(ValueError, match="api_token"):
         BrexConnector.Config.model_validate({"api_token": "belongs in secrets"})
+
+
+@pytest.mark.parametrize("slug", ["ramp", "plaid", "brex", "xero"])
+def test_blank_secrets_are_refused_up_front(slug: str) -> None:
+    cls = registry.get(slug)
+    blank = dict.fromkeys(cls.Secrets.model_fields, " ")
+    with pytest.raises(ValueError, match="must not be blank"):
+        cls.Secrets.model_validate(blank)
+
+
+def test_a_malformed_request_is_not_retried() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.LocalProtocolError("Illegal header value")
+
+    fake = Fake(refuse)
+    with pytest.raises(ConnectorConfigError, match="request is invalid"):
+        brex(fake).check()
+    assert len(fake.requests) == 1
