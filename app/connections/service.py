@@ -108,9 +108,13 @@ def update(
         if value is None and key in {"name", "config", "is_it_channel", "enabled"}:
             continue
         setattr(row, key, value)
+    merged: dict[str, str] = {}
     if secrets is not None:
-        row.secrets_encrypted = encrypt_secrets(secrets) if secrets else None
-    _check_config(row.connector, row.config or {}, secrets or {})
+        # Merge, so one rotated credential can be sent alone; `{}` clears them all.
+        merged = {**decrypt_secrets(row.secrets_encrypted), **secrets} if secrets else {}
+        merged = {k: v for k, v in merged.items() if v != ""}
+        row.secrets_encrypted = encrypt_secrets(merged) if merged else None
+    _check_config(row.connector, row.config or {}, merged)
     if row.status == "needs_attention" and (secrets is not None or "config" in changes):
         # A human changed what was wrong: let the scheduler try again.
         row.status = "never_run"

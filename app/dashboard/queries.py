@@ -119,6 +119,7 @@ class Overview:
     exponent: int
     totals: dict[str, Any]
     charts: list[Chart]
+    links: dict[str, str]  # drill-downs of the totals: sanctioned, outside_it, not_software, all
 
 
 def overview(session: Session, flt: TransactionFilter) -> Overview:
@@ -134,9 +135,7 @@ def overview(session: Session, flt: TransactionFilter) -> Overview:
     currency = grand.reporting_currency
     exp = exponent(currency)
 
-    def split_series(
-        rows: list[dict[str, Any]], link: Any, *, labels: list[str] | None = None
-    ) -> list[Series]:
+    def split_series(rows: list[dict[str, Any]], link: Any) -> list[Series]:
         return [
             Series(
                 name=name,
@@ -238,7 +237,15 @@ def overview(session: Session, flt: TransactionFilter) -> Overview:
             exponent=exp,
         ),
     ]
-    return Overview(flt=flt, currency=currency, exponent=exp, totals=grand.totals, charts=charts)
+    links = {
+        "sanctioned": transactions_url(flt, is_software=True, outside_it=False),
+        "outside_it": transactions_url(flt, is_software=True, outside_it=True),
+        "not_software": transactions_url(flt, is_software=False),
+        "all": transactions_url(flt),
+    }
+    return Overview(
+        flt=flt, currency=currency, exponent=exp, totals=grand.totals, charts=charts, links=links
+    )
 
 
 def insights_module() -> ModuleType | None:

@@ -47,7 +47,9 @@ class ConnectionUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     config: dict[str, Any] | None = None
     secrets: dict[str, str] | None = Field(
-        default=None, description="Replaces the stored secrets when given (write-only)"
+        default=None,
+        description="Merged into the stored secrets (write-only); an empty string removes "
+        "one field, `{}` removes them all",
     )
     schedule_minutes: int | None = Field(default=None, ge=5, le=60 * 24 * 7)
     is_it_channel: bool | None = None
