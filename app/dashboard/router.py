@@ -36,6 +36,7 @@ from app.auth.service import Principal
 from app.dashboard import queries
 from app.dashboard import session as web_session
 from app.errors import AppError, Forbidden, Unauthorized
+from app.feeds import service as feeds_service
 from app.findings import service as findings_service
 from app.findings.schemas import DecisionRequest
 from app.findings.service import FindingFilter
@@ -128,9 +129,9 @@ def plotly_asset() -> _Asset:
 
 @lru_cache(maxsize=1)
 def plotly_version() -> str:
-    import plotly
+    from importlib.metadata import version
 
-    return str(plotly.__version__)
+    return version("plotly")
 
 
 _OWN_ASSETS = {
@@ -311,10 +312,10 @@ def login(
         return response
     session.commit()  # the key's last-used time
     assert principal.key_id is not None
-    response = RedirectResponse(target, status_code=303)
-    web_session.set_session(response, request, principal.key_id)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    redirect = RedirectResponse(target, status_code=303)
+    web_session.set_session(redirect, request, principal.key_id)
+    redirect.headers["Cache-Control"] = "no-store"
+    return redirect
 
 
 @router.post("/logout")
@@ -373,7 +374,6 @@ def overview_page(
         )
         findings = findings_service.to_public(session, rows)
     can_insights = allowed(principal.role, INSIGHTS_PERM)
-    renewals = queries.renewals(session, principal) if can_insights else queries.Insight(False)
     return _render(
         request,
         "overview.html",
@@ -384,8 +384,21 @@ def overview_page(
         date_to=end,
         findings=findings,
         can_findings=can_findings,
-        renewals=renewals,
         can_insights=can_insights,
+    )
+
+
+@router.get("/fragments/renewals", response_class=HTMLResponse)
+def renewals_fragment(request: Request, session: SessionDep) -> Response:
+    """The overview's renewals card, fetched after first paint (the cadence analysis behind
+    it takes longer than the charts)."""
+    principal = _viewer(request, session)
+    if principal is None:
+        return Response(status_code=401, headers={"Cache-Control": "no-store"})
+    if not allowed(principal.role, INSIGHTS_PERM):
+        return Response(status_code=403, headers={"Cache-Control": "no-store"})
+    return _render(
+        request, "_renewals.html", principal, renewals=queries.renewals(session, principal)
     )
 
 
@@ -578,7 +591,7 @@ def transactions_page(
             [Transaction.transaction_date, Transaction.id],  # type: ignore[list-item]
             descending=True,
         )
-        total = queries.feeds_service.spend_feed(session, flt, ()).totals
+        total = feeds_service.spend_feed(session, flt, ()).totals
     except AppError as exc:
         return _error(request, principal, exc)
     next_url = None

@@ -63,7 +63,19 @@
     });
   }
 
+  function loadFragments() {
+    document.querySelectorAll("[data-fragment]").forEach(function (el) {
+      var url = el.getAttribute("data-fragment");
+      if (!isLocalPath(url)) { return; }
+      fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) { if (html !== null) { el.innerHTML = html; } })
+        .catch(function () { /* the link already in place stays */ });
+    });
+  }
+
   function init() {
+    loadFragments();
     var holder = document.getElementById("chart-data");
     if (!holder || !window.Plotly) { return; }
     var data = JSON.parse(holder.textContent);
