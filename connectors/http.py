@@ -50,6 +50,7 @@ from tenacity import (
     retry_if_exception_type,
     stop_after_attempt,
 )
+from tenacity.stop import stop_base
 
 from connectors.base import (
     ConnectorConfigError,
@@ -119,8 +120,10 @@ class RetryPolicy:
     """Bounded retries of transient failures with exponential backoff.
 
     The wait before attempt ``n`` (n >= 2) is the provider's Retry-After when it sent one, else
-    ``base_seconds * 2 ** (n - 2)``; either way at most ``max_wait_seconds``. ``max_attempts``
-    counts the first try.
+    ``base_seconds * 2 ** (n - 2)`` capped at ``max_wait_seconds``. A Retry-After longer than
+    ``max_wait_seconds`` (a daily quota, say) is not slept through: the
+    :class:`ConnectorTransientError` is raised at once, carrying ``retry_after`` for the
+    scheduler. ``max_attempts`` counts the first try.
     """
 
     max_attempts: int = 5
@@ -199,6 +202,21 @@ class CursorGuard:
             )
         self._seen.add(cursor)
         return cursor
+
+
+class _RetryAfterBeyond(stop_base):
+    """Stop retrying when the provider asks for a longer wait than we are willing to sleep."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        error = retry_state.outcome.exception() if retry_state.outcome else None
+        return (
+            isinstance(error, ConnectorTransientError)
+            and error.retry_after is not None
+            and error.retry_after > self.limit
+        )
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -389,7 +407,8 @@ class ApiConnector(ABC, Generic[ConfigT, SecretsT]):
     def _retrying(self) -> Retrying:
         return Retrying(
             retry=retry_if_exception_type(ConnectorTransientError),
-            stop=stop_after_attempt(self._retry.max_attempts),
+            stop=stop_after_attempt(self._retry.max_attempts)
+            | _RetryAfterBeyond(self._retry.max_wait_seconds),
             wait=self._wait,
             sleep=self._sleep,
             reraise=True,

@@ -111,7 +111,12 @@ class RampConnector(ApiConnector[RampConfig, RampSecrets]):
         return OAuth2TokenAuth(self._token_request, what="Ramp")
 
     def check(self) -> None:
-        self._json("GET", _TRANSACTIONS, what="Ramp check", params={"page_size": 2})
+        """Fetch a token and one small page of each enabled stream, so a missing scope shows
+        up here rather than half-way through a sync."""
+        if self.config.include_card_transactions:
+            self._json("GET", _TRANSACTIONS, what="Ramp check", params={"page_size": 2})
+        if self.config.include_reimbursements:
+            self._json("GET", _REIMBURSEMENTS, what="Ramp check", params={"page_size": 2})
 
     def fetch(self, window: SyncWindow, bookmark: str | None) -> Iterator[Page]:
         """Reimbursements then card transactions of ``window`` (see the module docstring).

@@ -77,13 +77,23 @@ def test_429_waits_for_retry_after_then_succeeds() -> None:
     assert len(fake.requests) == 3
 
 
-def test_retry_after_as_http_date_and_cap() -> None:
-    later = (datetime.now(UTC) + timedelta(hours=2)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+def test_retry_after_as_http_date() -> None:
+    later = (datetime.now(UTC) + timedelta(seconds=20)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     fake = sequence(
         httpx.Response(503, headers={"Retry-After": later}), httpx.Response(200, json=EMPTY)
     )
-    brex(fake, retry=RetryPolicy(max_wait_seconds=30)).check()
-    assert fake.sleeps == [30]
+    brex(fake).check()
+    (waited,) = fake.sleeps
+    assert 15 < waited <= 20
+
+
+def test_a_retry_after_beyond_the_cap_is_left_to_the_scheduler() -> None:
+    fake = sequence(httpx.Response(429, headers={"Retry-After": "7200"}))
+    with pytest.raises(ConnectorTransientError) as caught:
+        brex(fake, retry=RetryPolicy(max_wait_seconds=30)).check()
+    assert caught.value.retry_after == 7200
+    assert fake.sleeps == []
+    assert len(fake.requests) == 1
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504, 429])
