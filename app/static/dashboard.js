@@ -42,7 +42,7 @@
       barmode: "stack",
       height: horizontal ? Math.max(240, 26 * chart.categories.length + 90) : 320,
       margin: { l: 10, r: 10, t: 10, b: 10 },
-      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
+      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", traceorder: "normal" },
       showlegend: chart.series.length > 1,
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
