@@ -2,14 +2,17 @@
 
 The service drives a connector like this::
 
-    connector = registry.get(conn.slug)(Cls.Config(**conn.config), Cls.Secrets(**secrets),
-                                         on_secrets_rotated=store_new_secrets)
-    connector.check()                       # ConnectorConfigError with a human message
-    window = connector.plan(conn.bookmark, now=utc_now())
-    for page in connector.fetch(window, conn.bookmark):
-        upsert(page.transactions); count(page.rejected); commit()
-        if page.next_bookmark is not None:
-            conn.bookmark = page.next_bookmark; commit()
+    Cls = registry.get(conn.slug)
+    with Cls(Cls.Config.model_validate(conn.config), Cls.Secrets.model_validate(secrets),
+             on_secrets_rotated=store_new_secrets) as connector:
+        connector.check()                   # ConnectorConfigError with a human message
+        window = connector.plan(conn.bookmark, now=utc_now())   # end frozen here
+        for page in connector.fetch(window, conn.bookmark):
+            upsert(page.transactions)       # removed=True rows void the stored one
+            count(page.rejected)
+            if page.next_bookmark is not None:
+                conn.bookmark = page.next_bookmark
+            commit()                        # rows and bookmark together
 
 Contract:
 
