@@ -212,9 +212,10 @@ def _refresh_chunk(
         if untouched:
             session.delete(finding)
             result.removed += 1
-        elif finding.status == FindingStatus.DISMISSED and finding.transaction_count:
-            # A wrong match: the spend it showed belongs elsewhere. Approved findings keep
-            # the spend they had when sanctioned.
+        elif finding.transaction_count:
+            # Nothing outside IT is left behind it (sanctioned, or a wrong match): a finding's
+            # totals are always the sum of its outside-IT transactions. The audit event of the
+            # decision keeps what it showed before.
             finding.transaction_count = 0
             finding.total_reporting_minor = 0
             finding.annual_run_rate_minor = 0

@@ -229,6 +229,8 @@ def detail(session: Session, f: Finding) -> FindingDetail:
 def _snapshot(f: Finding) -> dict[str, Any]:
     return {
         "status": f.status,
+        "total_reporting_minor": f.total_reporting_minor,
+        "transaction_count": f.transaction_count,
         "assignee_email": f.assignee_email,
         "snoozed_until": f.snoozed_until.isoformat() if f.snoozed_until else None,
         "cancel_by": f.cancel_by.isoformat() if f.cancel_by else None,
