@@ -13,7 +13,7 @@ import gzip
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -611,7 +611,13 @@ def transactions_page(
         items=transactions_service.to_public(rows, session),
         total=total,
         labels=_filter_labels(session, flt),
-        flt=replace(flt),
+        flt=flt,
+        # the filters the form does not show ride along with it
+        hidden=[
+            (k, v)
+            for k, v in request.query_params.multi_items()
+            if k not in {"from", "to", "q", "cursor"}
+        ],
         next_url=next_url,
         first_url=first_url,
     )

@@ -26,6 +26,7 @@ import secrets
 import time
 from datetime import timedelta
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 from sqlmodel import Session
@@ -171,14 +172,15 @@ def clear_session(response: Response, request: Request) -> None:
 
 
 def same_origin(request: Request) -> bool:
-    """False when the browser says the request came from another origin (``Origin``, else
-    ``Referer``); True when it says nothing (non-browser clients send neither)."""
-    own = f"{request.url.scheme}://{request.url.netloc}".lower()
-    origin = request.headers.get("origin")
-    if origin is not None:
-        return origin.lower().rstrip("/") == own
-    referer = request.headers.get("referer")
-    if referer is not None:
-        lowered = referer.lower()
-        return lowered == own or lowered.startswith(own + "/")
-    return True
+    """False when the browser says the request came from another site (``Origin``, else
+    ``Referer``); True when it says nothing (non-browser clients send neither).
+
+    Hosts (with port) are compared, not schemes: behind a proxy that terminates TLS without
+    forwarding the scheme, the service sees http while the browser says https."""
+    own = request.url.netloc.lower()
+    sent = request.headers.get("origin") or request.headers.get("referer")
+    if sent is None:
+        return True
+    if sent == "null":  # sandboxed or privacy-stripped: cannot be ours
+        return False
+    return urlsplit(sent).netloc.lower() == own
