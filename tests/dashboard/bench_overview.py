@@ -1,0 +1,94 @@
+"""How fast the dashboard answers on the demo company (prints figures; not a test).
+
+    .venv/bin/python -m tests.dashboard.bench_overview --scale 1.0 --runs 30
+
+Builds a temp SQLite database with the real migrations and ``load_demo(scale=...)``, signs in
+through the login form, then times whole requests in-process (routing, queries, template)
+for the overview (its first data: every chart and total is in that one response), the
+renewals card it loads after first paint, and a drill-down. Prints median and p95 in ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="ss-dash-bench-"))
+    try:
+        _run(folder, args.scale, args.runs)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run(folder: Path, scale: float, runs: int) -> None:
+    url = f"sqlite:///{folder / 'demo.db'}"
+    from cryptography.fernet import Fernet
+
+    os.environ.update(
+        SHADOWSPEND_DATABASE_URL=url,
+        SHADOWSPEND_SECRET_KEY=Fernet.generate_key().decode(),
+        SHADOWSPEND_SCHEDULER_MODE="off",
+        SHADOWSPEND_LOG_LEVEL="WARNING",
+    )
+    from fastapi.testclient import TestClient
+    from rich.console import Console
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from app import migrate
+    from app.auth import service as auth_service
+    from app.db import get_engine
+    from app.demo.loader import load_demo
+    from app.main import create_app
+    from app.models import Transaction
+
+    engine = get_engine()
+    migrate.upgrade(engine)
+    load_demo(engine, scale=scale, console=Console(file=io.StringIO()))
+    with Session(engine) as session:
+        _, key = auth_service.create_key(session, name="bench", role="admin")
+        session.commit()
+        count = session.execute(select(func.count()).select_from(Transaction)).scalar_one()
+
+    with TestClient(create_app()) as client:
+        page = client.get("/login")
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert found is not None
+        client.post("/login", data={"api_key": key, "csrf_token": found.group(1)})
+        print(f"demo scale {scale}: {count} transactions, {runs} runs each")
+        for label, path in [
+            ("overview (first data)", "/"),
+            ("renewals card", "/fragments/renewals"),
+            ("drill-down, outside IT", "/transactions?is_software=true&outside_it=true"),
+        ]:
+            client.get(path)  # warm: templates compiled, statements cached
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                response = client.get(path)
+                times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, response.text[:300]
+            times.sort()
+            p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+            print(
+                f"  {label:<26} median {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms"
+                f"   ({len(response.content) // 1024} KiB)"
+            )
+
+
+if __name__ == "__main__":
+    main()
