@@ -41,6 +41,7 @@ class Perm(StrEnum):
     FX_WRITE = "fx:write"
     JOBS_READ = "jobs:read"
     INSIGHTS_READ = "insights:read"
+    REDUNDANCY_READ = "redundancy:read"
 
 
 PERMISSIONS: dict[Perm, frozenset[Role]] = {
@@ -71,6 +72,8 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.FX_WRITE: frozenset({ADM, FIN}),
     Perm.JOBS_READ: frozenset({ADM, IT, FIN}),
     Perm.INSIGHTS_READ: frozenset({ADM, IT, MKT, FIN, VWR}),
+    # Spans every department, so not for department-scoped (marketing) keys.
+    Perm.REDUNDANCY_READ: frozenset({ADM, IT, FIN, VWR}),
 }
 
 

@@ -63,7 +63,7 @@ def spend_feed(
         Query(
             max_length=100,
             description="Comma list of department, category, vendor, month, quarter "
-            "(empty: one grand-total row)",
+            "(default department; empty: one grand-total row)",
         ),
     ] = "department",
     format: Annotated[FeedFormat, Query(description="json, csv or ndjson")] = FeedFormat.JSON,

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import insert, update
 from sqlalchemy import select as sa_select
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.classification import service as classification_service
@@ -26,6 +26,7 @@ from app.db import utcnow
 from app.departments import service as department_service
 from app.findings.policy import OutsideItPolicy
 from app.fx.service import RateBook
+from app.ingest import repository
 from app.models import Cardholder, Connection, Department, Transaction
 from classifiers.normalise import compact, normalise
 from connectors.base import RawTransaction
@@ -79,7 +80,11 @@ def _fingerprint(raw: RawTransaction) -> str:
 
 
 def _jsonable(raw: RawTransaction) -> dict[str, Any]:
-    return json.loads(json.dumps(dict(raw.raw), default=str)) if raw.raw else {}
+    data = dict(raw.raw) if raw.raw else {}
+    if all(v is None or isinstance(v, str | int | float | bool) for v in data.values()):
+        return data  # the common case (file rows): no round trip needed
+    loaded: dict[str, Any] = json.loads(json.dumps(data, default=str))
+    return loaded
 
 
 class Ingestor:
@@ -327,7 +332,7 @@ class Ingestor:
                 )
                 inserts.append(values)
         if inserts:
-            self.session.execute(insert(Transaction), inserts)
+            repository.insert_transactions(self.session, inserts)
             if self.other_connections:
                 self._link_duplicates(inserts)
         if updates:

@@ -55,7 +55,7 @@ def list_renewals(
 @router.get("/insights/redundancy", response_model=RedundancyReport)
 def get_redundancy(
     session: SessionDep,
-    principal: Annotated[Principal, Depends(require(Perm.INSIGHTS_READ))],
+    principal: Annotated[Principal, Depends(require(Perm.REDUNDANCY_READ))],
     days: Annotated[int, Query(ge=30, le=730)] = 365,
 ) -> RedundancyReport:
     """Where the company pays twice: categories with several tools in use (spend per tool,

@@ -51,3 +51,11 @@ def test_cross_source_duplicate_counted_once(
     finding = session.exec(select(Finding)).all()
     zoom = [f for f in finding if f.transaction_count]
     assert sum(f.total_reporting_minor for f in zoom) == 2 * 14990
+
+
+def test_bulk_insert_columns_cover_the_table() -> None:
+    from app.ingest.repository import COLUMNS
+    from app.models import Transaction
+
+    table_columns = {c.name for c in Transaction.__table__.columns} - {"id"}  # type: ignore[attr-defined]
+    assert set(COLUMNS) == table_columns
