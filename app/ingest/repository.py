@@ -9,7 +9,7 @@ list below is the contract; a test checks it against the table.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -56,17 +56,40 @@ COLUMNS: tuple[str, ...] = (
 _JSON_COLUMNS = {"raw"}
 
 
-def _sqlite_value(value: Any) -> Any:
-    # The representations SQLAlchemy's SQLite dialect itself stores and reads back.
-    if isinstance(value, datetime):
-        return (
-            value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    return value
+def _sqlite_datetime(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    naive = value.astimezone(UTC).replace(tzinfo=None)
+    return naive.isoformat(sep=" ", timespec="microseconds")
+
+
+def _sqlite_date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _sqlite_bool(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, default=str)
+
+
+# How each column is handed to sqlite3: the representations SQLAlchemy's SQLite dialect
+# itself stores and reads back (ISO dates, naive-UTC timestamps, 0/1 booleans, JSON text).
+_SQLITE_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "transaction_date": _sqlite_date,
+    "posted_date": _sqlite_date,
+    "classified_at": _sqlite_datetime,
+    "removed_at": _sqlite_datetime,
+    "created_at": _sqlite_datetime,
+    "updated_at": _sqlite_datetime,
+    "is_software": _sqlite_bool,
+    "outside_it": _sqlite_bool,
+    "raw": _json,
+}
+# Values that are the same for a whole batch are converted once.
+_BATCH_CONSTANT = ("classified_at", "created_at", "updated_at")
 
 
 def insert_transactions(session: Session, rows: Sequence[dict[str, Any]]) -> None:
@@ -78,12 +101,19 @@ def insert_transactions(session: Session, rows: Sequence[dict[str, Any]]) -> Non
     if dialect == "sqlite":
         marks = ", ".join("?" for _ in COLUMNS)
         sql = f"INSERT INTO transactions ({', '.join(COLUMNS)}) VALUES ({marks})"  # noqa: S608
+        cache: dict[tuple[str, Any], Any] = {}
+
+        def convert(column: str, value: Any) -> Any:
+            if column in _BATCH_CONSTANT:
+                key = (column, value)
+                if key not in cache:
+                    cache[key] = _SQLITE_CONVERT[column](value)
+                return cache[key]
+            return _SQLITE_CONVERT[column](value)
+
+        plan = [(c, c in _SQLITE_CONVERT) for c in COLUMNS]
         params = [
-            tuple(
-                json.dumps(row[c], default=str) if c in _JSON_COLUMNS else _sqlite_value(row[c])
-                for c in COLUMNS
-            )
-            for row in rows
+            tuple(convert(c, row[c]) if needs else row[c] for c, needs in plan) for row in rows
         ]
         connection.exec_driver_sql(sql, params)
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -74,9 +75,12 @@ def _chunks(items: Iterable[RawTransaction], size: int) -> Iterator[list[RawTran
         yield chunk
 
 
+_SOURCE_GETTER = operator.attrgetter(*_SOURCE_FIELDS)
+
+
 def _fingerprint(raw: RawTransaction) -> str:
-    parts = [str(getattr(raw, f)) for f in _SOURCE_FIELDS]
-    return hashlib.sha1("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
+    text = "\x1f".join(map(str, _SOURCE_GETTER(raw)))
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def _jsonable(raw: RawTransaction) -> dict[str, Any]:
