@@ -316,3 +316,15 @@ def test_viewer_cannot_decide(client: TestClient, keys: Any, spend: Spend) -> No
         follow_redirects=False,
     )
     assert response.status_code == 403
+
+
+def test_pages_show_an_empty_state_without_the_insights_package(
+    client: TestClient, keys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.dashboard import queries
+
+    monkeypatch.setattr(queries, "insights_module", lambda: None)
+    sign_in(client, keys.admin)
+    assert "not available in this build" in client.get("/subscriptions").text
+    assert "not available in this build" in client.get("/redundancy").text
+    assert "not available in this build" in client.get("/fragments/renewals").text
