@@ -392,3 +392,6 @@ def main() -> None:
     except ConfigError as exc:
         err.print(f"[bold red]configuration error:[/] {exc}")
         sys.exit(2)
+
+if __name__ == "__main__":
+    main()

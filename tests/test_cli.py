@@ -1,0 +1,151 @@
+"""The command-line contracts of DESIGN.md, run as a user runs them (a real process)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import shared_path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k != "SHADOWSPEND_SECRET_KEY"}
+    environ["SHADOWSPEND_DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
+    environ["SHADOWSPEND_SECRET_KEY_FILE"] = str(tmp_path / "secret.key")
+    environ.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environ,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
+    result = run(
+        ["migrate"],
+        tmp_path,
+        SHADOWSPEND_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:9/nowhere",
+        SHADOWSPEND_SECRET_KEY="x" * 44,
+    )
+    assert result.returncode != 0
+    assert "cannot reach the database" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_placeholder_secret_key_refused_on_postgres(tmp_path: Path) -> None:
+    result = run(
+        ["serve"],
+        tmp_path,
+        SHADOWSPEND_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:9/nowhere",
+        SHADOWSPEND_SECRET_KEY="change-me",
+    )
+    assert result.returncode != 0
+    assert "placeholder" in result.stderr
+
+
+def test_migrate_key_import_classify(tmp_path: Path) -> None:
+    assert run(["migrate"], tmp_path).returncode == 0
+    key = run(["create-api-key", "--role", "admin", "--name", "ops"], tmp_path)
+    assert key.returncode == 0, key.stderr
+    last = key.stdout.strip().splitlines()[-1]
+    assert last.startswith("ssk_")
+    bad_role = run(["create-api-key", "--role", "root", "--name", "x"], tmp_path)
+    assert bad_role.returncode != 0
+    assert "unknown role" in bad_role.stderr
+
+    statement = tmp_path / "amex.csv"
+    statement.write_text(
+        "Date,Description,Amount\n01/05/2026,ZOOM.US 888-799-9666 CA,149.90\n"
+        "01/07/2026,SQ *BLUE BOTTLE COFFEE,6.50\n"
+    )
+    first = run(["import", str(statement), "--preset", "amex", "--json"], tmp_path)
+    assert first.returncode == 0, first.stderr
+    body = json.loads(first.stdout.strip().splitlines()[-1])
+    assert (body["rows"], body["inserted"], body["duplicates"], body["rejected"]) == (2, 2, 0, 0)
+    again = json.loads(
+        run(["import", str(statement), "--preset", "amex", "--json"], tmp_path).stdout.splitlines()[
+            -1
+        ]
+    )
+    assert (again["inserted"], again["duplicates"]) == (0, 2)
+
+    broken = tmp_path / "broken.csv"
+    broken.write_text("Date,Description,Amount\n01/05/2026,ZOOM.US,lots\n")
+    rejected = run(["import", str(broken), "--preset", "amex", "--json"], tmp_path)
+    assert rejected.returncode != 0
+    out = json.loads(rejected.stdout.strip().splitlines()[-1])
+    assert out["rejected"] >= 1
+    assert out["errors"][0]["row"] == 1
+
+
+def test_classify_csv_contract(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text(
+        "descriptor,mcc,amount,note\nPADDLE.NET* N8N CLOUD,5734,24.00,keep me\n"
+        "SQ *THE CANVAS,5813,12.00,\n,,,\n"
+    )
+    out = tmp_path / "out.csv"
+    result = run(["classify", str(src), "-o", str(out)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    with out.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 3
+    assert list(rows[0])[:4] == ["descriptor", "mcc", "amount", "note"]
+    assert {"vendor", "vendor_id", "category", "is_software", "confidence", "matched_by"} <= set(
+        rows[0]
+    )
+    assert rows[0]["is_software"] == "true"
+    assert rows[0]["note"] == "keep me"
+    assert rows[1]["is_software"] == "false"
+    assert rows[2]["vendor"] == ""
+
+
+def test_classify_without_descriptor_column(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("merchant,amount\nZOOM,1\n")
+    result = run(["classify", str(src), "-o", str(tmp_path / "o.csv")], tmp_path)
+    assert result.returncode != 0
+    assert "descriptor" in result.stderr
+
+
+@pytest.mark.shared
+def test_import_shared_camt(tmp_path: Path) -> None:
+    path = shared_path("bank-files", "camt053", "camt053.v2.minimal.xml")
+    assert run(["migrate"], tmp_path).returncode == 0
+    result = run(["import", str(path), "--json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1])["format"] == "camt053"
+
+
+def test_help_for_every_command() -> None:
+    from typer.testing import CliRunner
+
+    from app.cli import cli
+
+    runner = CliRunner()
+    commands = (
+        "serve",
+        "migrate",
+        "demo",
+        "create-api-key",
+        "classify",
+        "import",
+        "scheduler",
+        "sync",
+    )
+    for command in commands:
+        result = runner.invoke(cli, [command, "--help"])
+        assert result.exit_code == 0, command
+        assert "Usage" in result.output
