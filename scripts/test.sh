@@ -5,4 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EXTRAS=dev bash scripts/bootstrap.sh
-exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
+# loadgroup keeps the Prism mock servers (xdist_group "prism") in one worker.
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"
