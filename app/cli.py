@@ -72,6 +72,18 @@ def migrate(
     migrations.upgrade(engine, revision)
     after = migrations.current_revision(engine)
     out.print(f"database at revision {after} (was {before or 'empty'})")
+    if after == migrations.head_revision():
+        from sqlmodel import Session
+
+        from app.classification.service import sync_builtin_catalog
+
+        with Session(engine) as session:
+            result = sync_builtin_catalog(session)
+            session.commit()
+        out.print(
+            f"catalog: {result.inserted} vendors added, {result.updated} refreshed, "
+            f"{result.kept_edited} kept as edited by you"
+        )
 
 
 @cli.command("create-api-key")
@@ -392,6 +404,7 @@ def main() -> None:
     except ConfigError as exc:
         err.print(f"[bold red]configuration error:[/] {exc}")
         sys.exit(2)
+
 
 if __name__ == "__main__":
     main()
