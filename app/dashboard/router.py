@@ -51,9 +51,8 @@ _HERE = Path(__file__).resolve().parent
 _STATIC = _HERE.parent / "static"
 templates = Jinja2Templates(directory=str(_HERE.parent / "templates"))
 
-# insights:read arrives with the insights package; until then the sanctioned inventory's
-# permission (every role) stands in.
-INSIGHTS_PERM: Perm = getattr(Perm, "INSIGHTS_READ", Perm.SANCTIONED_READ)
+INSIGHTS_PERM = Perm.INSIGHTS_READ
+REDUNDANCY_PERM = Perm.REDUNDANCY_READ
 PAGE_SIZE = 50
 FINDINGS_PAGE_SIZE = 50
 
@@ -192,7 +191,7 @@ NAV = (
     NavItem("/", "Overview", Perm.TRANSACTIONS_READ),
     NavItem("/findings", "Findings", Perm.FINDINGS_READ),
     NavItem("/subscriptions", "Subscriptions", INSIGHTS_PERM),
-    NavItem("/redundancy", "Redundancy", INSIGHTS_PERM),
+    NavItem("/redundancy", "Redundancy", REDUNDANCY_PERM),
     NavItem("/transactions", "Transactions", Perm.TRANSACTIONS_READ),
 )
 
@@ -533,8 +532,8 @@ def redundancy_page(request: Request, session: SessionDep) -> Response:
     principal = _viewer(request, session)
     if principal is None:
         return _to_login(request)
-    if not allowed(principal.role, INSIGHTS_PERM):
-        return _not_permitted(request, principal, INSIGHTS_PERM)
+    if not allowed(principal.role, REDUNDANCY_PERM):
+        return _not_permitted(request, principal, REDUNDANCY_PERM)
     return _render(
         request,
         "redundancy.html",
