@@ -1,0 +1,226 @@
+"""Findings API under load, over the demo company scaled to ~1M transactions.
+
+    python bench/bench_findings.py                  # builds /tmp/ss-findings-bench/demo.db once
+    python bench/bench_findings.py --scale 5 --workers 2 --duration 15
+
+1. Loads the demo at ``--scale`` (43 gives about 1M rows) into a SQLite file (kept and reused).
+2. Serves it with ``shadowspend serve`` and drives ``GET /api/v1/findings`` with wrk (Debian's
+   ``wrk``; a Python client is used when it is absent) at a bounded concurrency, printing
+   requests/s and the latency percentiles.
+3. Imports files of 100, 1,000 and 10,000 new rows and prints how long the findings refresh
+   took for each: it should grow with the rows touched, not with the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent / "shadowspend"
+
+
+def _env(db: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "SHADOWSPEND_DATABASE_URL": f"sqlite:///{db}",
+        "SHADOWSPEND_SECRET_KEY_FILE": str(db.parent / "secret.key"),
+        "SHADOWSPEND_SCHEDULER_MODE": "off",
+        "SHADOWSPEND_LOG_LEVEL": "WARNING",
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def build(db: Path, scale: float) -> None:
+    if db.exists():
+        print(f"reusing {db}")
+        return
+    db.parent.mkdir(parents=True, exist_ok=True)
+    env = _env(db)
+    subprocess.run([BIN, "migrate"], env=env, check=True, capture_output=True)
+    started = time.perf_counter()
+    subprocess.run([BIN, "demo", "--scale", str(scale)], env=env, check=True)
+    print(f"demo at scale {scale} loaded in {time.perf_counter() - started:.0f}s")
+
+
+def _python_load(url: str, key: str, seconds: float, concurrency: int) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def worker() -> None:
+        with httpx.Client(headers={"Authorization": f"Bearer {key}"}, timeout=10) as client:
+            mine = []
+            while time.perf_counter() < stop:
+                t = time.perf_counter()
+                client.get(url).raise_for_status()
+                mine.append(time.perf_counter() - t)
+            with lock:
+                latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(latencies) / seconds, latencies
+
+
+def load(db: Path, workers: int, duration: int, concurrency: int) -> None:
+    env = _env(db)
+    key = (
+        subprocess.run(
+            [BIN, "create-api-key", "--role", "it", "--name", "bench"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [BIN, "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    url = f"{base}/api/v1/findings?limit=50"
+    try:
+        for _ in range(120):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        count = httpx.get(url, headers={"Authorization": f"Bearer {key}"}).json()["items"]
+        print(f"GET /api/v1/findings?limit=50 returns {len(count)} findings per page")
+        httpx.get(url, headers={"Authorization": f"Bearer {key}"})  # warm caches
+        if shutil.which("wrk"):
+            out = subprocess.run(
+                [
+                    "wrk",
+                    "-t2",
+                    f"-c{concurrency}",
+                    f"-d{duration}s",
+                    "--latency",
+                    "-H",
+                    f"Authorization: Bearer {key}",
+                    url,
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+            pct = dict(re.findall(r"\s+(50|75|90|99)%\s+([\d.]+\w+)", out))
+            errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+            print(
+                f"wrk c={concurrency} {duration}s, {workers} worker(s): "
+                f"{float(rps.group(1)) if rps else 0:,.0f} req/s  p50 {pct.get('50')}  "
+                f"p90 {pct.get('90')}  p99 {pct.get('99')}  "
+                f"non-2xx {errors.group(1) if errors else 0}"
+            )
+        else:
+            rps_value, lat = _python_load(url, key, duration, concurrency)
+            lat.sort()
+            p99 = lat[int(len(lat) * 0.99) - 1] * 1000
+            print(
+                f"python client c={concurrency}: {rps_value:,.0f} req/s  "
+                f"p50 {statistics.median(lat) * 1000:.1f}ms  p99 {p99:.1f}ms"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def refresh_cost(db: Path) -> None:
+    """Findings refresh after an import, for imports of growing size."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.update(_env(db))
+    from sqlmodel import Session
+
+    from app.db import get_engine
+    from app.findings import engine as findings_engine
+    from app.imports import service as import_service
+
+    work = Path(tempfile.mkdtemp())
+    for n in (100, 1_000, 10_000):
+        path = work / f"new{n}.csv"
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "gen_card_csv.py"),
+                str(n),
+                "-o",
+                str(path),
+                "--seed",
+                str(1000 + n),
+            ],
+            check=True,
+        )
+        with Session(get_engine(), expire_on_commit=False) as session, path.open("rb") as fh:
+            opts = import_service.ImportOptions(filename=path.name, connection=f"bench-{n}")
+            conn, parsed = import_service.parse(session, fh, opts)
+            t = time.perf_counter()
+            stats = Ingestor(session, conn).ingest(parsed.rows)
+            stored = time.perf_counter() - t
+            t = time.perf_counter()
+            result = findings_engine.refresh(session, stats.vendor_ids)
+            refreshed = time.perf_counter() - t
+            session.rollback()  # leave the benchmark database as it was
+        print(
+            f"import of {n:>6,} rows: stored in {stored:6.2f}s; findings refresh "
+            f"{refreshed * 1000:7.1f} ms for {len(stats.vendor_ids)} vendors "
+            f"({len(result.created)} findings created, {result.updated} updated)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--db", type=Path, default=Path(tempfile.gettempdir()) / "ss-findings-bench" / "demo.db"
+    )
+    parser.add_argument("--scale", type=float, default=43)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    build(args.db, args.scale)
+    rows = subprocess.run(
+        [
+            "sqlite3",
+            str(args.db),
+            "select count(*) from transactions; select count(*) from findings",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    if rows:
+        print(f"{int(rows[0]):,} transactions, {int(rows[1]):,} findings")
+    load(args.db, args.workers, args.duration, args.concurrency)
+    refresh_cost(args.db)
+
+
+if __name__ == "__main__":
+    main()
