@@ -327,3 +327,11 @@ def test_pages_show_an_empty_state_without_the_insights_package(
     assert "not available in this build" in client.get("/subscriptions").text
     assert "not available in this build" in client.get("/redundancy").text
     assert "not available in this build" in client.get("/fragments/renewals").text
+
+
+def test_overview_of_an_empty_period_says_so(client: TestClient, keys: Any) -> None:
+    sign_in(client, keys.admin)
+    page = client.get("/?from=1990-01-01&to=1990-12-31")
+    assert page.status_code == 200
+    assert page.text.count("No spend in this period.") == 4
+    assert client.get("/?from=2020-02-01&to=2020-01-01").status_code == 422
