@@ -162,6 +162,7 @@ def refresh_cost(db: Path) -> None:
     from app.db import get_engine
     from app.findings import engine as findings_engine
     from app.imports import service as import_service
+    from app.ingest.service import Ingestor
 
     work = Path(tempfile.mkdtemp())
     for n in (100, 1_000, 10_000):
