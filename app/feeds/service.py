@@ -133,14 +133,52 @@ def feed_statement(
     flt: TransactionFilter, group_by: Sequence[str], reporting: str, dialect: str
 ) -> Select[Any]:
     """The feed's one SQL statement: group columns, then sanctioned, outside_it and not_software
-    sums, row count, unconverted count and newest ``updated_at``.
+    sums, row count, unconverted count and newest ``updated_at``, under exactly the WHERE
+    clause of :func:`app.transactions.service.apply_filter`.
 
-    It aggregates in two levels. The inner level groups the filtered rows by day, department,
-    software, outside-IT and reporting currency (plus vendor and category when asked), which is
-    exactly the order of ``ix_transactions_feed``: SQLite then reads that covering index in
-    order and aggregates without sorting the rows (a plain GROUP BY department sorts every
-    row first, several times slower). The outer level groups those partial sums as asked and
-    splits them with CASE sums. Postgres runs the same statement (hash aggregates)."""
+    Postgres: one GROUP BY with CASE sums (a hash aggregate over the filtered rows).
+
+    SQLite has no hash aggregate: a GROUP BY sorts every row first. So it aggregates in two
+    levels. The inner level groups the filtered rows by day, department, software, outside-IT
+    and reporting currency (plus vendor and category when asked) — exactly the order of
+    ``ix_transactions_feed``, which SQLite reads in order and aggregates without a sort. The
+    outer level groups those partial sums as asked with the same CASE sums.
+    """
+    if dialect == "sqlite":
+        return _two_level(flt, group_by, reporting, dialect)
+    t = Transaction
+    where = transactions_service.apply_filter(select(t), flt).whereclause
+    amount = col(t.reporting_amount_minor)
+    converted = and_(amount.is_not(None), col(t.reporting_currency) == reporting)
+    software, outside = col(t.is_software), col(t.outside_it)
+    day = col(t.transaction_date)
+    keys: dict[str, Any] = {
+        "department": lambda: col(t.department_id),
+        "category": lambda: col(t.category),
+        "vendor": lambda: col(t.vendor_id),
+        "month": lambda: _month(day, dialect),
+        "quarter": lambda: _quarter(day, dialect),
+    }
+    group_exprs = [keys[g]().label(g) for g in group_by]
+    stmt = sa_select(
+        *group_exprs,
+        func.sum(case((and_(converted, software, not_(outside)), amount), else_=0)),
+        func.sum(case((and_(converted, software, outside), amount), else_=0)),
+        func.sum(case((and_(converted, not_(software)), amount), else_=0)),
+        func.count(),
+        func.sum(case((converted, 0), else_=1)),
+        func.max(col(t.updated_at), type_=UTCDateTime),
+    ).select_from(t)
+    if where is not None:
+        stmt = stmt.where(where)
+    if group_exprs:
+        stmt = stmt.group_by(*group_exprs)
+    return stmt
+
+
+def _two_level(
+    flt: TransactionFilter, group_by: Sequence[str], reporting: str, dialect: str
+) -> Select[Any]:
     t = Transaction
     where = transactions_service.apply_filter(select(t), flt).whereclause
     inner_keys: list[Any] = [
@@ -173,6 +211,7 @@ def feed_statement(
         "month": lambda: _month(d.day, dialect),
         "quarter": lambda: _quarter(d.day, dialect),
     }
+    # n_amount counts rows with an amount; in the reporting currency they are converted.
     converted = d.currency == reporting
     group_exprs = [keys[g]().label(g) for g in group_by]
     stmt = sa_select(

@@ -415,3 +415,27 @@ def test_who_may_read_and_department_scope(
     assert [r["department_id"] for r in body["rows"]] == [w.ops_id]
     other = client.get(f"/api/v1/feeds/spend?department_id={w.eng_id}", headers=headers)
     assert other.status_code == 403
+
+
+def test_rows_converted_to_another_reporting_currency_are_unconverted(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    conn = f.connection(session)
+    dept = f.department(session, "Finance")
+    day = date(2026, 6, 1)
+    f.transaction(session, conn, on=day, amount_minor=1_000, department_id=dept.id)
+    f.transaction(
+        session,
+        conn,
+        on=day,
+        amount_minor=400,
+        currency="GBP",
+        reporting_amount_minor=470,
+        reporting_currency="EUR",  # converted before the reporting currency changed
+        department_id=dept.id,
+        is_software=True,
+    )
+    body = _feed(client, keys, department_id=dept.id).json()
+    (row,) = body["rows"]
+    assert (row["total_minor"], row["sanctioned_minor"]) == (1_000, 0)
+    assert (row["transaction_count"], row["unconverted_count"]) == (2, 1)
