@@ -159,6 +159,8 @@ def _refresh_chunk(
             score += 1
             reasons.append(f"new vendor: first seen {seen_first.isoformat()}")
         severity = severity_for(score)
+        if severity == "critical" and run_rate < mid:
+            severity = "high"  # critical means real money at stake, not just many signals
         finding = existing.get(key)
         values = {
             "severity": severity,
