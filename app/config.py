@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     json_logs: bool = False
     scheduler_mode: SchedulerMode = SchedulerMode.EMBEDDED
     sql_echo: bool = False
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies trusted for X-Forwarded-Proto/For (comma list, or *)",
+    )
     # Annualised outside-IT spend (reporting-currency minor units) that raises a finding's
     # severity by one, two and three steps.
     severity_spend_thresholds: tuple[int, int, int] = (100_000, 1_000_000, 5_000_000)

@@ -199,6 +199,7 @@ def _finding_transactions(session: Session, f: Finding, limit: int = 200) -> lis
     stmt = select(Transaction).where(
         Transaction.vendor_id == f.vendor_id,
         col(Transaction.removed_at).is_(None),
+        col(Transaction.duplicate_of_id).is_(None),
         col(Transaction.outside_it).is_(True),
     )
     if f.department_id is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,7 +37,7 @@ def scoped_filter(flt: TransactionFilter, principal: Principal) -> TransactionFi
         return flt
     if flt.department_id is not None and flt.department_id != principal.department_id:
         raise Forbidden("this key is scoped to another department")
-    return TransactionFilter(**{**flt.__dict__, "department_id": principal.department_id})
+    return dataclasses.replace(flt, department_id=principal.department_id)
 
 
 def apply_filter(

@@ -86,6 +86,10 @@ def test_role_matrix(client: TestClient, keys: Keys, method: str, path: str) -> 
             assert response.status_code not in (401, 403), (
                 f"{role} should pass {perm} on {method} {path}: {response.text}"
             )
+            # Upstream trouble (502-504) is an honest answer; a 500 is a bug.
+            assert response.status_code < 500 or response.status_code in (502, 503, 504), (
+                f"{role} {method} {path}: {response.text}"
+            )
         else:
             assert response.status_code == 403, f"{role} must be refused {method} {path}"
             assert response.json()["status"] == 403
