@@ -14,6 +14,7 @@ from app.auth.permissions import Perm
 from app.auth.service import Principal
 from app.feeds import service
 from app.feeds.service import SpendFeed
+from app.transactions import service as transactions_service
 from app.transactions.router import FilterDep
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
@@ -102,7 +103,7 @@ def spend_feed(
     count or the query changes) and `Last-Modified` (the newest change among those rows); send
     the ETag back in `If-None-Match` to get `304 Not Modified`. A department-scoped key sees
     only its own department."""
-    flt = service.scoped_filter(flt, principal)
+    flt = transactions_service.scoped_filter(flt, principal)
     groups = service.parse_group_by(group_by)
     feed = service.spend_feed(session, flt, groups, fmt=format.value)
     headers = _cache_headers(feed)

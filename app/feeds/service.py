@@ -18,7 +18,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -26,10 +26,9 @@ from sqlalchemy import ColumnElement, Integer, Select, String, and_, case, cast,
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.auth.service import Principal
 from app.config import get_settings
 from app.db import UTCDateTime
-from app.errors import Forbidden, Unprocessable
+from app.errors import Unprocessable
 from app.feeds import indexes as _indexes  # noqa: F401  (declares ix_transactions_feed)
 from app.models import Department, Transaction, Vendor
 from app.transactions import service as transactions_service
@@ -57,18 +56,6 @@ METRIC_COLUMNS: tuple[str, ...] = (
 # Free-text cells that a spreadsheet could read as a formula are prefixed with a quote in CSV.
 _TEXT_COLUMNS = frozenset({"department_name", "category", "vendor_name"})
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def scoped_filter(flt: TransactionFilter, principal: Principal) -> TransactionFilter:
-    """The transactions service's scoping rule (a department-scoped key sees only its own
-    department; asking for another is 403). Delegates for unscoped keys; for scoped ones it
-    rebuilds the filter with ``dataclasses.replace`` because ``TransactionFilter`` has slots
-    (no ``__dict__``), which the shared helper relies on."""
-    if not principal.scoped:
-        return transactions_service.scoped_filter(flt, principal)
-    if flt.department_id is not None and flt.department_id != principal.department_id:
-        raise Forbidden("this key is scoped to another department")
-    return replace(flt, department_id=principal.department_id)
 
 
 def parse_group_by(text: str | None) -> tuple[str, ...]:
