@@ -16,6 +16,8 @@ into rates to the reporting currency (X -> R = R_per_EUR / X_per_EUR) with Decim
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from enum import StrEnum
@@ -131,8 +133,17 @@ def cross_rates(eur_rates: dict[str, Decimal], reporting: str) -> dict[str, Deci
     return out
 
 
-def fetch(url: str, *, client: httpx.Client | None = None) -> bytes:
-    """GET ``url``; raises :class:`EcbUnavailable` on a transport error or a non-2xx answer.
+def fetch(
+    url: str,
+    *,
+    client: httpx.Client | None = None,
+    attempts: int = 3,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bytes:
+    """GET ``url``. Transient failures (transport errors, 429, 5xx) are retried up to
+    ``attempts`` times in all, waiting ``Retry-After`` seconds when the answer gives it (at most
+    60) or 1, 2, 4 ... seconds otherwise. Raises :class:`EcbUnavailable` when the last attempt
+    fails or on another 4xx.
 
     Pass ``client`` (e.g. built with ``transport=httpx.MockTransport(...)``) to control the
     transport; otherwise a short-lived client with a 30 s timeout is used.
@@ -140,12 +151,27 @@ def fetch(url: str, *, client: httpx.Client | None = None) -> bytes:
     own = client is None
     http = client or httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0))
     try:
-        response = http.get(url, follow_redirects=True)
-    except httpx.HTTPError as exc:
-        raise EcbUnavailable(f"could not fetch {url}: {exc.__class__.__name__}") from None
+        for attempt in range(1, attempts + 1):
+            wait = float(2 ** (attempt - 1))
+            try:
+                response = http.get(url, follow_redirects=True)
+            except httpx.HTTPError as exc:
+                failure = f"could not fetch {url}: {exc.__class__.__name__}"
+            else:
+                if response.status_code < 400:
+                    return response.content
+                failure = f"{url} answered {response.status_code}"
+                if response.status_code != 429 and response.status_code < 500:
+                    break
+                wait = _retry_after(response) or wait
+            if attempt < attempts:
+                sleep(wait)
+        raise EcbUnavailable(failure)
     finally:
         if own:
             http.close()
-    if response.status_code >= 400:
-        raise EcbUnavailable(f"{url} answered {response.status_code}")
-    return response.content
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after", "")
+    return min(float(value), 60.0) if value.isdigit() else None

@@ -113,6 +113,9 @@ def refresh_rates(
     daily) and store them as rates to the reporting currency (cross rates via EUR), then
     convert the transactions that were waiting for a rate. Idempotent. 502 when the ECB cannot
     be reached or sends an unreadable file."""
-    result = service.refresh_ecb_rates(session, client=client, period=period, actor=principal)
+    # One attempt: the caller is waiting and can ask again (the daily job retries).
+    result = service.refresh_ecb_rates(
+        session, client=client, period=period, actor=principal, attempts=1
+    )
     session.commit()
     return RefreshResult.model_validate(result)

@@ -11,6 +11,8 @@ import bisect
 import csv
 import io
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
@@ -174,13 +176,16 @@ def refresh_ecb_rates(
     period: EcbPeriod = EcbPeriod.DAILY,
     url: str | None = None,
     actor: Principal | None = None,
+    attempts: int = 3,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, Any]:
     """Load the ECB reference rates as rates to the reporting currency, then convert the
     transactions that were waiting for them. The scheduler calls this once a day.
 
     Stores ``FxRate(currency=X, quote_currency=<reporting>, rate, source="ecb")`` for every
     published currency plus EUR. Rows the ECB load wrote before are updated when the ECB
-    revises them; rates from other sources (an upload) are kept. Never commits. Raises
+    revises them; rates from other sources (an upload) are kept. Transient failures are
+    retried (``attempts`` in all; see :func:`app.fx.ecb.fetch`). Never commits. Raises
     :class:`~app.fx.ecb.EcbUnavailable` (network, HTTP error) or
     :class:`~app.fx.ecb.EcbBadDocument` (the file cannot be read). Returns counts:
     ``{"url", "days", "latest_date", "inserted", "updated", "unchanged", "kept",
@@ -188,7 +193,7 @@ def refresh_ecb_rates(
     """
     reporting = get_settings().reporting_currency
     target = url or ecb_url(period)
-    data = ecb.fetch(target, client=client)
+    data = ecb.fetch(target, client=client, attempts=attempts, sleep=sleep)
     try:
         by_day = ecb.parse_ecb_xml(data)
     except ecb.EcbFormatError as exc:

@@ -116,19 +116,47 @@ def test_refresh_uses_the_configured_base_url_and_period(session: Session) -> No
 
 
 def test_refresh_errors_are_problems_not_crashes(session: Session) -> None:
+    waits: list[float] = []
     with pytest.raises(EcbUnavailable, match="503"):
-        service.refresh_ecb_rates(session, client=_client(b"busy", 503), url="https://r.test/x")
+        service.refresh_ecb_rates(
+            session, client=_client(b"busy", 503), url="https://r.test/x", sleep=waits.append
+        )
+    assert waits == [1.0, 2.0]  # three attempts in all
     with pytest.raises(EcbBadDocument):
         service.refresh_ecb_rates(session, client=_client(b"<html/>"), url="https://r.test/x")
+    seen: list[str] = []
+    with pytest.raises(EcbUnavailable, match="404"):
+        service.refresh_ecb_rates(
+            session, client=_client(b"", 404, seen=seen), url="https://r.test/x", sleep=waits.append
+        )
+    assert len(seen) == 1  # not transient: no retry
 
     def down(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("no route", request=request)
 
     with pytest.raises(EcbUnavailable, match="ConnectError"):
         service.refresh_ecb_rates(
-            session, client=httpx.Client(transport=httpx.MockTransport(down)), url="https://r.x/"
+            session,
+            client=httpx.Client(transport=httpx.MockTransport(down)),
+            url="https://r.x/",
+            attempts=1,
         )
     assert _rates(session) == {}
+
+
+def test_transient_failures_are_retried_honouring_retry_after(session: Session) -> None:
+    answers = [
+        httpx.Response(429, headers={"Retry-After": "7"}),
+        httpx.Response(502),
+        httpx.Response(200, content=DAILY),
+    ]
+    waits: list[float] = []
+    client = httpx.Client(transport=httpx.MockTransport(lambda request: answers.pop(0)))
+    out = service.refresh_ecb_rates(
+        session, client=client, url="https://r.test/d", sleep=waits.append
+    )
+    assert waits == [7.0, 2.0]
+    assert (out["days"], out["inserted"]) == (1, 6)
 
 
 def test_convert_missing_after_a_load_uses_the_nearest_earlier_rate(session: Session) -> None:
