@@ -62,7 +62,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front, so a transaction that reads then writes waits
+    # (busy_timeout) instead of failing with "database is locked" when another writer
+    # committed in between. Read-only requests ask for DEFERRED (see api.deps).
+    mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -91,6 +95,13 @@ def set_engine(engine: Engine | None) -> None:
     """Swap the process-wide engine (tests, CLI with an explicit URL)."""
     global _engine
     _engine = engine
+
+
+def read_only_bind(engine: Engine) -> Engine:
+    """The engine for work that only reads: no up-front write lock on SQLite."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(sqlite_begin="DEFERRED")
 
 
 def session_scope() -> Iterator[Session]:

@@ -22,7 +22,7 @@ from app.classification.router import router as classification_router
 from app.config import SchedulerMode, get_settings
 from app.connections.router import router as connections_router
 from app.dashboard.router import router as dashboard_router
-from app.db import get_engine
+from app.db import get_engine, read_only_bind
 from app.departments.router import router as departments_router
 from app.errors import install_handlers, problem
 from app.feeds.router import router as feeds_router
@@ -171,7 +171,7 @@ def create_app() -> FastAPI:
     def healthz() -> JSONResponse:
         """Liveness and database check; needs no key."""
         try:
-            with get_engine().connect() as conn:
+            with read_only_bind(get_engine()).connect() as conn:
                 conn.execute(text("SELECT 1"))
         except Exception as exc:
             log.warning("health check: database unreachable: %s", exc.__class__.__name__)

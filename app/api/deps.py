@@ -7,17 +7,22 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.auth import service as auth_service
 from app.auth.permissions import Perm, allowed
 from app.auth.service import Principal
-from app.db import get_engine
+from app.db import get_engine, read_only_bind
 from app.errors import Forbidden, Unauthorized
 
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-def get_session() -> Iterator[Session]:
-    with Session(get_engine(), expire_on_commit=False) as session:
+
+def get_session(request: Request) -> Iterator[Session]:
+    engine = get_engine()
+    bind = read_only_bind(engine) if request.method in _READ_METHODS else engine
+    with Session(bind, expire_on_commit=False) as session:
         yield session
 
 
@@ -41,7 +46,10 @@ def get_principal(
         raise Unauthorized("send an API key as `Authorization: Bearer <key>`")
     principal = auth_service.authenticate(session, credentials.credentials)
     if session.dirty:
-        session.commit()  # last-used time
+        try:
+            session.commit()  # last-used time: best effort, never worth failing a request
+        except OperationalError:
+            session.rollback()
     request.state.principal = principal
     return principal
 

@@ -358,9 +358,7 @@ def overview_page(
 
     start, end = _period(date_from, date_to, utcnow().date())
     try:
-        # The feeds service's scoping rule: the transactions one cannot rebuild a slotted
-        # dataclass for a scoped key.
-        flt = feeds_service.scoped_filter(
+        flt = transactions_service.scoped_filter(
             transactions_service.TransactionFilter(date_from=start, date_to=end), principal
         )
         data = queries.overview(session, flt)
@@ -583,7 +581,7 @@ def transactions_page(
     if not allowed(principal.role, Perm.TRANSACTIONS_READ):
         return _not_permitted(request, principal, Perm.TRANSACTIONS_READ)
     try:
-        flt = feeds_service.scoped_filter(flt, principal)
+        flt = transactions_service.scoped_filter(flt, principal)
         stmt = transactions_service.apply_filter(select(Transaction), flt)
         rows, next_cursor = paginate(
             session,
