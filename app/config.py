@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     json_logs: bool = False
     scheduler_mode: SchedulerMode = SchedulerMode.EMBEDDED
     sql_echo: bool = False
+    ecb_base_url: str = Field(
+        default="https://www.ecb.europa.eu/stats/eurofxref/",
+        description="Where the ECB's daily reference rates are fetched from",
+    )
     forwarded_allow_ips: str = Field(
         default="127.0.0.1",
         description="Proxies trusted for X-Forwarded-Proto/For (comma list, or *)",

@@ -15,6 +15,8 @@ from cryptography.fernet import Fernet
 os.environ.setdefault("SHADOWSPEND_SECRET_KEY", Fernet.generate_key().decode())
 os.environ.setdefault("SHADOWSPEND_LOG_LEVEL", "WARNING")
 os.environ["SHADOWSPEND_SCHEDULER_MODE"] = "off"
+# Tests talk only to loopback: nothing listens on port 9.
+os.environ["SHADOWSPEND_ECB_BASE_URL"] = "http://127.0.0.1:9/eurofxref/"
 
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text

@@ -165,7 +165,7 @@ def upsert_rates(
 def ecb_url(period: EcbPeriod = EcbPeriod.DAILY, base_url: str | None = None) -> str:
     """The file to load: ``base_url`` (or the ``ecb_base_url`` setting when the service defines
     one, else the ECB's own address) joined with the period's published file name."""
-    base = base_url or getattr(get_settings(), "ecb_base_url", None) or ECB_BASE_URL
+    base = base_url or get_settings().ecb_base_url or ECB_BASE_URL
     return str(base).rstrip("/") + "/" + FILES[period]
 
 
