@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
+from app.config import get_settings
 from app.fx import ecb, service
 from app.fx.ecb import EcbBadDocument, EcbFormatError, EcbUnavailable
 from app.models import FxRate
@@ -109,7 +110,7 @@ def test_refresh_updates_revised_ecb_rates_but_keeps_uploaded_ones(session: Sess
 def test_refresh_uses_the_configured_base_url_and_period(session: Session) -> None:
     seen: list[str] = []
     service.refresh_ecb_rates(session, client=_client(DAILY, seen=seen))
-    assert seen == [ecb.ECB_BASE_URL + "eurofxref-daily.xml"]
+    assert seen == [get_settings().ecb_base_url.rstrip("/") + "/eurofxref-daily.xml"]
     assert service.ecb_url(ecb.EcbPeriod.FULL, "https://mirror.test/ecb/").endswith(
         "mirror.test/ecb/eurofxref-hist.xml"
     )
