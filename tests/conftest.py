@@ -144,6 +144,9 @@ def inline_jobs(session: Session) -> Iterator[None]:
 
 @pytest.fixture
 def app(session: Session, inline_jobs: None) -> Iterator[object]:
+    from app.api import cache
+
+    cache.clear()
     application = create_app()
     application.dependency_overrides[get_session] = lambda: session
     yield application

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from sqlmodel import Session
 
+from app.api import cache
 from app.api.deps import SessionDep, require
 from app.api.pagination import Page, PageDep
 from app.auth.permissions import Perm
@@ -42,6 +43,7 @@ def _etag(response: Response, version: int) -> None:
 
 @router.get("", response_model=Page[FindingPublic])
 def list_findings(
+    request: Request,
     session: SessionDep,
     page: PageDep,
     principal: Annotated[Principal, Depends(require(Perm.FINDINGS_READ))],
@@ -68,7 +70,7 @@ def list_findings(
     """Software bought outside IT, one finding per (vendor, department), most severe first
     (or by `spend`, `last_seen`). Each finding explains its severity in `severity_reasons` and
     shows "declared by <team> on <date>" when a team registered the tool. A department-scoped
-    key sees only its own department."""
+    key sees only its own department. Answers carry an ETag; `If-None-Match` gives 304."""
     flt = FindingFilter(
         status=status_,
         severity=severity,
@@ -79,8 +81,18 @@ def list_findings(
         q=q,
         sort=sort,
     )
-    rows, cursor = service.list_findings(session, flt, page, principal)
-    return Page(items=service.to_public(session, rows), next_cursor=cursor)
+
+    def build() -> bytes:
+        rows, cursor = service.list_findings(session, flt, page, principal)
+        return (
+            Page(items=service.to_public(session, rows), next_cursor=cursor)
+            .model_dump_json(by_alias=True)
+            .encode()
+        )
+
+    scope = principal.department_id if principal.scoped else None
+    key = ("findings", service.signature(session), flt, page.limit, page.cursor, scope)
+    return cache.json_response(request, key, build)  # type: ignore[return-value]
 
 
 @router.get("/{finding_id}", response_model=FindingDetail)

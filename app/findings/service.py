@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.api.pagination import PageParams, paginate
@@ -62,6 +63,17 @@ def get(session: Session, finding_id: int, principal: Principal | None = None) -
     return row
 
 
+def signature(session: Session) -> tuple[object, ...]:
+    """Changes whenever a finding or a registration is created, changed or deleted."""
+    findings = session.execute(
+        sa_select(func.count(), func.max(col(Finding.updated_at)), func.max(col(Finding.id)))
+    ).one()
+    registrations = session.execute(
+        sa_select(func.count(), func.max(col(Registration.updated_at)))
+    ).one()
+    return (*findings, *registrations)
+
+
 def wake_snoozed(session: Session, today: date | None = None) -> int:
     """Snoozed findings whose date has come are open again."""
     today = today or utcnow().date()
@@ -115,7 +127,14 @@ def to_public(session: Session, rows: list[Finding]) -> list[FindingPublic]:
     dept_ids = {r.department_id for r in rows if r.department_id is not None}
     reg_ids = {r.registration_id for r in rows if r.registration_id is not None}
     vendors = (
-        {v.id: v for v in session.exec(select(Vendor).where(col(Vendor.id).in_(vendor_ids)))}
+        {
+            row.id: row
+            for row in session.execute(
+                sa_select(
+                    col(Vendor.id), col(Vendor.name), col(Vendor.slug), col(Vendor.category)
+                ).where(col(Vendor.id).in_(vendor_ids))
+            )
+        }
         if vendor_ids
         else {}
     )

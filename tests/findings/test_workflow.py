@@ -71,6 +71,11 @@ def _findings(client: TestClient, keys: Keys, role: str = "it", **params: str) -
 def test_findings_appear_with_reasons(client: TestClient, keys: Keys, spend: dict) -> None:
     assert spend["findings_created"] >= 3
     found = _findings(client, keys)
+    first = client.get("/api/v1/findings", headers=keys.headers("it"))
+    again = client.get(
+        "/api/v1/findings", headers={**keys.headers("it"), "If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304
     canva = [f for f in found if (f["vendor"]["name"] or "").startswith("Canva")]
     assert {f["department"]["name"] for f in canva} == {"Marketing", "Sales"}
     marketing = next(f for f in canva if f["department"]["name"] == "Marketing")
