@@ -108,7 +108,7 @@ def update(
         if value is None and key in {"name", "config", "is_it_channel", "enabled"}:
             continue
         setattr(row, key, value)
-    merged: dict[str, str] = {}
+    merged: dict[str, str] = decrypt_secrets(row.secrets_encrypted)
     if secrets is not None:
         # Merge, so one rotated credential can be sent alone; `{}` clears them all.
         merged = {**decrypt_secrets(row.secrets_encrypted), **secrets} if secrets else {}

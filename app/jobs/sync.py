@@ -49,6 +49,10 @@ transport_factory: Callable[[Connection], httpx.BaseTransport | None] = lambda _
 retry_sleep: Callable[[float], None] = time.sleep
 
 
+# Keys the service itself keeps in a connection's config (not passed to the connector).
+SERVICE_CONFIG_KEYS = frozenset({"demo", "csv_mapping"})
+
+
 class LeaseHeld(Exception):
     """Another worker is syncing this connection right now."""
 
@@ -134,10 +138,15 @@ def validate_config(connector: str, config: dict[str, Any], secrets: dict[str, s
     if connector not in registry.CONNECTORS:
         return
     cls = registry.get(connector)
+    unknown = sorted(set(config) - set(cls.Config.model_fields) - SERVICE_CONFIG_KEYS)
+    if unknown:
+        known = ", ".join(sorted(cls.Config.model_fields))
+        raise ConnectorConfigError(
+            f"{cls.display_name}: unknown config {', '.join(unknown)} (known: {known})"
+        )
     try:
         cls.Config.model_validate({k: v for k, v in config.items() if k in cls.Config.model_fields})
-        if secrets:
-            cls.Secrets.model_validate(secrets)
+        cls.Secrets.model_validate(secrets)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

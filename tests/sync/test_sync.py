@@ -233,3 +233,34 @@ def test_bad_api_config_is_refused(client: Any, keys: Any) -> None:
         headers=keys.headers("admin"),
     )
     assert r.status_code == 422
+
+
+def test_api_connection_config_is_checked(client: Any, keys: Any) -> None:
+    h = keys.headers("admin")
+    typo = client.post(
+        "/api/v1/connections",
+        json={
+            "name": "p1",
+            "connector": "plaid",
+            "config": {"base_ur1": "http://x"},
+            "secrets": {"client_id": "a", "secret": "b", "access_token": "c"},
+        },
+        headers=h,
+    )
+    assert typo.status_code == 422
+    assert "base_ur1" in typo.json()["detail"]
+    ok = client.post(
+        "/api/v1/connections",
+        json={
+            "name": "p2",
+            "connector": "plaid",
+            "config": {"base_url": "http://x"},
+            "secrets": {"client_id": "a", "secret": "b", "access_token": "c"},
+        },
+        headers=h,
+    )
+    assert ok.status_code == 201, ok.text
+    # a change that does not touch secrets keeps the stored ones valid
+    r = client.patch(f"/api/v1/connections/{ok.json()['id']}", json={"enabled": False}, headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json()["secret_fields"] == ["access_token", "client_id", "secret"]
