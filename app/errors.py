@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -147,6 +147,18 @@ def install_handlers(app: FastAPI) -> None:
             "the change conflicts with existing data (a concurrent write or a reference)",
             request=request,
             type_slug="conflict",
+        )
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
+        # A number or value the database cannot store (ids beyond 64 bits, say).
+        return problem(
+            422,
+            "Validation failed",
+            "a value is out of the range the service accepts",
+            request=request,
+            type_slug="validation",
         )
 
     @app.exception_handler(Exception)

@@ -39,6 +39,7 @@ def reclassify(
     descriptor_contains: str | None = None,
     vendor_ids: list[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    commit_every_batch: bool = False,
 ) -> ReclassifyResult:
     """Re-run recognition over stored transactions (all of them, or those whose descriptor
     contains the text / that are attributed to the given vendors)."""
@@ -91,6 +92,10 @@ def reclassify(
             session.execute(update(Transaction), updates)
         result.scanned += len(rows)
         result.changed += len(updates)
+        if commit_every_batch:
+            # Background runs release the (SQLite) write lock between batches so requests
+            # are not kept waiting behind a long re-classification.
+            session.commit()
         if progress is not None:
             progress(result.scanned, total)
     findings_engine.refresh(session, result.vendor_ids)

@@ -10,6 +10,7 @@ from app.auth.permissions import Perm
 from app.auth.service import Principal
 from app.classification import reclassify as reclassify_service
 from app.classification import service
+from app.errors import Conflict
 from app.jobs import runner as job_runner
 from app.models import JobPublic
 
@@ -97,6 +98,8 @@ def start_reclassification(
     many rule changes). Poll `GET /jobs/{id}` for progress."""
     from app.audit import service as audit_service
 
+    if job_runner.active(session, "reclassify"):
+        raise Conflict("a re-classification is already running; poll its job")
     job = job_runner.create(session, "reclassify", key_id=principal.key_id)
     audit_service.record(session, principal, "reclassify.started", "job", job.id)
     session.commit()

@@ -148,6 +148,22 @@ def create(
     return job
 
 
+def active(session: Session, kind: str) -> Job | None:
+    """A queued or running job of this kind (started within the last day), if any."""
+    from datetime import timedelta
+
+    from sqlmodel import col, select
+
+    since = utcnow() - timedelta(days=1)
+    return session.exec(
+        select(Job).where(
+            Job.kind == kind,
+            col(Job.status).in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+            col(Job.created_at) >= since,
+        )
+    ).first()
+
+
 def get(session: Session, job_id: int) -> Job:
     job = session.get(Job, job_id)
     if job is None:

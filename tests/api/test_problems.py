@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.factories import Keys
@@ -62,4 +63,17 @@ def test_bad_cursor(client: TestClient, keys: Keys) -> None:
 def test_wrong_method_is_problem_json(client: TestClient, keys: Keys) -> None:
     r = client.put("/api/v1/departments", headers=keys.headers("admin"))
     assert r.status_code == 405
+    assert r.headers["content-type"].startswith(PROBLEM)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/departments/99999999999999999999999",
+        "/api/v1/findings?min_spend_minor=1101593645736481868780560696999936",
+    ],
+)
+def test_out_of_range_numbers_are_422(client: TestClient, keys: Keys, url: str) -> None:
+    r = client.get(url, headers=keys.headers("admin"))
+    assert r.status_code == 422
     assert r.headers["content-type"].startswith(PROBLEM)
