@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from app import db, migrate
-from app.api.deps import get_session
+from app.api.deps import get_read_session, get_session
 from app.main import create_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -149,6 +149,7 @@ def app(session: Session, inline_jobs: None) -> Iterator[object]:
     cache.clear()
     application = create_app()
     application.dependency_overrides[get_session] = lambda: session
+    application.dependency_overrides[get_read_session] = lambda: session
     yield application
     application.dependency_overrides.clear()
 

@@ -26,6 +26,15 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_read_session() -> Iterator[Session]:
+    """For POST routes that only read (e.g. /classify): no up-front write lock."""
+    with Session(read_only_bind(get_engine()), expire_on_commit=False) as session:
+        yield session
+
+
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer ssk_...`")
@@ -45,11 +54,12 @@ def get_principal(
             return cookie_principal
         raise Unauthorized("send an API key as `Authorization: Bearer <key>`")
     principal = auth_service.authenticate(session, credentials.credentials)
-    if session.dirty:
-        try:
-            session.commit()  # last-used time: best effort, never worth failing a request
-        except OperationalError:
-            session.rollback()
+    try:
+        # Ends the short auth transaction (with the last-used time, when it moved): the
+        # route starts its own, so no lock is held while it validates its input.
+        session.commit()
+    except OperationalError:
+        session.rollback()  # last-used time is best effort, never worth failing a request
     request.state.principal = principal
     return principal
 

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, Field
 
-from app.api.deps import SessionDep, require
+from app.api.deps import ReadSessionDep, SessionDep, require
 from app.auth.permissions import Perm
 from app.auth.service import Principal
 from app.classification import reclassify as reclassify_service
@@ -50,7 +50,7 @@ class ClassifyResponse(BaseModel):
 @router.post("/classify", response_model=ClassifyResponse)
 def classify(
     body: ClassifyRequest,
-    session: SessionDep,
+    session: ReadSessionDep,
     _: Annotated[Principal, Depends(require(Perm.CLASSIFY))],
 ) -> ClassifyResponse:
     """Recognise up to 1,000 merchant descriptors at once against the catalog and your rules:

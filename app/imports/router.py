@@ -87,7 +87,13 @@ def import_file(
         mapping=mapping_data,
         connection=connection,
     )
-    conn, parsed = service.parse(session, data, opts)
+    prepared = service.prepare(session, opts)
+    session.rollback()  # hold no transaction (nor SQLite's write lock) while validating
+    try:
+        parsed = service.validate(data, opts, prepared)
+    except ValueError as exc:
+        raise Unprocessable(str(exc)) from None
+    conn = service.resolve_connection(session, opts.connection)
     if parsed.row_count <= BACKGROUND_ROWS:
         summary = service.store(session, conn, parsed, principal, filename=file.filename)
         session.commit()

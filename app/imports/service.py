@@ -73,19 +73,32 @@ def resolve_connection(session: Session, name: str | None) -> Connection:
     return row
 
 
-def parse(
-    session: Session, data: bytes | BinaryIO, opts: ImportOptions
-) -> tuple[Connection, ParsedFile]:
-    """Validate the whole file (raises ImportRejected) and pick its connection."""
+@dataclass(frozen=True)
+class Prepared:
+    """What validating a file needs from the database, read before the (long) validation so
+    no transaction is held open while a large file is checked."""
+
+    mapping: CsvMapping | None
+    saved: bool
+
+
+def prepare(session: Session, opts: ImportOptions) -> Prepared:
     if opts.preset is not None and opts.preset not in PRESETS:
         raise Unprocessable(
             f"unknown preset {opts.preset!r}; expected one of {', '.join(sorted(PRESETS))}"
         )
-    connection = resolve_connection(session, opts.connection)
+    existing = connection_service.by_name(session, opts.connection or DEFAULT_CONNECTION)
+    if existing is not None and existing.connector not in (
+        connection_service.FILE_CONNECTORS | {"demo"}
+    ):
+        raise Unprocessable(
+            f"connection {existing.name!r} is a {existing.connector} API connection; files go "
+            "to a file connection (pick another name to create one)"
+        )
     mapping_data = opts.mapping
     saved = False
-    if mapping_data is None and opts.preset is None:
-        mapping_data = (connection.config or {}).get(MAPPING_KEY)
+    if mapping_data is None and opts.preset is None and existing is not None:
+        mapping_data = (existing.config or {}).get(MAPPING_KEY)
         saved = mapping_data is not None
     mapping = None
     if mapping_data is not None:
@@ -95,34 +108,50 @@ def parse(
             raise Unprocessable(
                 f"the column mapping is not valid: {exc.errors()[0]['msg']}"
             ) from None
+    return Prepared(mapping=mapping, saved=saved)
+
+
+def validate(data: bytes | BinaryIO, opts: ImportOptions, prepared: Prepared) -> ParsedFile:
+    """Validate the whole file (raises ImportRejected). Touches no database."""
     try:
-        parsed = parse_file(
+        return parse_file(
             data,
             fmt=opts.fmt,
             filename=opts.filename,
             preset=opts.preset,
-            mapping=mapping,
+            mapping=prepared.mapping,
             default_currency=get_settings().reporting_currency,
         )
     except FileRejected as exc:
         header_problem = all(e.row is None for e in exc.errors)
-        if not (saved and header_problem):
+        if not (prepared.saved and header_problem):
             raise ImportRejected(exc) from None
-        # The connection's saved mapping does not fit this file's header: detect afresh.
-        if not isinstance(data, bytes):
-            data.seek(0)
-        try:
-            parsed = parse_file(
-                data,
-                fmt=opts.fmt,
-                filename=opts.filename,
-                default_currency=get_settings().reporting_currency,
-            )
-        except FileRejected as again:
-            raise ImportRejected(again) from None
+    # The connection's saved mapping does not fit this file's header: detect afresh.
+    if not isinstance(data, bytes):
+        data.seek(0)
+    try:
+        return parse_file(
+            data,
+            fmt=opts.fmt,
+            filename=opts.filename,
+            default_currency=get_settings().reporting_currency,
+        )
+    except FileRejected as again:
+        raise ImportRejected(again) from None
     except ValueError as exc:
         raise Unprocessable(str(exc)) from None
-    return connection, parsed
+
+
+def parse(
+    session: Session, data: bytes | BinaryIO, opts: ImportOptions
+) -> tuple[Connection, ParsedFile]:
+    """prepare + validate + the connection (created on first use), in one call."""
+    prepared = prepare(session, opts)
+    try:
+        parsed = validate(data, opts, prepared)
+    except ValueError as exc:
+        raise Unprocessable(str(exc)) from None
+    return resolve_connection(session, opts.connection), parsed
 
 
 def store(

@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.db import get_engine, utcnow
@@ -44,17 +45,20 @@ class Reporter:
         if not force and now - self._last < self._every:
             return
         self._last = now
-        with self._runner.session_factory() as session:
-            job = session.get(Job, self.job_id)
-            if job is None:
-                return
-            job.progress = done
-            if total is not None:
-                job.total = total
-            if message is not None:
-                job.message = message[:500]
-            session.add(job)
-            session.commit()
+        try:
+            with self._runner.session_factory() as session:
+                job = session.get(Job, self.job_id)
+                if job is None:
+                    return
+                job.progress = done
+                if total is not None:
+                    job.total = total
+                if message is not None:
+                    job.message = message[:500]
+                session.add(job)
+                session.commit()
+        except OperationalError:
+            log.warning("job %s: progress not recorded (database busy)", self.job_id)
 
 
 JobFn = Callable[[Session, Reporter], dict[str, Any]]
