@@ -31,6 +31,7 @@ status=0
   --max-examples "${FUZZ_EXAMPLES:-25}" \
   --exclude-path-regex '/api-keys/\{key_id\}$|/fx-rates/refresh$' \
   --suppress-health-check all \
+  --request-timeout 60 \
   --workers 2 || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- server log ---"; tail -n 80 "${work}/serve.log"

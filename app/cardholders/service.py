@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -125,7 +126,16 @@ def bulk_upload(
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = content.decode("latin-1")
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _apply_upload(session, reader, actor, create_departments=create_departments)
+    except csv.Error as exc:
+        raise Unprocessable(f"the file is not a readable CSV: {exc}") from None
+
+
+def _apply_upload(
+    session: Session, reader: Any, actor: Principal, *, create_departments: bool
+) -> UploadResult:
     headers = next(reader, None)
     if not headers:
         raise Unprocessable("the file is empty; expected a header row with email and department")

@@ -156,16 +156,24 @@ def bulk_decide(
 ) -> list[BulkResult]:
     """Apply one decision to many findings. Each finding succeeds or fails on its own
     (`status` per item: 200, 404, 409, 422)."""
-    results = []
+    results: list[BulkResult] = []
+    decided = []
     single = DecisionRequest(**body.model_dump(exclude={"ids", "version"}))
+    to_refresh: set[int] = set()
     for finding_id in dict.fromkeys(body.ids):
         try:
             with session.begin_nested():
-                out = _decide_one(session, finding_id, single, principal, None)
-            results.append(BulkResult(id=finding_id, status=200, finding=out))
+                f = service.get(session, finding_id, principal)
+                service.decide(session, f, single, principal, None, deferred_refresh=to_refresh)
+            decided.append(f)
+            results.append(BulkResult(id=finding_id, status=200))
         except AppError as exc:
             results.append(BulkResult(id=finding_id, status=exc.status, detail=exc.detail))
+    service.refresh_vendors(session, to_refresh)  # once for every approved vendor
     session.commit()
+    public = {p.id: p for p in service.to_public(session, decided)}
+    for item in results:
+        item.finding = public.get(item.id)
     return results
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -280,8 +281,16 @@ def _bump(session: Session, f: Finding, expected: int) -> None:
 
 
 def decide(
-    session: Session, f: Finding, req: DecisionRequest, actor: Principal, version: int | None
+    session: Session,
+    f: Finding,
+    req: DecisionRequest,
+    actor: Principal,
+    version: int | None,
+    *,
+    deferred_refresh: set[int] | None = None,
 ) -> Finding:
+    """Apply one decision. With ``deferred_refresh`` the (costly) recompute of what is outside
+    IT is left to the caller, which does it once for every vendor collected there."""
     _check_version(f, version if version is not None else req.version)
     before = _snapshot(f)
     # Claim the finding first: a racing decision fails here, before any side effect.
@@ -325,9 +334,18 @@ def decide(
     )
     if req.decision == "approve":
         # Sanctioning changes which rows are outside IT; refresh this vendor's findings.
-        outside.recompute(session, [f.vendor_id])
-        engine.refresh(session, [f.vendor_id])
+        if deferred_refresh is not None:
+            deferred_refresh.add(f.vendor_id)
+        else:
+            refresh_vendors(session, [f.vendor_id])
     return f
+
+
+def refresh_vendors(session: Session, vendor_ids: Iterable[int]) -> None:
+    vendors = sorted(set(vendor_ids))
+    if vendors:
+        outside.recompute(session, vendors)
+        engine.refresh(session, vendors)
 
 
 def sanction(session: Session, vendor_id: int, department_id: int | None) -> SanctionedApp:

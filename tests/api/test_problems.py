@@ -77,3 +77,21 @@ def test_out_of_range_numbers_are_422(client: TestClient, keys: Keys, url: str) 
     r = client.get(url, headers=keys.headers("admin"))
     assert r.status_code == 422
     assert r.headers["content-type"].startswith(PROBLEM)
+
+
+def test_unreadable_cardholder_upload_is_422(client: TestClient, keys: Keys) -> None:
+    r = client.post(
+        "/api/v1/cardholders/upload",
+        files={"file": ("x.csv", 'email,department\n"a\rb\x00'.encode("latin-1"), "text/csv")},
+        headers=keys.headers("admin"),
+    )
+    assert r.status_code == 422
+
+
+def test_fuzzed_cardholder_upload_is_422(client: TestClient, keys: Keys) -> None:
+    r = client.post(
+        "/api/v1/cardholders/upload",
+        files={"file": ("file", b"\xc2\xa7\xc3\x83\rq", "application/octet-stream")},
+        headers=keys.headers("admin"),
+    )
+    assert r.status_code == 422
