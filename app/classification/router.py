@@ -84,7 +84,7 @@ def classify(
 
 def _reclassify_job(session: Any, report: job_runner.Reporter) -> dict[str, Any]:
     result = reclassify_service.reclassify(
-        session, progress=lambda done, total: report(done, total)
+        session, progress=lambda done, total: report(done, total), commit_every_batch=True
     )
     return result.as_dict()
 

@@ -278,6 +278,9 @@ def _pages(
         window = connector.plan(connection.bookmark, now=started)
         run.window_start, run.window_end = window.start, window.end
         ingestor = Ingestor(session, connection)
+        # Never wait on the network inside a transaction: on SQLite that would hold the write
+        # lock (and block every writer) for as long as the provider takes to answer.
+        session.commit()
         for page in connector.fetch(window, connection.bookmark):
             stats = ingestor.ingest(page.transactions)
             findings_engine.refresh(session, stats.vendor_ids)
@@ -298,5 +301,6 @@ def _pages(
             session.add(run)
             session.add(connection)
             session.commit()  # the page's rows and the bookmark after them, atomically
+            # (and no transaction stays open while the next page is fetched)
             if on_page is not None:
                 on_page(outcome.fetched)
