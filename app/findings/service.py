@@ -17,6 +17,7 @@ from app.auth.service import Principal
 from app.classification import reclassify as reclassify_service
 from app.classification import service as classification_service
 from app.db import utcnow
+from app.departments import service as department_service
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.findings import engine, outside
 from app.findings.schemas import (
@@ -30,7 +31,6 @@ from app.findings.schemas import (
 )
 from app.models import (
     AuditEvent,
-    Department,
     Finding,
     FindingStatus,
     MatchRule,
@@ -139,14 +139,7 @@ def to_public(session: Session, rows: list[Finding]) -> list[FindingPublic]:
         if vendor_ids
         else {}
     )
-    depts = (
-        {
-            d.id: d.name
-            for d in session.exec(select(Department).where(col(Department.id).in_(dept_ids)))
-        }
-        if dept_ids
-        else {}
-    )
+    depts = department_service.names_by_id(session, dept_ids)
     regs = (
         {
             r.id: r

@@ -11,8 +11,9 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.service import Principal
+from app.departments import service as department_service
 from app.errors import Forbidden, Unprocessable
-from app.models import ClassificationPublic, Department, Transaction, TransactionPublic, Vendor
+from app.models import ClassificationPublic, Transaction, TransactionPublic, Vendor
 from connectors.money import format_minor
 
 
@@ -86,14 +87,7 @@ def to_public(rows: list[Transaction], session: Session) -> list[TransactionPubl
         if vendor_ids
         else {}
     )
-    depts = (
-        {
-            d.id: d.name
-            for d in session.exec(select(Department).where(col(Department.id).in_(dept_ids)))
-        }
-        if dept_ids
-        else {}
-    )
+    depts = department_service.names_by_id(session, dept_ids)
     out = []
     for r in rows:
         assert r.id is not None
