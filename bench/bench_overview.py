@@ -1,6 +1,6 @@
 """How fast the dashboard answers on the demo company (prints figures; not a test).
 
-    .venv/bin/python -m tests.dashboard.bench_overview --scale 1.0 --runs 30
+    .venv/bin/python bench/bench_overview.py --scale 1.0 --runs 30
 
 Builds a temp SQLite database with the real migrations and ``load_demo(scale=...)``, signs in
 through the login form, then times whole requests in-process (routing, queries, template)
@@ -16,9 +16,13 @@ import os
 import re
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
