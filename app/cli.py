@@ -262,6 +262,7 @@ def import_file(
 
     from app.auth.service import SYSTEM
     from app.errors import AppError
+    from app.feeds import rollup
     from app.imports import service as import_service
     from connectors.files import FileFormat
 
@@ -299,6 +300,7 @@ def import_file(
                     commit_every_batch=True,
                 )
             session.commit()
+            rollup.ensure_fresh(session)
         except AppError as exc:
             session.rollback()
             errors = exc.extra.get("errors", [])

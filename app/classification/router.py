@@ -11,6 +11,7 @@ from app.auth.service import Principal
 from app.classification import reclassify as reclassify_service
 from app.classification import service
 from app.errors import Conflict
+from app.feeds import rollup
 from app.jobs import runner as job_runner
 from app.models import JobPublic
 
@@ -86,6 +87,7 @@ def _reclassify_job(session: Any, report: job_runner.Reporter) -> dict[str, Any]
     result = reclassify_service.reclassify(
         session, progress=lambda done, total: report(done, total), commit_every_batch=True
     )
+    rollup.ensure_fresh(session)  # commits the last batch, then re-sums what changed
     return result.as_dict()
 
 

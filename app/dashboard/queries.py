@@ -20,15 +20,15 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.auth.service import Principal
 from app.config import get_settings
+from app.feeds import rollup
 from app.feeds import service as feeds_service
-from app.models import Department, Transaction
-from app.transactions import service as transactions_service
+from app.models import Department
 from app.transactions.service import TransactionFilter
 from connectors.money import exponent
 
@@ -142,30 +142,23 @@ def _month_expr(day: Any, dialect: str) -> Any:
 
 
 def _cube(session: Session, flt: TransactionFilter) -> list[Any]:
-    """Spend under ``flt`` by (month, department, category, is_software, outside_it): one scan
-    that the month, department and category charts and the totals are all summed from. Same
-    rows and the same conversion rule as the spend feed (rows without a reporting amount are
-    counted as unconverted and summed nowhere)."""
+    """Spend under ``flt`` by (month, department, category, is_software, outside_it): one query
+    over the spend rollups (the same inner level as the spend feed, see
+    :func:`app.feeds.rollup.spend_source`) that the month, department and category charts and
+    the totals are all summed from. Same rows and the same conversion rule as the spend feed
+    (rows without a reporting amount are counted as unconverted and summed nowhere)."""
     reporting = get_settings().reporting_currency
-    where = transactions_service.apply_filter(select(Transaction), flt).whereclause
-    month = _month_expr(col(Transaction.transaction_date), session.get_bind().dialect.name)
-    amount = col(Transaction.reporting_amount_minor)
-    converted = and_(amount.is_not(None), col(Transaction.reporting_currency) == reporting)
-    keys = (
-        month,
-        col(Transaction.department_id),
-        col(Transaction.category),
-        col(Transaction.is_software),
-        col(Transaction.outside_it),
-    )
+    rollup.ensure_fresh(session)
+    d = rollup.spend_source(flt, detail=True).c
+    month = _month_expr(d.day, session.get_bind().dialect.name)
+    converted = d.currency == reporting
+    keys = (month, d.department, d.category, d.software, d.outside)
     stmt = sa_select(
         *keys,
-        func.sum(case((converted, amount), else_=0)),
-        func.count(),
-        func.sum(case((converted, 0), else_=1)),
-    ).select_from(Transaction)
-    if where is not None:
-        stmt = stmt.where(where)
+        func.sum(case((converted, d.amount), else_=0)),
+        func.sum(d.n),
+        func.sum(d.n) - func.sum(case((converted, d.n_amount), else_=0)),
+    )
     return list(session.execute(stmt.group_by(*keys)).all())
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from app.classification import service as classification_service
 from app.config import get_settings
 from app.departments import service as department_service
+from app.feeds import rollup
 from app.findings import engine as findings_engine
 from app.ingest.service import Ingestor
 from app.models import (
@@ -215,6 +216,7 @@ def load_demo(
             )
         findings = findings_engine.refresh(session, touched_vendors)
         session.commit()
+        rollup.ensure_fresh(session)
     return {
         "departments": len(company.departments),
         "cardholders": len(company.cardholders),

@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 from app.config import get_settings
 from app.db import UTCDateTime
 from app.errors import Unprocessable
-from app.feeds import indexes as _indexes  # noqa: F401  (declares ix_transactions_feed)
+from app.feeds import rollup
 from app.models import Department, Transaction, Vendor
 from app.transactions import service as transactions_service
 from app.transactions.service import TransactionFilter
@@ -120,19 +120,48 @@ def feed_statement(
     flt: TransactionFilter, group_by: Sequence[str], reporting: str, dialect: str
 ) -> Select[Any]:
     """The feed's one SQL statement: group columns, then sanctioned, outside_it and not_software
-    sums, row count, unconverted count and newest ``updated_at``, under exactly the WHERE
-    clause of :func:`app.transactions.service.apply_filter`.
+    sums, row count, unconverted count and newest ``updated_at``, over exactly the rows
+    :func:`app.transactions.service.apply_filter` selects.
 
-    Postgres: one GROUP BY with CASE sums (a hash aggregate over the filtered rows).
-
-    SQLite has no hash aggregate: a GROUP BY sorts every row first. So it aggregates in two
-    levels. The inner level groups the filtered rows by day, department, software, outside-IT
-    and reporting currency (plus vendor and category when asked) — exactly the order of
-    ``ix_transactions_feed``, which SQLite reads in order and aggregates without a sort. The
-    outer level groups those partial sums as asked with the same CASE sums.
+    Two levels: the inner level is partial sums by day, department, software, outside IT and
+    reporting currency (plus vendor and category when asked), read from the spend rollups
+    whenever they hold what the filter selects on (:func:`app.feeds.rollup.spend_source`);
+    the outer level groups those as asked with CASE sums. On Postgres a filter the rollups
+    cannot answer (text, connection, channel, duplicates) is one GROUP BY over transactions
+    (a hash aggregate); SQLite, with no hash aggregate, keeps the two levels and reads the
+    inner one through ``ix_transactions_feed`` in order, without a sort.
     """
-    if dialect == "sqlite":
-        return _two_level(flt, group_by, reporting, dialect)
+    if dialect == "postgresql" and not rollup.rollup_answers(flt):
+        return _one_level(flt, group_by, reporting, dialect)
+    detail = bool(rollup.DETAIL_GROUPS & set(group_by))
+    d = rollup.spend_source(flt, detail=detail).c
+    keys: dict[str, Any] = {
+        "department": lambda: d.department,
+        "category": lambda: d.category,
+        "vendor": lambda: d.vendor,
+        "month": lambda: _month(d.day, dialect),
+        "quarter": lambda: _quarter(d.day, dialect),
+    }
+    # n_amount counts rows with an amount; in the reporting currency they are converted.
+    converted = d.currency == reporting
+    group_exprs = [keys[g]().label(g) for g in group_by]
+    stmt = sa_select(
+        *group_exprs,
+        func.sum(case((and_(converted, d.software, not_(d.outside)), d.amount), else_=0)),
+        func.sum(case((and_(converted, d.software, d.outside), d.amount), else_=0)),
+        func.sum(case((and_(converted, not_(d.software)), d.amount), else_=0)),
+        func.sum(d.n),
+        func.sum(d.n) - func.sum(case((converted, d.n_amount), else_=0)),
+        func.max(d.updated),
+    )
+    if group_exprs:
+        stmt = stmt.group_by(*group_exprs)
+    return stmt
+
+
+def _one_level(
+    flt: TransactionFilter, group_by: Sequence[str], reporting: str, dialect: str
+) -> Select[Any]:
     t = Transaction
     where = transactions_service.apply_filter(select(t), flt).whereclause
     amount = col(t.reporting_amount_minor)
@@ -163,58 +192,6 @@ def feed_statement(
     return stmt
 
 
-def _two_level(
-    flt: TransactionFilter, group_by: Sequence[str], reporting: str, dialect: str
-) -> Select[Any]:
-    t = Transaction
-    where = transactions_service.apply_filter(select(t), flt).whereclause
-    inner_keys: list[Any] = [
-        col(t.transaction_date).label("day"),
-        col(t.department_id).label("department"),
-        col(t.is_software).label("software"),
-        col(t.outside_it).label("outside"),
-        col(t.reporting_currency).label("currency"),
-    ]
-    if "vendor" in group_by or "category" in group_by:
-        inner_keys.append(col(t.vendor_id).label("vendor"))
-    if "category" in group_by:
-        inner_keys.append(col(t.category).label("category"))
-    amount = col(t.reporting_amount_minor)
-    inner_stmt = sa_select(
-        *inner_keys,
-        func.sum(amount).label("amount"),
-        func.count().label("n"),
-        func.count(amount).label("n_amount"),
-        func.max(col(t.updated_at), type_=UTCDateTime).label("updated"),
-    ).select_from(t)
-    if where is not None:
-        inner_stmt = inner_stmt.where(where)
-    daily = inner_stmt.group_by(*[k.element for k in inner_keys]).subquery("daily")
-    d = daily.c
-    keys: dict[str, Any] = {
-        "department": lambda: d.department,
-        "category": lambda: d.category,
-        "vendor": lambda: d.vendor,
-        "month": lambda: _month(d.day, dialect),
-        "quarter": lambda: _quarter(d.day, dialect),
-    }
-    # n_amount counts rows with an amount; in the reporting currency they are converted.
-    converted = d.currency == reporting
-    group_exprs = [keys[g]().label(g) for g in group_by]
-    stmt = sa_select(
-        *group_exprs,
-        func.sum(case((and_(converted, d.software, not_(d.outside)), d.amount), else_=0)),
-        func.sum(case((and_(converted, d.software, d.outside), d.amount), else_=0)),
-        func.sum(case((and_(converted, not_(d.software)), d.amount), else_=0)),
-        func.sum(d.n),
-        func.sum(d.n) - func.sum(case((converted, d.n_amount), else_=0)),
-        func.max(d.updated),
-    ).select_from(daily)
-    if group_exprs:
-        stmt = stmt.group_by(*group_exprs)
-    return stmt
-
-
 def spend_feed(
     session: Session,
     flt: TransactionFilter,
@@ -230,6 +207,7 @@ def spend_feed(
     last. Never commits. Raises :class:`~app.errors.Unprocessable` when ``from`` is after ``to``.
     """
     reporting = get_settings().reporting_currency
+    rollup.ensure_fresh(session)
     stmt = feed_statement(flt, group_by, reporting, session.get_bind().dialect.name)
     result = session.execute(stmt).all()
 

@@ -10,6 +10,7 @@ from app.api.deps import SessionDep, require
 from app.auth.permissions import Perm
 from app.auth.service import Principal
 from app.errors import PayloadTooLarge, Unprocessable
+from app.feeds import rollup
 from app.imports import service
 from app.imports.service import ImportOptions
 from app.jobs import runner as job_runner
@@ -114,7 +115,7 @@ def import_file(
 
         target = job_session.get(Connection, connection_id)
         _, reparsed = service.parse(job_session, data, opts)
-        return service.store(
+        summary = service.store(
             job_session,
             target,
             reparsed,
@@ -123,6 +124,8 @@ def import_file(
             progress=lambda done, total: report(done, total),
             commit_every_batch=True,
         )
+        rollup.ensure_fresh(job_session)  # commits the import, then sums it for the feeds
+        return summary
 
     assert job.id is not None
     job_runner.runner.submit(job.id, run)

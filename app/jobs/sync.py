@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from app.connections import service as connection_service
 from app.crypto import encrypt_secrets
 from app.db import utcnow
+from app.feeds import rollup
 from app.findings import engine as findings_engine
 from app.ingest.service import Ingestor
 from app.models import Connection, ConnectionStatus, SyncRun, SyncRunStatus
@@ -213,6 +214,8 @@ def run_sync(
         session.add(connection)
         release_lease(session, connection_id, owner)
         session.commit()
+        if outcome.inserted or outcome.updated or outcome.removed:
+            _refresh_rollups(session)
         log.info(
             "sync %s of %r: %s, %s fetched, %s inserted, %s updated, %s removed",
             run.id,
@@ -224,6 +227,16 @@ def run_sync(
             outcome.removed,
         )
         return outcome
+
+
+def _refresh_rollups(session: Session) -> None:
+    """Bring the spend rollups up to date now rather than on the next read (best effort: a
+    read refreshes whatever is still marked)."""
+    try:
+        rollup.ensure_fresh(session)
+    except Exception:
+        session.rollback()
+        log.warning("spend rollup refresh after sync failed; the next read retries it")
 
 
 def _fail(

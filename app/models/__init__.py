@@ -40,6 +40,7 @@ from app.models.org import (
     DepartmentPublic,
     DepartmentUpdate,
 )
+from app.models.rollup import SpendDaily, SpendDirty, SpendMonthly
 from app.models.transactions import ClassificationPublic, Transaction, TransactionPublic
 
 __all__ = [
@@ -75,6 +76,9 @@ __all__ = [
     "Registration",
     "Role",
     "SanctionedApp",
+    "SpendDaily",
+    "SpendDirty",
+    "SpendMonthly",
     "SyncRun",
     "SyncRunPublic",
     "SyncRunStatus",

@@ -19,6 +19,23 @@ class Transaction(SQLModel, table=True):
         Index("ix_transactions_department_date", "department_id", "transaction_date"),
         Index("ix_transactions_vendor_date", "vendor_id", "transaction_date"),
         Index("ix_transactions_software_date", "is_software", "transaction_date"),
+        # Covers the spend feed when it must read transactions rather than the rollups (a text
+        # or connection filter, edges of a period): the two columns every default filter pins,
+        # then the feed's grouping, then the summed amount and updated_at (migration 0004).
+        Index(
+            "ix_transactions_feed",
+            "duplicate_of_id",
+            "removed_at",
+            "transaction_date",
+            "department_id",
+            "is_software",
+            "outside_it",
+            "reporting_currency",
+            "vendor_id",
+            "category",
+            "reporting_amount_minor",
+            "updated_at",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
