@@ -26,6 +26,9 @@ class RefreshResult(BaseModel):
     unchanged: int
     kept: int = Field(description="Stored rates from another source (an upload) left as they were")
     converted: int = Field(description="Transactions that got their reporting amount just now")
+    reconverted: int = Field(
+        description="Converted transactions whose amount changed with a new or corrected rate"
+    )
 
 
 class UploadResult(BaseModel):
@@ -34,6 +37,9 @@ class UploadResult(BaseModel):
     updated: int
     unchanged: int
     converted: int = Field(description="Transactions that got their reporting amount just now")
+    reconverted: int = Field(
+        description="Converted transactions whose amount changed with a new or corrected rate"
+    )
     other_quotes: list[str] = Field(
         description="Quote currencies other than the reporting one (stored, not used to convert)"
     )

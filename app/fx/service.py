@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import dataclasses
 import io
 import logging
 import time
@@ -93,6 +94,9 @@ class UpsertCounts:
     updated: int
     unchanged: int
     kept: int  # existing rows from another source the load may not overwrite
+    # Per currency, the earliest date whose rate was added or changed: transactions of that
+    # currency on or after it may now convert differently.
+    changed_from: dict[tuple[str, str], date] = dataclasses.field(default_factory=dict)
 
 
 def stored_rate(value: Decimal | float | str) -> Decimal:
@@ -135,10 +139,12 @@ def upsert_rates(
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     unchanged = kept = 0
+    changed: list[RateKey] = []
     for key, rate in rates.items():
         rate = stored_rate(rate)
         found = existing.get(key)
         if found is None:
+            changed.append(key)
             inserts.append(
                 {
                     "rate_date": key[0],
@@ -154,12 +160,17 @@ def upsert_rates(
         elif overwrite is not None and found[2] not in overwrite:
             kept += 1
         else:
+            changed.append(key)
             updates.append({"id": found[0], "rate": rate, "source": source})
+    changed_from: dict[tuple[str, str], date] = {}
+    for day, currency, quote in changed:
+        if (currency, quote) not in changed_from or day < changed_from[(currency, quote)]:
+            changed_from[(currency, quote)] = day
     for i in range(0, len(inserts), _UPSERT_CHUNK):
         session.execute(insert(FxRate), inserts[i : i + _UPSERT_CHUNK])
     for i in range(0, len(updates), _UPSERT_CHUNK):
         session.execute(update(FxRate), updates[i : i + _UPSERT_CHUNK])
-    return UpsertCounts(len(inserts), len(updates), unchanged, kept)
+    return UpsertCounts(len(inserts), len(updates), unchanged, kept, changed_from)
 
 
 def ecb_url(period: EcbPeriod = EcbPeriod.DAILY, base_url: str | None = None) -> str:
@@ -204,6 +215,7 @@ def refresh_ecb_rates(
             rates[(day, code, reporting)] = rate
     counts = upsert_rates(session, rates, source=ECB_SOURCE, overwrite=frozenset({ECB_SOURCE}))
     converted = convert_missing(session)
+    reconverted = reconvert_changed(session, counts.changed_from)
     log.info("ECB rates loaded from %s: %s, %d transactions converted", target, counts, converted)
     result = {
         "url": target,
@@ -214,6 +226,7 @@ def refresh_ecb_rates(
         "unchanged": counts.unchanged,
         "kept": counts.kept,
         "converted": converted,
+        "reconverted": reconverted,
     }
     if actor is not None:
         audit_service.record(session, actor, "fx.ecb_refreshed", "fx_rates", None, after=result)
@@ -333,12 +346,14 @@ def upload_rates_csv(
     rates = parse_rates_csv(data, reporting=reporting)
     counts = upsert_rates(session, rates, source=UPLOAD_SOURCE)
     converted = convert_missing(session)
+    reconverted = reconvert_changed(session, counts.changed_from)
     result: dict[str, Any] = {
         "rows": len(rates),
         "inserted": counts.inserted,
         "updated": counts.updated,
         "unchanged": counts.unchanged,
         "converted": converted,
+        "reconverted": reconverted,
         # Rates quoted in another currency are stored but do not convert transactions.
         "other_quotes": sorted({k[2] for k in rates} - {reporting}),
     }
@@ -377,6 +392,51 @@ def convert_missing(session: Session, *, batch: int = 5_000) -> int:
                     "updated_at": now,
                 }
             )
+    for i in range(0, len(updates), batch):
+        session.execute(update(Transaction), updates[i : i + batch])
+    return len(updates)
+
+
+def reconvert_changed(
+    session: Session, changed_from: dict[tuple[str, str], date], *, batch: int = 5_000
+) -> int:
+    """Convert again the transactions a new or corrected rate applies to: for each (currency,
+    quote) in ``changed_from`` quoted in the reporting currency, every converted row of that
+    currency dated on or after the earliest changed rate (the nearest earlier rate may now be
+    another one). Only rows whose reporting amount changes are written (``updated_at`` bumped,
+    so feeds' ETags change). Returns how many. Never commits."""
+    reporting = get_settings().reporting_currency
+    since = {cur: day for (cur, quote), day in changed_from.items() if quote == reporting}
+    if not since:
+        return 0
+    book = RateBook(session, reporting)
+    now = utcnow()
+    updates: list[dict[str, Any]] = []
+    for currency, day in sorted(since.items()):
+        rows = session.execute(
+            sa_select(
+                col(Transaction.id),
+                col(Transaction.amount_minor),
+                col(Transaction.transaction_date),
+                col(Transaction.reporting_amount_minor),
+                col(Transaction.reporting_currency),
+            ).where(
+                col(Transaction.currency) == currency,
+                col(Transaction.transaction_date) >= day,
+                col(Transaction.reporting_amount_minor).is_not(None),
+            )
+        ).all()
+        for tid, amount, on, stored, stored_currency in rows:
+            value = book.convert(amount, currency, on)
+            if value is not None and (value != stored or stored_currency != reporting):
+                updates.append(
+                    {
+                        "id": tid,
+                        "reporting_amount_minor": value,
+                        "reporting_currency": reporting,
+                        "updated_at": now,
+                    }
+                )
     for i in range(0, len(updates), batch):
         session.execute(update(Transaction), updates[i : i + batch])
     return len(updates)

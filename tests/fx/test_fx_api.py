@@ -47,14 +47,39 @@ def test_upload_stores_rates_and_converts_waiting_rows(
         "updated": 0,
         "unchanged": 0,
         "converted": 1,
+        "reconverted": 0,
         "other_quotes": [],
     }
     session.refresh(row)
     assert (row.reporting_amount_minor, row.amount_minor, row.currency) == (-2750, -2500, "EUR")
+    # A corrected rate converts the rows it applies to again; the original amount stays.
     again = _upload(client, keys, b"date,currency,rate\n2026-03-01,EUR,1.12\n").json()
-    assert (again["updated"], again["converted"]) == (1, 0)
+    assert (again["updated"], again["converted"], again["reconverted"]) == (1, 0, 1)
+    session.refresh(row)
+    assert (row.reporting_amount_minor, row.amount_minor) == (-2800, -2500)
     actions = session.exec(select(AuditEvent.action)).all()
     assert actions.count("fx.rates_uploaded") == 2
+
+
+def test_a_nearer_rate_reconverts_only_the_rows_it_now_applies_to(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    conn = f.connection(session)
+    before = f.transaction(session, conn, on=date(2026, 3, 2), amount_minor=1000, currency="EUR")
+    after = f.transaction(session, conn, on=date(2026, 3, 9), amount_minor=1000, currency="EUR")
+    pound = f.transaction(session, conn, on=date(2026, 3, 9), amount_minor=1000, currency="GBP")
+    first = _upload(client, keys, b"date,currency,rate\n2026-03-01,EUR,1.1\n2026-03-01,GBP,1.3\n")
+    assert first.json()["converted"] == 3
+    # A rate for 2026-03-05 is nearer for the 9 March row only; GBP is not touched.
+    second = _upload(client, keys, b"date,currency,rate\n2026-03-05,EUR,1.2\n").json()
+    assert (second["inserted"], second["converted"], second["reconverted"]) == (1, 0, 1)
+    for row in (before, after, pound):
+        session.refresh(row)
+    assert (before.reporting_amount_minor, after.reporting_amount_minor) == (1100, 1200)
+    assert pound.reporting_amount_minor == 1300
+    # Loading the same file again changes nothing.
+    third = _upload(client, keys, b"date,currency,rate\n2026-03-05,EUR,1.2\n").json()
+    assert (third["unchanged"], third["reconverted"]) == (1, 0)
 
 
 def test_bad_rows_reject_the_whole_file(client: TestClient, keys: Keys, session: Session) -> None:
