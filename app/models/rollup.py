@@ -33,37 +33,34 @@ class SpendDirty(SQLModel, table=True):
     department_key: int
 
 
-class SpendDaily(SQLModel, table=True):
+class _SpendSums(SQLModel):
+    """The keys every rollup shares, and its sums."""
+
+    department_id: int | None = None
+    is_software: bool
+    outside_it: bool
+    reporting_currency: str | None = Field(default=None, max_length=3)
+    amount_minor: int = Field(sa_type=BigInteger)
+    transaction_count: int
+    converted_count: int
+    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SpendDaily(_SpendSums, table=True):
     """Per day and department: software / outside IT split, in each reporting currency."""
 
     __tablename__ = "spend_daily"
     __table_args__ = (Index("ix_spend_daily_day_department", "day", "department_id"),)
     id: int | None = Field(default=None, primary_key=True)
     day: date
-    department_id: int | None = None
-    is_software: bool
-    outside_it: bool
-    reporting_currency: str | None = Field(default=None, max_length=3)
-    amount_minor: int = Field(sa_type=BigInteger)
-    transaction_count: int
-    converted_count: int
-    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class SpendMonthly(SQLModel, table=True):
+class SpendMonthly(_SpendSums, table=True):
     """Per month (its first day), department, vendor and category."""
 
     __tablename__ = "spend_monthly"
     __table_args__ = (Index("ix_spend_monthly_month_department", "month", "department_id"),)
     id: int | None = Field(default=None, primary_key=True)
     month: date
-    department_id: int | None = None
     vendor_id: int | None = None
     category: str | None = Field(default=None, max_length=40)
-    is_software: bool
-    outside_it: bool
-    reporting_currency: str | None = Field(default=None, max_length=3)
-    amount_minor: int = Field(sa_type=BigInteger)
-    transaction_count: int
-    converted_count: int
-    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
