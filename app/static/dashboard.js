@@ -1,6 +1,8 @@
-/* shadowspend dashboard: draws the overview charts from the JSON the page embeds.
-   Loaded with `defer` after plotly.min.js (served from the installed plotly package).
-   Every bar links to its transactions; the tables under each chart hold the same links. */
+/* shadowspend dashboard: draws the overview charts from the JSON the page embeds, and makes
+   the review forms quicker (vendor search as you type, tick-all in the findings queue).
+   Loaded with `defer` (on the overview after plotly.min.js, served from the installed plotly
+   package). Every bar links to its transactions; the tables under each chart hold the same
+   links. Every form works without this script: it only saves round trips. */
 (function () {
   "use strict";
 
@@ -67,14 +69,112 @@
     document.querySelectorAll("[data-fragment]").forEach(function (el) {
       var url = el.getAttribute("data-fragment");
       if (!isLocalPath(url)) { return; }
-      fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
-        .then(function (r) { return r.ok ? r.text() : null; })
+      getHtml(url)
         .then(function (html) { if (html !== null) { el.innerHTML = html; } })
         .catch(function () { /* the link already in place stays */ });
     });
   }
 
+  function getHtml(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; });
+  }
+
+  /* The dismiss form's vendor picker: results replace the radio list as IT types; Enter (or
+     the Search button) does the same and moves focus to the first result. */
+  function vendorSearch() {
+    document.querySelectorAll("form[data-vendor-search]").forEach(function (form) {
+      var base = form.getAttribute("data-vendor-search");
+      var input = form.querySelector("input[type=search]");
+      var target = input && document.getElementById(input.getAttribute("aria-controls"));
+      var echo = target && target.closest("form").querySelector("input[name=vendor_q]");
+      if (!isLocalPath(base) || !target) { return; }
+      var timer = null;
+      var latest = 0;
+      function run() {
+        var q = input.value.trim();
+        var ticket = ++latest;
+        return getHtml(base + "&q=" + encodeURIComponent(q)).then(function (html) {
+          if (html === null || ticket !== latest) { return false; }
+          target.innerHTML = html;
+          if (echo) { echo.value = q; }
+          return true;
+        }).catch(function () { return false; });
+      }
+      input.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(run, 250);
+      });
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        window.clearTimeout(timer);
+        run().then(function (ok) {
+          var first = ok && target.querySelector("input[type=radio]");
+          if (first) { first.focus(); }
+        });
+      });
+    });
+  }
+
+  /* The findings queue's bulk form: tick-all, a count of ticked rows, and the snooze date
+     asked for only when the action is snooze. */
+  function bulkForm() {
+    var form = document.getElementById("bulk");
+    if (!form) { return; }
+    var all = document.getElementById("pick-all");
+    var count = document.getElementById("bulk-count");
+    var boxes = Array.prototype.slice.call(form.querySelectorAll("input[name=ids]"));
+    function update() {
+      var n = boxes.filter(function (b) { return b.checked; }).length;
+      if (count) { count.textContent = n ? "(" + n + " ticked)" : "(none ticked)"; }
+      if (all) {
+        all.checked = n > 0 && n === boxes.length;
+        all.indeterminate = n > 0 && n < boxes.length;
+      }
+    }
+    if (all) {
+      all.hidden = false;
+      all.addEventListener("change", function () {
+        boxes.forEach(function (b) { b.checked = all.checked; });
+        update();
+      });
+    }
+    boxes.forEach(function (b) { b.addEventListener("change", update); });
+    update();
+    var action = document.getElementById("bulk-action");
+    var until = document.getElementById("bulk-until");
+    if (action && until) {
+      var syncUntil = function () {
+        var snooze = action.value === "snooze";
+        until.required = snooze;
+        until.closest(".field").hidden = !snooze;
+      };
+      action.addEventListener("change", syncUntil);
+      syncUntil();
+    }
+    form.addEventListener("submit", function (event) {
+      if (!boxes.some(function (b) { return b.checked; })) {
+        event.preventDefault();
+        if (count) { count.textContent = "(tick at least one finding first)"; }
+        if (boxes[0]) { boxes[0].focus(); }
+      }
+    });
+  }
+
+  /* After an action the page opens with what was done (or why not): start keyboard and
+     screen-reader users there. */
+  function focusOutcome() {
+    var outcome = document.getElementById("outcome");
+    if (outcome) {
+      outcome.setAttribute("tabindex", "-1");
+      outcome.focus();
+    }
+  }
+
   function init() {
+    vendorSearch();
+    bulkForm();
+    focusOutcome();
     loadFragments();
     var holder = document.getElementById("chart-data");
     if (!holder || !window.Plotly) { return; }

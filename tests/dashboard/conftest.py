@@ -88,6 +88,23 @@ def _tx(
     )
 
 
+def make_finding(session: Session, vendor_id: int, department_id: int | None, **fields: Any) -> int:
+    """An open finding (committed); returns its id."""
+    values: dict[str, Any] = {
+        "status": "open",
+        "severity": "medium",
+        "severity_score": 2,
+        "total_reporting_minor": 297_00,
+        "transaction_count": 3,
+        **fields,
+    }
+    row = Finding(vendor_id=vendor_id, department_id=department_id, **values)
+    session.add(row)
+    session.commit()
+    assert row.id is not None
+    return row.id
+
+
 @pytest.fixture
 def spend(session: Session, keys: Any) -> Spend:
     """Two departments (the keys' Marketing and a Sales), two vendors, spend in three recent
@@ -143,25 +160,21 @@ def spend(session: Session, keys: Any) -> Spend:
             outside_it=False,
             is_software=False,
         )
-    finding = Finding(
-        vendor_id=slack.id,
-        department_id=marketing,
-        status="open",
+    finding_id = make_finding(
+        session,
+        slack.id,
+        marketing,
         severity="high",
         severity_score=3,
         total_reporting_minor=36_00,
-        transaction_count=3,
         first_seen_date=days[-1],
         last_seen_date=days[0],
     )
-    session.add(finding)
-    session.commit()
-    assert finding.id is not None
     return Spend(
         marketing_id=marketing,
         sales_id=sales.id,
         slack_id=slack.id,
         figma_id=figma.id,
-        finding_id=finding.id,
+        finding_id=finding_id,
         days=days,
     )

@@ -306,3 +306,138 @@ def test_narrow_screen_and_scoped_key(live: Live, browser: Any, artifacts: Path)
         page.screenshot(path=str(artifacts / f"{name}-390.png"), full_page=True)
     assert problems.items == []
     context.close()
+
+
+def _open_decision(page: Any, name: str) -> None:
+    """Open one decision on a finding page with the keyboard (its summary, then Enter)."""
+    summary = page.locator(f"#{name} > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert page.locator(f"#{name}").get_attribute("open") is not None
+
+
+def _open_findings(page: Any, live: Live, count: int) -> list[str]:
+    page.goto(live.base + "/findings?status=open")
+    links = page.locator("table tbody th a")
+    assert links.count() >= count
+    return [live.base + (links.nth(i).get_attribute("href") or "") for i in range(count)]
+
+
+def test_review_decisions_through_the_ui(live: Live, browser: Any, artifacts: Path) -> None:
+    """IT follows decisions through the pages with the keyboard: snooze one finding, lose a
+    race on another (409, said plainly), dismiss a third to a vendor found by search, then
+    reject two from the queue at once. Each page says what was done and who did it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems = Problems()
+    problems.watch(page)
+    _sign_in_with_keyboard(page, live, live.admin_key)
+    snooze_url, race_url, dismiss_url, *queue_urls = _open_findings(page, live, 5)
+
+    # Snooze, all by keyboard.
+    page.goto(snooze_url)
+    _open_decision(page, "snooze")
+    page.locator("#snooze-until").fill("2031-01-31")
+    page.locator("#snooze-comment").focus()  # Tab would step through the date's own fields
+    page.keyboard.type("revisit after the budget round")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Snooze"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**?done=snooze")
+    notice = page.locator("#outcome")
+    assert "Snoozed until 2031-01-31." in notice.inner_text()
+    assert page.evaluate("document.activeElement.id") == "outcome"  # keyboard users start here
+    assert "until 2031-01-31" in page.locator("#finding-status").inner_text()
+    history = page.locator(".history li").last.inner_text()
+    assert "browser admin (admin) snoozed: “revisit after the budget round”" in history
+    page.screenshot(path=str(artifacts / "review-snoozed-1280.png"), full_page=True)
+
+    # Someone else decides first: the page says so and nothing changes.
+    other = context.new_page()
+    other.goto(race_url)
+    page.goto(race_url)
+    other.get_by_role("button", name="Approve").click()
+    other.wait_for_url("**?done=approve")
+    other.close()
+    _open_decision(page, "reject")
+    page.locator("#reject-comment").fill("we have a sanctioned tool for this")
+    page.get_by_role("button", name="Reject").click()
+    page.wait_for_load_state()
+    error = page.locator("#outcome").inner_text()
+    assert "Someone else changed this finding while you had it open" in error
+    assert "approved by browser admin" in error
+    assert "Your comment was not saved: “we have a sanctioned tool for this”." in error
+    assert page.locator("#finding-status").inner_text().startswith("approved")
+    page.screenshot(path=str(artifacts / "review-conflict-1280.png"), full_page=True)
+
+    # Dismiss as a wrong match, the right vendor picked from a search as you type.
+    page.goto(dismiss_url)
+    _open_decision(page, "dismiss")
+    page.locator("#vendor-q").focus()
+    page.keyboard.type("zoom")
+    first = page.locator("#vendor-results input[type=radio]").first
+    first.wait_for()
+    assert "match “zoom”" in page.locator("#vendor-count").inner_text()
+    first.focus()
+    page.keyboard.press("Space")
+    assert first.is_checked()
+    page.get_by_role("button", name="Dismiss as a wrong match").click()
+    page.wait_for_url("**?done=dismiss")
+    assert "Dismissed as a wrong match" in page.locator("#outcome").inner_text()
+    assert page.locator("#finding-status").inner_text() == "dismissed"
+
+    # Two at once from the queue.
+    page.goto(live.base + "/findings?status=open")
+    ids = [url.rsplit("/", 1)[1] for url in queue_urls]
+    for finding_id in ids:
+        page.locator(f"#pick-{finding_id}").focus()
+        page.keyboard.press("Space")
+    assert page.locator("#bulk-count").inner_text() == "(2 ticked)"
+    assert page.locator("#bulk-until").is_hidden()  # only asked for when snoozing
+    page.locator("#bulk-action").select_option("reject")
+    page.locator("#bulk-comment").fill("duplicates of the sanctioned suite")
+    page.screenshot(path=str(artifacts / "review-bulk-ticked-1280.png"), full_page=True)
+    page.get_by_role("button", name="Apply to ticked findings").click()
+    page.wait_for_url("**done=reject**")
+    outcome = page.locator("#outcome")
+    assert "Rejected: 2 findings." in outcome.inner_text()
+    assert outcome.locator("a").count() == 2
+    page.screenshot(path=str(artifacts / "review-bulk-done-1280.png"), full_page=True)
+    for url in queue_urls:
+        page.goto(url)
+        assert page.locator("#finding-status").inner_text() == "rejected"
+    # The lost race answered 409 on purpose (the browser also logs it); nothing else may fail.
+    assert [p for p in problems.items if "409" not in p] == []
+    assert len(problems.items) <= 2
+    context.close()
+
+
+def test_review_forms_fit_a_phone_and_stay_hidden_without_the_permission(
+    live: Live, browser: Any, artifacts: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    problems = Problems()
+    problems.watch(page)
+    _sign_in_with_keyboard(page, live, live.admin_key)
+    (url,) = _open_findings(page, live, 1)
+    assert _no_horizontal_scroll(page)
+    page.screenshot(path=str(artifacts / "review-queue-390.png"), full_page=True)
+    page.goto(url)
+    for name in ["reject", "dismiss", "snooze"]:
+        _open_decision(page, name)
+    page.locator("#vendor-q").fill("slack")
+    page.locator("#vendor-results input[type=radio]").first.wait_for()
+    assert _no_horizontal_scroll(page)
+    page.screenshot(path=str(artifacts / "review-finding-390.png"), full_page=True)
+    page.locator("#decide").screenshot(path=str(artifacts / "review-decide-390.png"))
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login")
+
+    _sign_in_with_keyboard(page, live, live.marketing_key)
+    (url,) = _open_findings(page, live, 1)
+    assert page.locator("#bulk").count() == 0
+    page.goto(url)
+    assert page.locator("form[method=post][action^='/findings/']").count() == 0
+    assert problems.items == []
+    context.close()

@@ -1,17 +1,22 @@
-"""The dashboard through TestClient: sign-in, cookie flags, CSRF, scope, every page."""
+"""The dashboard through TestClient: sign-in, cookie flags, CSRF, scope, every page, and IT's
+review forms (every decision, owner, comment, bulk) with their refusals."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from app.models import ApiKey, Finding
-from tests.dashboard.conftest import Spend, chart_data, login_csrf, sign_in
+from app.auth import service as auth_service
+from app.db import utcnow
+from app.models import ApiKey, AuditEvent, Finding, MatchRule, SanctionedApp, Transaction
+from tests.dashboard.conftest import Spend, chart_data, login_csrf, make_finding, sign_in
 
 PAGES = ["/", "/findings", "/subscriptions", "/redundancy", "/transactions"]
 
@@ -277,46 +282,6 @@ def test_finance_sees_no_findings(client: TestClient, keys: Any, spend: Spend) -
     assert client.get("/findings").status_code == 403
 
 
-def test_decision_form_needs_the_token_and_records_the_decision(
-    client: TestClient, keys: Any, spend: Spend, session: Session
-) -> None:
-    csrf = sign_in(client, keys.it)
-    page = client.get(f"/findings/{spend.finding_id}")
-    assert "Approve for" in page.text
-    form = {"decision": "reject", "version": "1", "comment": "use the sanctioned tool"}
-    refused = client.post(
-        f"/findings/{spend.finding_id}/decision", data=form, follow_redirects=False
-    )
-    assert refused.status_code == 403
-    done = client.post(
-        f"/findings/{spend.finding_id}/decision",
-        data={**form, "csrf_token": csrf},
-        follow_redirects=False,
-    )
-    assert done.status_code == 303
-    row = session.get(Finding, spend.finding_id)
-    assert row is not None
-    session.refresh(row)
-    assert row.status == "rejected"
-    stale = client.post(
-        f"/findings/{spend.finding_id}/decision",
-        data={**form, "csrf_token": csrf},
-        follow_redirects=False,
-    )
-    assert stale.status_code == 409  # the version moved on
-
-
-def test_viewer_cannot_decide(client: TestClient, keys: Any, spend: Spend) -> None:
-    csrf = sign_in(client, keys.viewer)
-    assert "Approve for" not in client.get(f"/findings/{spend.finding_id}").text
-    response = client.post(
-        f"/findings/{spend.finding_id}/decision",
-        data={"decision": "approve", "version": "1", "csrf_token": csrf},
-        follow_redirects=False,
-    )
-    assert response.status_code == 403
-
-
 def test_pages_show_an_empty_state_without_the_insights_package(
     client: TestClient, keys: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -335,3 +300,437 @@ def test_overview_of_an_empty_period_says_so(client: TestClient, keys: Any) -> N
     assert page.status_code == 200
     assert page.text.count("No spend in this period.") == 4
     assert client.get("/?from=2020-02-01&to=2020-01-01").status_code == 422
+
+
+# --- IT review -------------------------------------------------------------------------------
+
+
+class _Controls(HTMLParser):
+    """Form controls a person fills in, and whether each has a label."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.labelled_ids: set[str] = set()
+        self.in_label = 0
+        self.controls: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "label":
+            self.in_label += 1
+            if a.get("for"):
+                self.labelled_ids.add(str(a["for"]))
+        elif tag in {"input", "select", "textarea"} and a.get("type") not in {"hidden", "submit"}:
+            name = str(a.get("id") or a.get("name"))
+            self.controls.append((name, bool(self.in_label or a.get("aria-label"))))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self.in_label -= 1
+
+
+def _unlabelled(html: str) -> list[str]:
+    parser = _Controls()
+    parser.feed(html)
+    return [name for name, ok in parser.controls if not ok and name not in parser.labelled_ids]
+
+
+def _post(client: TestClient, url: str, data: dict[str, Any]) -> Any:
+    return client.post(url, data=data, follow_redirects=False)
+
+
+def _state(session: Session, finding_id: int) -> Finding:
+    row = session.get(Finding, finding_id)
+    assert row is not None
+    session.refresh(row)
+    return row
+
+
+def _events(session: Session, finding_id: int) -> list[AuditEvent]:
+    return list(
+        session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == "finding", AuditEvent.entity_id == str(finding_id))
+            .order_by(col(AuditEvent.id))
+        )
+    )
+
+
+def _decide(client: TestClient, csrf: str, finding_id: int, decision: str, **fields: Any) -> Any:
+    data = {"decision": decision, "version": "1", "csrf_token": csrf, **fields}
+    return _post(client, f"/findings/{finding_id}/decision", data)
+
+
+def test_it_sees_a_labelled_form_for_every_review_action(
+    client: TestClient, keys: Any, spend: Spend
+) -> None:
+    sign_in(client, keys.it)
+    page = client.get(f"/findings/{spend.finding_id}").text
+    for decision in ["approve", "reject", "dismiss", "snooze"]:
+        assert f'name="decision" value="{decision}"' in page
+    assert 'name="scope" value="company"' in page
+    assert 'name="cancel_by" type="date"' in page
+    assert 'name="snooze_until" type="date" required' in page
+    assert 'value="not-software"' in page
+    assert f'action="/findings/{spend.finding_id}/assign"' in page
+    assert f'action="/findings/{spend.finding_id}/comment"' in page
+    assert page.count('name="version" value="1"') == 5  # four decisions and the owner
+    assert page.count('name="csrf_token"') == 7  # those, the comment, and sign-out
+    assert _unlabelled(page) == []
+    queue = client.get("/findings").text
+    assert 'action="/findings/bulk-decision"' in queue
+    assert f'name="ids" value="{spend.finding_id}"' in queue
+    assert _unlabelled(queue) == []
+
+
+def test_approve_company_wide_sanctions_everywhere_and_says_who_did_it(
+    client: TestClient, keys: Any, spend: Spend, session: Session
+) -> None:
+    csrf = sign_in(client, keys.it)
+    done = _decide(
+        client, csrf, spend.finding_id, "approve", scope="company", comment="standard tool now"
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/findings/{spend.finding_id}?done=approve-company"
+    assert _state(session, spend.finding_id).status == "approved"
+    apps = session.exec(select(SanctionedApp).where(SanctionedApp.vendor_id == spend.slack_id))
+    assert [a.department_id for a in apps] == [None]
+    page = client.get(done.headers["location"]).text
+    assert "Approved company-wide" in page
+    assert "Recorded in the history below as it key." in page
+    assert "it key (it) approved: “standard tool now”" in page
+    assert 'name="decision"' not in page  # decided: no decision forms, the owner form stays
+    assert f'action="/findings/{spend.finding_id}/assign"' in page
+
+
+def test_approve_for_the_department_only(
+    client: TestClient, keys: Any, spend: Spend, session: Session
+) -> None:
+    csrf = sign_in(client, keys.it)
+    done = _decide(client, csrf, spend.finding_id, "approve", scope="department")
+    assert done.headers["location"].endswith("?done=approve")
+    apps = session.exec(select(SanctionedApp).where(SanctionedApp.vendor_id == spend.slack_id))
+    assert [a.department_id for a in apps] == [spend.marketing_id]
+    assert "now sanctioned for Marketing" in client.get(done.headers["location"]).text
+
+
+def test_reject_with_a_cancel_by_date_and_refuse_a_past_one(
+    client: TestClient, keys: Any, spend: Spend, session: Session
+) -> None:
+    csrf = sign_in(client, keys.it)
+    past = (utcnow().date() - timedelta(days=1)).isoformat()
+    refused = _decide(client, csrf, spend.finding_id, "reject", cancel_by=past, comment="no")
+    assert refused.status_code == 422
+    assert "Nothing was changed: the cancel-by date is in the past." in refused.text
+    assert 'id="reject" open' in refused.text  # the form that failed stays open, as sent
+    assert f'value="{past}"' in refused.text
+    row = _state(session, spend.finding_id)
+    assert (row.status, row.version, row.cancel_by) == ("open", 1, None)
+    assert _events(session, spend.finding_id) == []
+    by = utcnow().date() + timedelta(days=30)
+    done = _decide(client, csrf, spend.finding_id, "reject", cancel_by=by.isoformat())
+    assert done.status_code == 303
+    row = _state(session, spend.finding_id)
+    assert (row.status, row.cancel_by) == ("rejected", by)
+    page = client.get(done.headers["location"]).text
+    assert f"Rejected; the tool is to be cancelled by {by.isoformat()}." in page
+
+
+def test_snooze_needs_a_future_date(
+    client: TestClient, keys: Any, spend: Spend, session: Session
+) -> None:
+    csrf = sign_in(client, keys.it)
+    today = utcnow().date().isoformat()
+    for bad, message in [
+        (today, "the snooze date must be in the future"),
+        ("", "snooze needs the snooze date"),
+        ("next week", "the snooze date: Input should be a valid date"),
+    ]:
+        refused = _decide(client, csrf, spend.finding_id, "snooze", snooze_until=bad)
+        assert refused.status_code == 422, bad
+        assert message in refused.text, bad
+        assert 'role="alert"' in refused.text
+    assert _state(session, spend.finding_id).status == "open"
+    until = utcnow().date() + timedelta(days=14)
+    done = _decide(client, csrf, spend.finding_id, "snooze", snooze_until=until.isoformat())
+    assert done.status_code == 303
+    row = _state(session, spend.finding_id)
+    assert (row.status, row.snoozed_until) == ("snoozed", until)
+    assert f"Snoozed until {until.isoformat()}." in client.get(done.headers["location"]).text
+
+
+def test_dismiss_as_not_software_creates_a_rule_and_reclassifies(
+    client: TestClient, keys: Any, spend: Spend, session: Session
+) -> None:
+    csrf = sign_in(client, keys.it)
+    done = _decide(client, csrf, spend.finding_id, "dismiss", correct_vendor="not-software")
+    assert done.status_code == 303, done.text[:500]
+    assert _state(session, spend.finding_id).status == "dismissed"
+    rules = list(session.exec(select(MatchRule).where(MatchRule.created_by == "it key")))
+    assert rules
+    assert all(r.vendor_id is None for r in rules)
+    left = session.exec(select(Transaction).where(Transaction.vendor_id == spend.slack_id)).all()
+    assert left == []  # every charge behind it is re-classified
+    page = client.get(done.headers["location"])
+    assert page.status_code == 200
+    assert "Dismissed as a wrong match" in page.text
+
+
+def test_dismiss_to_the_right_vendor_picked_by_search(
+    client: TestClient, keys: Any, spend: Spend, session: Session
+) -> None:
+    csrf = sign_in(client, keys.it)
+    searched = client.get(f"/findings/{spend.finding_id}", params={"vendor_q": "sketchy"}).text
+    assert 'id="dismiss" open' in searched
+    assert f'name="correct_vendor" value="{spend.figma_id}"' in searched
+    own = client.get(f"/findings/{spend.finding_id}", params={"vendor_q": "chatter"}).text
+    assert f'value="{spend.slack_id}"' not in own  # never the vendor it already has
+    fragment = client.get(
+        "/fragments/vendor-options", params={"finding": spend.finding_id, "q": "SKETCHY"}
+    )
+    assert fragment.status_code == 200
+    assert f'value="{spend.figma_id}"' in fragment.text
+    assert "<html" not in fragment.text
+    nothing = client.get(
+        "/fragments/vendor-options", params={"finding": spend.finding_id, "q": "%"}
+    )
+    assert "No vendor in the catalog matches" in nothing.text  # % is a character, not a wildcard
+
+    unknown = _decide(client, csrf, spend.finding_id, "dismiss", correct_vendor="987654321")
+    assert unknown.status_code == 422
+    assert "Nothing was changed: vendor 987654321 does not exist." in unknown.text
+    missing = _decide(client, csrf, spend.finding_id, "dismiss", vendor_q="sketchy")
+    assert missing.status_code == 422
+    assert "the right vendor or “not software”" in missing.text
+    assert f'value="{spend.figma_id}"' in missing.text  # the search is shown again
+    assert _state(session, spend.finding_id).status == "open"
+    assert session.exec(select(MatchRule).where(MatchRule.created_by == "it key")).all() == []
+
+    done = _decide(client, csrf, spend.finding_id, "dismiss", correct_vendor=str(spend.figma_id))
+    assert done.status_code == 303
+    assert _state(session, spend.finding_id).status == "dismissed"
+    rules = session.exec(select(MatchRule).where(MatchRule.created_by == "it key")).all()
+    assert {r.vendor_id for r in rules} == {spend.figma_id}
+
+
+def test_assign_an_owner_and_comment(
+    client: TestClient, keys: Any, spend: Spend, session: Session
+) -> None:
+    csrf = sign_in(client, keys.it)
+    url = f"/findings/{spend.finding_id}"
+    bad = _post(
+        client,
+        url + "/assign",
+        {"assignee_email": "not an email", "version": "1", "csrf_token": csrf},
+    )
+    assert bad.status_code == 422
+    assert "the owner&#39;s email" in bad.text
+    assert 'value="not an email"' in bad.text
+    assert _state(session, spend.finding_id).assignee_email is None
+    done = _post(
+        client,
+        url + "/assign",
+        {"assignee_email": "ana@example.com", "version": "1", "csrf_token": csrf},
+    )
+    assert done.headers["location"] == url + "?done=assign"
+    assert _state(session, spend.finding_id).assignee_email == "ana@example.com"
+    page = client.get(done.headers["location"]).text
+    assert "Owner set to ana@example.com." in page
+    assert "it key (it) changed the owner" in page
+    assert "owner: ana@example.com" in client.get("/findings").text
+    cleared = _post(
+        client, url + "/assign", {"assignee_email": "", "version": "2", "csrf_token": csrf}
+    )
+    assert cleared.status_code == 303
+    assert _state(session, spend.finding_id).assignee_email is None
+
+    empty = _post(client, url + "/comment", {"comment": "   ", "csrf_token": csrf})
+    assert empty.status_code == 422
+    said = _post(client, url + "/comment", {"comment": "asked Ana why", "csrf_token": csrf})
+    assert said.headers["location"] == url + "?done=comment"
+    page = client.get(said.headers["location"]).text
+    assert "Comment added." in page
+    assert "it key (it) commented: “asked Ana why”" in page
+    assert [e.action for e in _events(session, spend.finding_id)] == [
+        "finding.assigned",
+        "finding.assigned",
+        "finding.commented",
+    ]
+
+
+def test_a_stale_version_is_a_409_that_says_someone_else_decided(
+    client: TestClient, keys: Any, spend: Spend, session: Session
+) -> None:
+    csrf = sign_in(client, keys.it)
+    first = client.post(
+        f"/api/v1/findings/{spend.finding_id}/decision",
+        json={"decision": "reject", "version": 1},
+        headers=keys.headers("admin"),
+    )
+    assert first.status_code == 200
+    # the IT reviewer still has the page from version 1 open
+    late = _decide(client, csrf, spend.finding_id, "approve", scope="company", comment="ok")
+    assert late.status_code == 409
+    assert "Someone else changed this finding while you had it open" in late.text
+    assert "(rejected by admin key)" in late.text
+    assert "it is now rejected" in late.text
+    assert "Your comment was not saved: “ok”." in late.text  # not lost without a trace
+    assert _state(session, spend.finding_id).status == "rejected"
+    assert (
+        session.exec(select(SanctionedApp).where(SanctionedApp.vendor_id == spend.slack_id)).all()
+        == []
+    )
+    stale_owner = _post(
+        client,
+        f"/findings/{spend.finding_id}/assign",
+        {"assignee_email": "ana@example.com", "version": "1", "csrf_token": csrf},
+    )
+    assert stale_owner.status_code == 409
+    assert _state(session, spend.finding_id).assignee_email is None
+
+
+REVIEW_POSTS = [
+    ("/findings/{id}/decision", {"decision": "approve", "version": "1"}),
+    (
+        "/findings/{id}/decision",
+        {"decision": "snooze", "version": "1", "snooze_until": "2999-01-01"},
+    ),
+    ("/findings/{id}/assign", {"assignee_email": "ana@example.com", "version": "1"}),
+    ("/findings/{id}/comment", {"comment": "hello"}),
+    ("/findings/bulk-decision", {"action": "approve", "ids": "{id}"}),
+]
+
+
+def _fill(path: str, data: dict[str, str], finding_id: int) -> tuple[str, dict[str, str]]:
+    return path.format(id=finding_id), {k: v.format(id=finding_id) for k, v in data.items()}
+
+
+@pytest.mark.parametrize(("path", "data"), REVIEW_POSTS)
+def test_review_forms_refuse_a_missing_or_wrong_csrf_token(
+    client: TestClient, keys: Any, spend: Spend, session: Session, path: str, data: dict[str, str]
+) -> None:
+    sign_in(client, keys.it)
+    url, form = _fill(path, data, spend.finding_id)
+    assert _post(client, url, form).status_code == 403
+    assert _post(client, url, {**form, "csrf_token": "x" * 43}).status_code == 403
+    row = _state(session, spend.finding_id)
+    assert (row.status, row.version, row.assignee_email) == ("open", 1, None)
+    assert _events(session, spend.finding_id) == []
+
+
+@pytest.mark.parametrize("role", ["viewer", "marketing"])
+def test_roles_without_decide_see_no_forms_and_are_refused(
+    client: TestClient, keys: Any, spend: Spend, session: Session, role: str
+) -> None:
+    csrf = sign_in(client, keys.for_role(role))
+    page = client.get(f"/findings/{spend.finding_id}")
+    assert page.status_code == 200  # marketing's own department: it may look
+    assert '<form method="post" action="/findings/' not in page.text
+    assert "vendor_q" not in page.text
+    queue = client.get("/findings").text
+    assert "bulk-decision" not in queue
+    assert 'name="ids"' not in queue
+    for path, data in REVIEW_POSTS:
+        url, form = _fill(path, data, spend.finding_id)
+        refused = _post(client, url, {**form, "csrf_token": csrf})
+        assert refused.status_code == 403, url
+        assert "may not findings decide" in refused.text
+    options = client.get(
+        "/fragments/vendor-options", params={"finding": spend.finding_id, "q": "a"}
+    )
+    assert options.status_code == 403
+    assert _state(session, spend.finding_id).status == "open"
+    assert _events(session, spend.finding_id) == []
+
+
+def test_a_department_scoped_reviewer_sees_and_decides_only_its_department(
+    client: TestClient, keys: Any, spend: Spend, session: Session
+) -> None:
+    sales_finding = make_finding(session, spend.figma_id, spend.sales_id)
+    _, scoped = auth_service.create_key(
+        session, name="sales it", role="it", department_id=spend.sales_id
+    )
+    session.commit()
+    csrf = sign_in(client, scoped)
+    queue = client.get("/findings").text
+    assert f'name="ids" value="{sales_finding}"' in queue
+    assert f'name="ids" value="{spend.finding_id}"' not in queue
+    assert client.get(f"/findings/{spend.finding_id}").status_code == 403
+    other = _decide(client, csrf, spend.finding_id, "approve")
+    assert other.status_code == 403
+    bulk = _post(
+        client,
+        "/findings/bulk-decision",
+        {"action": "reject", "ids": [str(spend.finding_id)], "csrf_token": csrf},
+    )
+    assert bulk.status_code == 403
+    assert "Nothing was changed." in bulk.text
+    assert f"finding {spend.finding_id} — this key is scoped to another department" in bulk.text
+    assert "Chatter" not in bulk.text  # not even the other department's vendor name
+    assert _state(session, spend.finding_id).status == "open"
+    own = _decide(client, csrf, sales_finding, "reject")
+    assert own.status_code == 303
+    assert _state(session, sales_finding).status == "rejected"
+
+
+def test_bulk_decisions_from_the_queue(
+    client: TestClient, keys: Any, spend: Spend, session: Session
+) -> None:
+    second = make_finding(session, spend.figma_id, spend.sales_id)
+    third = make_finding(session, spend.figma_id, None)
+    csrf = sign_in(client, keys.it)
+
+    def bulk(action: str, ids: list[int], **fields: str) -> Any:
+        data = {"action": action, "ids": [str(i) for i in ids], "csrf_token": csrf, **fields}
+        return _post(client, "/findings/bulk-decision", {**data, "status": "all", "sort": "spend"})
+
+    nothing = bulk("approve", [])
+    assert nothing.status_code == 422
+    assert "Nothing was changed: tick at least one finding." in nothing.text
+    past = utcnow().date().isoformat()
+    refused = bulk("snooze", [spend.finding_id, third], snooze_until=past)
+    assert refused.status_code == 422
+    assert "Nothing was changed." in refused.text
+    assert refused.text.count("the snooze date must be in the future") == 2
+    assert refused.text.count(" checked>") == 2  # the ticks are kept
+    assert {_state(session, i).status for i in (spend.finding_id, third)} == {"open"}
+
+    until = utcnow().date() + timedelta(days=7)
+    snoozed = bulk("snooze", [spend.finding_id, third], snooze_until=until.isoformat())
+    assert snoozed.status_code == 303
+    location = snoozed.headers["location"]
+    assert "status=all" in location
+    assert "sort=spend" in location
+    assert {_state(session, i).snoozed_until for i in (spend.finding_id, third)} == {until}
+    page = client.get(location).text
+    assert "Snoozed: 2 findings." in page
+    assert f'<a href="/findings/{third}">Sketchy' in page
+
+    mixed = bulk("dismiss-not-software", [second, 987654321])
+    assert mixed.status_code == 303
+    assert _state(session, second).status == "dismissed"
+    page = client.get(mixed.headers["location"]).text
+    assert "Dismissed as not software: 1 finding." in page
+    assert "finding 987654321 — it no longer exists" in page
+
+    approved = bulk("approve-company", [spend.finding_id])
+    assert approved.status_code == 303
+    assert _state(session, spend.finding_id).status == "approved"
+    assert [e.actor_name for e in _events(session, spend.finding_id)] == ["it key", "it key"]
+    rejected = bulk("reject", [third], comment="use the sanctioned tool")
+    assert rejected.status_code == 303
+    assert _state(session, third).status == "rejected"
+    assert _events(session, third)[-1].comment == "use the sanctioned tool"
+
+
+def test_a_crafted_bulk_report_link_shows_only_codes_and_readable_findings(
+    client: TestClient, keys: Any, spend: Spend
+) -> None:
+    sign_in(client, keys.it)
+    page = client.get(
+        "/findings", params={"done": "approve", "ok": str(spend.finding_id), "failed": "5:409"}
+    )
+    assert page.status_code == 200
+    assert "Approved for their departments: 1 finding." in page.text
+    assert "finding 5 — someone else changed it first" in page.text
+    assert client.get("/findings", params={"ok": "<script>"}).status_code == 422
