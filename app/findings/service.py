@@ -64,15 +64,21 @@ def get(session: Session, finding_id: int, principal: Principal | None = None) -
     return row
 
 
+_SIGNATURE_SQL = (
+    "SELECT (SELECT count(*) FROM findings), (SELECT max(id) FROM findings),"
+    " (SELECT max(updated_at) FROM findings), (SELECT count(*) FROM registrations),"
+    " (SELECT max(updated_at) FROM registrations)"
+)
+
+
 def signature(session: Session) -> tuple[object, ...]:
-    """Changes whenever a finding or a registration is created, changed or deleted."""
-    findings = session.execute(
-        sa_select(func.count(), func.max(col(Finding.updated_at)), func.max(col(Finding.id)))
-    ).one()
-    registrations = session.execute(
-        sa_select(func.count(), func.max(col(Registration.updated_at)))
-    ).one()
-    return (*findings, *registrations)
+    """Changes whenever a finding or a registration is created, changed or deleted.
+
+    The findings list asks it on every request, cached or not: one statement of index and
+    small-table lookups, sent as plain SQL on the session's connection (compiling even a
+    cached SQLAlchemy statement costs more than SQLite takes to answer it). The values are
+    only compared, never interpreted, so the driver's raw types do."""
+    return tuple(session.connection().exec_driver_sql(_SIGNATURE_SQL).one())
 
 
 def wake_snoozed(session: Session, today: date | None = None) -> int:
