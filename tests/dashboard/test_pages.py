@@ -734,3 +734,20 @@ def test_a_crafted_bulk_report_link_shows_only_codes_and_readable_findings(
     assert "Approved for their departments: 1 finding." in page.text
     assert "finding 5 — someone else changed it first" in page.text
     assert client.get("/findings", params={"ok": "<script>"}).status_code == 422
+
+
+def test_a_review_form_posted_after_the_session_ended_goes_back_to_sign_in(
+    client: TestClient, spend: Spend, session: Session
+) -> None:
+    for url, data in REVIEW_POSTS:
+        path, form = _fill(url, data, spend.finding_id)
+        response = _post(client, path, {**form, "csrf_token": "x"})
+        assert response.status_code == 303
+        location = urlsplit(response.headers["location"])
+        assert location.path == "/login"
+        # back to the page the form was on, never to the POST-only address
+        assert parse_qs(location.query)["next"][0] in {
+            f"/findings/{spend.finding_id}",
+            "/findings?status=open&sort=severity",
+        }
+    assert _state(session, spend.finding_id).version == 1
