@@ -1,9 +1,10 @@
 """Keep the spend rollups current, and pick the cheapest exact source for a spend query.
 
 Triggers (migration 0005) mark each (month, department) whose transactions changed in
-``spend_dirty``. :func:`refresh` claims the marks and recomputes exactly those pairs in both
-rollups from ``transactions``; :func:`ensure_fresh` runs it before a read when anything is
-marked, so a feed never answers from a stale rollup whatever wrote the change.
+``spend_dirty`` (on SQLite, new rows are instead those above the ``spend_state`` watermark).
+:func:`refresh` claims the marks and recomputes exactly those pairs in both rollups from
+``transactions``; :func:`ensure_fresh` runs it before a read when anything is pending, so a
+feed never answers from a stale rollup whatever wrote the change.
 
 :func:`spend_source` returns the feed's inner level — partial sums by day, department,
 software, outside IT and reporting currency (plus vendor and category when asked) — from
@@ -35,13 +36,14 @@ from sqlalchemy import (
     literal,
     or_,
     union_all,
+    update,
 )
 from sqlalchemy import select as sa_select
 from sqlalchemy import text as sa_text
 from sqlmodel import Session, col, select
 
 from app.db import UTCDateTime
-from app.models import SpendDaily, SpendDirty, SpendMonthly, Transaction
+from app.models import SpendDaily, SpendDirty, SpendMonthly, SpendState, Transaction
 from app.transactions import service as transactions_service
 from app.transactions.service import TransactionFilter
 
@@ -57,8 +59,25 @@ def next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+def _max_id(session: Session) -> int:
+    return int(session.execute(sa_select(func.max(col(Transaction.id)))).scalar() or 0)
+
+
+def _watermark(session: Session) -> int:
+    return int(
+        session.execute(
+            sa_select(col(SpendState.last_transaction_id)).where(col(SpendState.id) == 1)
+        ).scalar()
+        or 0
+    )
+
+
 def pending(session: Session) -> bool:
-    return session.execute(select(SpendDirty.id).limit(1)).first() is not None
+    if session.execute(select(SpendDirty.id).limit(1)).first() is not None:
+        return True
+    if session.get_bind().dialect.name == "postgresql":
+        return False
+    return _max_id(session) > _watermark(session)
 
 
 def ensure_fresh(session: Session) -> int:
@@ -91,9 +110,15 @@ def refresh(session: Session) -> int:
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         session.execute(sa_text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-    claimed = session.execute(
-        delete(SpendDirty).returning(col(SpendDirty.month), col(SpendDirty.department_key))
-    ).all()
+    # The first statement writes, so on SQLite the refresh holds the write lock from here on.
+    claimed: list[tuple[date, int]] = [
+        (month, int(key))
+        for month, key in session.execute(
+            delete(SpendDirty).returning(col(SpendDirty.month), col(SpendDirty.department_key))
+        )
+    ]
+    if bind.dialect.name != "postgresql":
+        claimed += _new_rows_since_watermark(session)
     by_month: dict[date, set[int]] = defaultdict(set)
     for month, key in claimed:
         by_month[month_start(month)].add(int(key))
@@ -176,6 +201,24 @@ def refresh(session: Session) -> int:
             )
         )
     return pairs
+
+
+def _new_rows_since_watermark(session: Session) -> list[tuple[date, int]]:
+    """SQLite: the (month, department) pairs of rows inserted since the last refresh (ids
+    above the watermark), and the watermark moved up to the newest row."""
+    last, top = _watermark(session), _max_id(session)
+    if top <= last:
+        return []
+    t = Transaction
+    rows = session.execute(
+        sa_select(col(t.transaction_date), func.coalesce(col(t.department_id), 0))
+        .where(col(t.id) > last)
+        .group_by(col(t.transaction_date), col(t.department_id))
+    ).all()
+    session.execute(
+        update(SpendState).where(col(SpendState.id) == 1).values(last_transaction_id=top)
+    )
+    return [(month_start(day), int(key)) for day, key in rows]
 
 
 # -- reading ----------------------------------------------------------------------------------

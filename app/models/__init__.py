@@ -40,7 +40,7 @@ from app.models.org import (
     DepartmentPublic,
     DepartmentUpdate,
 )
-from app.models.rollup import SpendDaily, SpendDirty, SpendMonthly
+from app.models.rollup import SpendDaily, SpendDirty, SpendMonthly, SpendState
 from app.models.transactions import ClassificationPublic, Transaction, TransactionPublic
 
 __all__ = [
@@ -79,6 +79,7 @@ __all__ = [
     "SpendDaily",
     "SpendDirty",
     "SpendMonthly",
+    "SpendState",
     "SyncRun",
     "SyncRunPublic",
     "SyncRunStatus",

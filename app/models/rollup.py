@@ -5,6 +5,8 @@ They are derived data, never a source of truth. Database triggers on ``transacti
 in ``spend_dirty``, in the same transaction as the change, whichever code path made it;
 :mod:`app.feeds.rollup` recomputes exactly those pairs from ``transactions`` before a read.
 
+On SQLite, inserts are found by id instead of by trigger (:class:`SpendState`).
+
 Both rollups hold only the rows every total counts: not removed and not a cross-source
 duplicate. ``amount_minor`` sums ``reporting_amount_minor`` (rows without one add nothing),
 ``converted_count`` counts the rows that have one, ``updated_at`` is the newest change.
@@ -31,6 +33,16 @@ class SpendDirty(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     month: date
     department_key: int
+
+
+class SpendState(SQLModel, table=True):
+    """One row (id 1). On SQLite, ``last_transaction_id`` is the highest transaction id the
+    rollups have seen: rows above it are new (see migration 0005). Unused on Postgres, whose
+    triggers mark inserts too."""
+
+    __tablename__ = "spend_state"
+    id: int | None = Field(default=None, primary_key=True)
+    last_transaction_id: int = Field(default=0, sa_type=BigInteger)
 
 
 class _SpendSums(SQLModel):
