@@ -1,15 +1,16 @@
 """The one place new transaction rows are written in bulk.
 
 SQLAlchemy's per-parameter processing costs more than the database's own insert at import
-volumes, so rows are converted once here and handed to the driver directly: ``executemany``
-of plain tuples on SQLite, ``COPY`` on PostgreSQL, Core ``insert`` elsewhere. The column
-list below is the contract; a test checks it against the table.
+volumes, so rows reach the driver as plain tuples: ``executemany`` on SQLite, ``COPY`` on
+PostgreSQL, Core ``insert`` elsewhere. :data:`COLUMNS` is the contract (a test checks it
+against the table); :class:`RowEncoder` turns Python values into what this session's driver
+takes, so the caller builds each row once, already in its final form.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -53,47 +54,66 @@ COLUMNS: tuple[str, ...] = (
     "created_at",
     "updated_at",
 )
-_JSON_COLUMNS = {"raw"}
+
+# One encoder for every row: ``json.dumps(value, default=str)`` builds a new encoder per call.
+# Same text as SQLAlchemy's JSON type writes (json.dumps defaults) with non-JSON values
+# (dates, decimals) as their str(), as the json round trip of ``jsonable`` gives.
+_JSON_TEXT = json.JSONEncoder(default=str).encode
+_PLAIN = (str, int, float, bool, type(None))
 
 
-def _sqlite_datetime(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    naive = value.astimezone(UTC).replace(tzinfo=None)
-    return naive.isoformat(sep=" ", timespec="microseconds")
+def jsonable(value: Mapping[str, Any]) -> dict[str, Any]:
+    """``value`` as a dict of JSON types (non-JSON values such as dates become their str)."""
+    data = dict(value)
+    if all(isinstance(v, _PLAIN) for v in data.values()):
+        return data
+    loaded: dict[str, Any] = json.loads(_JSON_TEXT(data))
+    return loaded
 
 
-def _sqlite_date(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _json_text(value: Mapping[str, Any]) -> str:
+    return _JSON_TEXT(value if type(value) is dict else dict(value))
 
 
-def _sqlite_bool(value: bool | None) -> int | None:
-    return None if value is None else int(value)
+class RowEncoder:
+    """How this session's driver takes dates, timestamps and JSON for :func:`insert_transactions`.
+
+    SQLite gets the representations SQLAlchemy's SQLite dialect itself stores and reads back
+    (ISO dates, naive-UTC timestamps, JSON text; booleans bind as 0/1 natively); PostgreSQL's
+    COPY takes dates and aware timestamps as they are and JSON as text. Anything else gets
+    Python values for SQLAlchemy to process.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.dialect: str = session.connection().dialect.name
+        # Calendar dates repeat across a file: each is formatted once.
+        self._dates: dict[date, str] = {}
+
+    def date(self, value: date | None) -> Any:
+        if value is None or self.dialect != "sqlite":
+            return value
+        text = self._dates.get(value)
+        if text is None:
+            if len(self._dates) > 100_000:
+                self._dates.clear()
+            text = self._dates[value] = value.isoformat()
+        return text
+
+    def timestamp(self, value: datetime | None) -> Any:
+        if value is None or self.dialect != "sqlite":
+            return value
+        naive = value.astimezone(UTC).replace(tzinfo=None)
+        return naive.isoformat(sep=" ", timespec="microseconds")
+
+    def json(self, value: Mapping[str, Any]) -> Any:
+        if self.dialect in ("sqlite", "postgresql"):
+            return _json_text(value)
+        return jsonable(value)
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, default=str)
-
-
-# How each column is handed to sqlite3: the representations SQLAlchemy's SQLite dialect
-# itself stores and reads back (ISO dates, naive-UTC timestamps, 0/1 booleans, JSON text).
-_SQLITE_CONVERT: dict[str, Callable[[Any], Any]] = {
-    "transaction_date": _sqlite_date,
-    "posted_date": _sqlite_date,
-    "classified_at": _sqlite_datetime,
-    "removed_at": _sqlite_datetime,
-    "created_at": _sqlite_datetime,
-    "updated_at": _sqlite_datetime,
-    "is_software": _sqlite_bool,
-    "outside_it": _sqlite_bool,
-    "raw": _json,
-}
-# Values that are the same for a whole batch are converted once.
-_BATCH_CONSTANT = ("classified_at", "created_at", "updated_at")
-
-
-def insert_transactions(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert new transactions (dicts keyed by :data:`COLUMNS`; ``raw`` a JSON-able dict)."""
+def insert_transactions(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert new transactions: tuples in :data:`COLUMNS` order, encoded by a
+    :class:`RowEncoder` of the same session."""
     if not rows:
         return
     connection: SAConnection = session.connection()
@@ -101,21 +121,7 @@ def insert_transactions(session: Session, rows: Sequence[dict[str, Any]]) -> Non
     if dialect == "sqlite":
         marks = ", ".join("?" for _ in COLUMNS)
         sql = f"INSERT INTO transactions ({', '.join(COLUMNS)}) VALUES ({marks})"  # noqa: S608
-        cache: dict[tuple[str, Any], Any] = {}
-
-        def convert(column: str, value: Any) -> Any:
-            if column in _BATCH_CONSTANT:
-                key = (column, value)
-                if key not in cache:
-                    cache[key] = _SQLITE_CONVERT[column](value)
-                return cache[key]
-            return _SQLITE_CONVERT[column](value)
-
-        plan = [(c, c in _SQLITE_CONVERT) for c in COLUMNS]
-        params = [
-            tuple(convert(c, row[c]) if needs else row[c] for c, needs in plan) for row in rows
-        ]
-        connection.exec_driver_sql(sql, params)
+        connection.exec_driver_sql(sql, rows if isinstance(rows, list) else list(rows))
         return
     if dialect == "postgresql":
         raw_conn = connection.connection.dbapi_connection
@@ -123,12 +129,11 @@ def insert_transactions(session: Session, rows: Sequence[dict[str, Any]]) -> Non
         sql = f"COPY transactions ({', '.join(COLUMNS)}) FROM STDIN"
         cursor: Any = raw_conn.cursor()
         with cursor, cursor.copy(sql) as copy:
+            write = copy.write_row
             for row in rows:
-                copy.write_row(
-                    [
-                        json.dumps(row[c], default=str) if c in _JSON_COLUMNS else row[c]
-                        for c in COLUMNS
-                    ]
-                )
+                write(row)
         return
-    session.execute(Transaction.__table__.insert(), list(rows))  # type: ignore[attr-defined]
+    session.execute(
+        Transaction.__table__.insert(),  # type: ignore[attr-defined]
+        [dict(zip(COLUMNS, row, strict=True)) for row in rows],
+    )

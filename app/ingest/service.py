@@ -8,7 +8,6 @@ commit; the caller (an import, a sync job) owns the unit of work and may commit 
 from __future__ import annotations
 
 import hashlib
-import json
 import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from app.findings.policy import OutsideItPolicy
 from app.fx.service import RateBook
 from app.ingest import repository
 from app.models import Cardholder, Connection, Department, Transaction
+from classifiers import Classification
 from classifiers.normalise import compact, normalise
 from connectors.base import RawTransaction
 
@@ -83,12 +83,13 @@ def _fingerprint(raw: RawTransaction) -> str:
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
-def _jsonable(raw: RawTransaction) -> dict[str, Any]:
-    data = dict(raw.raw) if raw.raw else {}
-    if all(v is None or isinstance(v, str | int | float | bool) for v in data.values()):
-        return data  # the common case (file rows): no round trip needed
-    loaded: dict[str, Any] = json.loads(json.dumps(data, default=str))
-    return loaded
+# The columns apply_to_row sets, stored per row (classified_at is the batch's time); they
+# are adjacent in repository.COLUMNS, which the insert tuple below relies on.
+_CLASSIFICATION_COLUMNS = repository.COLUMNS[
+    repository.COLUMNS.index("vendor_id") : repository.COLUMNS.index("classifier_version") + 1
+]
+_Classified = tuple[Any, ...]
+_MAX_RESULTS = 50_000
 
 
 class Ingestor:
@@ -120,6 +121,12 @@ class Ingestor:
             if h.email:
                 self.holders_by_email.setdefault(h.email.lower(), h)
         self.policy = OutsideItPolicy(session)
+        self.encoder = repository.RowEncoder(session)
+        self._people_seen: dict[
+            tuple[str | None, str | None, str | None], tuple[int | None, int | None]
+        ] = {}
+        self._results: dict[int, tuple[Classification, _Classified]] = {}
+        self._outside_seen: dict[tuple[bool, int | None, int | None], bool] = {}
         self.other_connections = bool(
             session.exec(
                 select(Connection.id).where(Connection.id != self.connection_id).limit(1)
@@ -161,12 +168,57 @@ class Ingestor:
                 self.holders_by_email.setdefault(holder.email.lower(), holder)
         return holder
 
+    def _people(self, raw: RawTransaction) -> tuple[int | None, int | None]:
+        """(cardholder id, department id) of a row; the cardholder's department wins.
+
+        A run sees few distinct people, so each (id, email, department) is resolved once:
+        the maps above only ever grow, so a second resolution would give the same answer.
+        """
+        key = (raw.cardholder_external_id, raw.cardholder_email, raw.department_name)
+        hit = self._people_seen.get(key)
+        if hit is None:
+            holder = self._cardholder(raw)
+            dept_id = holder.department_id if holder and holder.department_id else None
+            if dept_id is None:
+                dept = self._department(raw.department_name)
+                dept_id = dept.id if dept else None
+            hit = self._people_seen[key] = (holder.id if holder else None, dept_id)
+        return hit
+
+    # -- classification ----------------------------------------------------------------------
+    def _classified(self, result: Classification) -> _Classified:
+        """The classification columns of a result, built once per distinct result."""
+        hit = self._results.get(id(result))
+        if hit is None:
+            if len(self._results) >= _MAX_RESULTS:
+                self._results.clear()
+            values = classification_service.apply_to_row(self.ctx, {}, result)
+            hit = (result, tuple(values[c] for c in _CLASSIFICATION_COLUMNS))
+            # The result is held too, so its id() is not reused while the entry lives.
+            self._results[id(result)] = hit
+        return hit[1]
+
+    def _outside(self, is_software: bool, vendor_id: int | None, department_id: int | None) -> bool:
+        key = (is_software, vendor_id, department_id)
+        hit = self._outside_seen.get(key)
+        if hit is None:
+            hit = self._outside_seen[key] = self.policy.is_outside(
+                is_software=is_software,
+                vendor_id=vendor_id,
+                department_id=department_id,
+                connection_id=self.connection_id,
+            )
+        return hit
+
     # -- cross-source duplicates -------------------------------------------------------------
-    def _link_duplicates(self, inserts: list[dict[str, Any]]) -> None:
+    def _link_duplicates(self, inserted: list[tuple[RawTransaction, int | None]]) -> None:
         """The same card charge already stored from another source (Ramp's API and an Amex
-        CSV, say): link the new row to it so every total counts it once."""
-        amounts = {v["amount_minor"] for v in inserts}
-        days = [v["transaction_date"] for v in inserts]
+        CSV, say): link the new row to it so every total counts it once.
+
+        ``inserted`` pairs each new row's source record with the vendor it was classified as.
+        """
+        amounts = {raw.amount_minor for raw, _ in inserted}
+        days = [raw.transaction_date for raw, _ in inserted]
         window = timedelta(days=DUPLICATE_WINDOW_DAYS)
         candidates = self.session.execute(
             sa_select(
@@ -193,13 +245,13 @@ class Ingestor:
             by_amount.setdefault((c.amount_minor, c.currency), []).append(c)
         used: set[int] = set()
         links: dict[str, int] = {}
-        for new in inserts:
-            for old in by_amount.get((new["amount_minor"], new["currency"]), ()):
-                if old.id in used or abs(old.transaction_date - new["transaction_date"]) > window:
+        for raw, vendor_id in inserted:
+            for old in by_amount.get((raw.amount_minor, raw.currency.upper()), ()):
+                if old.id in used or abs(old.transaction_date - raw.transaction_date) > window:
                     continue
-                if _same_charge(new, old):
+                if _same_charge(raw, vendor_id, old):
                     used.add(old.id)
-                    links[new["external_id"]] = old.id
+                    links[raw.external_id] = old.id
                     break
         if not links:
             return
@@ -272,85 +324,116 @@ class Ingestor:
             if self.track_touched:
                 stats.touched_ids.extend(removed_ids)
 
-        live = [raw for raw in by_id.values() if not raw.removed]
-        to_classify = [
-            raw
-            for raw in live
-            if raw.external_id not in existing or existing[raw.external_id][1] != _fingerprint(raw)
-        ]
+        # New or changed rows, with their fingerprint (unchanged ones are left alone).
+        fresh: list[tuple[RawTransaction, str]] = []
+        unchanged = 0
+        for raw in by_id.values():
+            if raw.removed:
+                continue
+            fingerprint = _fingerprint(raw)
+            known = existing.get(raw.external_id)
+            if known is not None and known[1] == fingerprint:
+                unchanged += 1
+            else:
+                fresh.append((raw, fingerprint))
         results = self.ctx.classifier.classify_many(
-            (raw.descriptor, raw.mcc, raw.memo) for raw in to_classify
+            (raw.descriptor, raw.mcc, raw.memo) for raw, _ in fresh
         )
         now = utcnow()
-        inserts: list[dict[str, Any]] = []
+        # Built once per batch: what every new row of it shares, in the driver's form.
+        enc = self.encoder
+        encode_date, encode_json = enc.date, enc.json
+        stamp = enc.timestamp(now)
+        connection_id, reporting = self.connection_id, self.rates.reporting
+        convert, people, classified, outside = (
+            self.rates.convert,
+            self._people,
+            self._classified,
+            self._outside,
+        )
+        inserts: list[tuple[Any, ...]] = []
+        inserted: list[tuple[RawTransaction, int | None]] = []
         updates: list[dict[str, Any]] = []
-        for raw, result in zip(to_classify, results, strict=True):
-            holder = self._cardholder(raw)
-            dept_id = holder.department_id if holder and holder.department_id else None
-            if dept_id is None:
-                dept = self._department(raw.department_name)
-                dept_id = dept.id if dept else None
-            classified = classification_service.apply_to_row(self.ctx, {}, result)
-            values: dict[str, Any] = {
-                "transaction_date": raw.transaction_date,
-                "posted_date": raw.posted_date,
-                "amount_minor": raw.amount_minor,
-                "currency": raw.currency.upper(),
-                "reporting_amount_minor": self.rates.convert(
-                    raw.amount_minor, raw.currency, raw.transaction_date
-                ),
-                "reporting_currency": self.rates.reporting,
-                "descriptor": raw.descriptor,
-                "merchant_name": raw.merchant_name,
-                "mcc": raw.mcc,
-                "memo": raw.memo,
-                "channel": raw.channel.value,
-                "card_last4": raw.card_last4,
-                "cardholder_id": holder.id if holder else None,
-                "department_id": dept_id,
-                "raw": _jsonable(raw),
-                "source_hash": _fingerprint(raw),
-                **classified,
-                "outside_it": self.policy.is_outside(
-                    is_software=result.is_software,
-                    vendor_id=classified["vendor_id"],
-                    department_id=dept_id,
-                    connection_id=self.connection_id,
-                ),
-                "updated_at": now,
-                "removed_at": None,
-            }
-            if classified["vendor_id"] is not None:
-                stats.vendor_ids.add(classified["vendor_id"])
-            if raw.external_id in existing:
-                values["id"] = existing[raw.external_id][0]
-                if (previous := old_vendor.get(raw.external_id)) is not None:
-                    stats.vendor_ids.add(previous)
-                updates.append(values)
-            else:
-                values.update(
-                    connection_id=self.connection_id,
-                    external_id=raw.external_id,
-                    created_at=now,
-                    duplicate_of_id=None,
+        vendor_ids = stats.vendor_ids
+        for (raw, fingerprint), result in zip(fresh, results, strict=True):
+            holder_id, dept_id = people(raw)
+            columns = classified(result)
+            vendor_id = columns[0]
+            if vendor_id is not None:
+                vendor_ids.add(vendor_id)
+            is_outside = outside(result.is_software, vendor_id, dept_id)
+            reporting_amount = convert(raw.amount_minor, raw.currency, raw.transaction_date)
+            known = existing.get(raw.external_id)
+            if known is None:
+                # In repository.COLUMNS order (a test reads every column back).
+                inserts.append(
+                    (
+                        connection_id,
+                        raw.external_id,
+                        encode_date(raw.transaction_date),
+                        encode_date(raw.posted_date),
+                        raw.amount_minor,
+                        raw.currency.upper(),
+                        reporting_amount,
+                        reporting,
+                        raw.descriptor,
+                        raw.merchant_name,
+                        raw.mcc,
+                        raw.memo,
+                        raw.channel.value,
+                        raw.card_last4,
+                        holder_id,
+                        dept_id,
+                        encode_json(raw.raw),
+                        fingerprint,
+                        *columns,
+                        stamp,  # classified_at
+                        is_outside,
+                        None,  # duplicate_of_id
+                        None,  # removed_at
+                        stamp,  # created_at
+                        stamp,  # updated_at
+                    )
                 )
-                inserts.append(values)
+                inserted.append((raw, vendor_id))
+                continue
+            if (previous := old_vendor.get(raw.external_id)) is not None:
+                vendor_ids.add(previous)
+            updates.append(
+                {
+                    "id": known[0],
+                    **{f: getattr(raw, f) for f in _SOURCE_FIELDS},
+                    "currency": raw.currency.upper(),
+                    "channel": raw.channel.value,
+                    "reporting_amount_minor": reporting_amount,
+                    "reporting_currency": reporting,
+                    "cardholder_id": holder_id,
+                    "department_id": dept_id,
+                    "raw": repository.jsonable(raw.raw),
+                    "source_hash": fingerprint,
+                    **dict(zip(_CLASSIFICATION_COLUMNS, columns, strict=True)),
+                    "classified_at": now,
+                    "outside_it": is_outside,
+                    "removed_at": None,
+                    "updated_at": now,
+                }
+            )
         if inserts:
             repository.insert_transactions(self.session, inserts)
             if self.other_connections:
-                self._link_duplicates(inserts)
+                self._link_duplicates(inserted)
         if updates:
             self.session.execute(update(Transaction), updates)
             if self.track_touched:
                 stats.touched_ids.extend(u["id"] for u in updates)
         stats.inserted += len(inserts)
         stats.updated += len(updates)
-        stats.unchanged += len(live) - len(to_classify)
-        if self.track_touched and inserts:
+        stats.unchanged += unchanged
+        if self.track_touched and inserted:
             ids = self.session.execute(
                 select(Transaction.id).where(
                     Transaction.connection_id == self.connection_id,
-                    col(Transaction.external_id).in_([v["external_id"] for v in inserts]),
+                    col(Transaction.external_id).in_([raw.external_id for raw, _ in inserted]),
                 )
             ).scalars()
             stats.touched_ids.extend(ids)
@@ -363,12 +446,12 @@ def _merchant_key(descriptor: str) -> str:
     return compact(normalise(descriptor))
 
 
-def _same_charge(new: dict[str, Any], old: Any) -> bool:
-    if new["card_last4"] and old.card_last4 and new["card_last4"] != old.card_last4:
+def _same_charge(new: RawTransaction, vendor_id: int | None, old: Any) -> bool:
+    if new.card_last4 and old.card_last4 and new.card_last4 != old.card_last4:
         return False
-    if new["vendor_id"] is not None and new["vendor_id"] == old.vendor_id:
+    if vendor_id is not None and vendor_id == old.vendor_id:
         return True
-    a, b = _merchant_key(new["descriptor"]), _merchant_key(old.descriptor)
+    a, b = _merchant_key(new.descriptor), _merchant_key(old.descriptor)
     return bool(a) and (a == b or a.startswith(b) or b.startswith(a)) and min(len(a), len(b)) >= 4
 
 

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from connectors.base import Channel, RawTransaction
 from connectors.files.errors import ErrorCollector, FileRejected, RowError
-from connectors.files.money import AmountError, decimal_to_minor, is_currency, parse_decimal
+from connectors.files.money import AmountError, is_currency, parse_decimal, parse_minor
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -678,12 +678,12 @@ def _row_parser(
     ]
 
     def to_minor(text: str, currency: str) -> int:
-        return decimal_to_minor(parse_decimal(text, decimal_comma=decimal_comma), currency)
+        return parse_minor(text, currency, decimal_comma=decimal_comma)
 
     def amount_of(row: list[str], currency: str) -> int:
         try:
             if i_amount >= 0:
-                minor = to_minor(row[i_amount], currency)
+                minor = parse_minor(row[i_amount], currency, decimal_comma=decimal_comma)
                 if i_direction >= 0:
                     word = row[i_direction].strip().lower()
                     if word in _DEBIT_WORDS:
@@ -767,23 +767,26 @@ def _row_parser(
             )
         n = seen.get(key, 0) + 1
         seen[key] = n
+        # Positional, in connectors.base.RAW_TRANSACTION_FIELDS order: keyword arguments
+        # double the cost of this call.
         return RawTransaction(
-            external_id=key if n == 1 else f"{key}#{n}",
-            transaction_date=transaction_date,
-            amount_minor=amount_minor,
-            currency=currency,
-            descriptor=descriptor,
-            posted_date=posted,
-            merchant_name=merchant,
-            mcc=mcc,
-            memo=memo,
-            channel=channel,
-            cardholder_external_id=row[j_holder].strip() or email,
-            cardholder_name=name,
-            cardholder_email=email,
-            department_name=row[j_dept].strip() or None,
-            card_last4=last4,
-            raw=raw,
+            key if n == 1 else f"{key}#{n}",
+            transaction_date,
+            amount_minor,
+            currency,
+            descriptor,
+            posted,
+            merchant,
+            mcc,
+            memo,
+            channel,
+            row[j_holder].strip() or email,
+            name,
+            email,
+            row[j_dept].strip() or None,
+            last4,
+            False,
+            raw,
         )
 
     return parse

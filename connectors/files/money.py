@@ -48,21 +48,40 @@ class AmountError(ValueError):
     """Text that is not an amount, or has more decimals than the currency allows."""
 
 
+MAX_MINOR = 2**63 - 1
+"""The largest magnitude an amount may have in minor units (a signed 64-bit column)."""
+
+
 def decimal_to_minor(value: Decimal, currency: str) -> int:
     """Scale an exact decimal amount to integer minor units of ``currency``.
 
     Raises :class:`AmountError` when the amount has sub-minor-unit digits that are not zero
-    (``12.345`` USD), since rounding would silently change money.
+    (``12.345`` USD), since rounding would silently change money, and when it does not fit
+    in :data:`MAX_MINOR`. Exact whatever the number of digits (integer arithmetic, not the
+    decimal context's 28-digit precision).
     """
     if not value.is_finite():
         raise AmountError(f"not a finite amount: {value}")
-    scaled = value.scaleb(exponent(currency))
-    integral = scaled.to_integral_value()
-    if scaled != integral:
-        raise AmountError(
-            f"{value} has more decimals than {currency} allows ({exponent(currency)})"
-        )
-    return int(integral)
+    sign, digits, exp = value.as_tuple()
+    assert isinstance(exp, int)  # finite
+    if not any(digits):
+        return 0
+    shift = exp + exponent(currency)
+    if len(digits) + shift > 19:  # at least 10**19 minor units: out of range, cheaply
+        raise AmountError(f"{value} is out of range")
+    magnitude = int("".join(map(str, digits)))
+    scale: int = 10 ** abs(shift)
+    if shift >= 0:
+        magnitude *= scale
+    else:
+        magnitude, rest = divmod(magnitude, scale)
+        if rest:
+            raise AmountError(
+                f"{value} has more decimals than {currency} allows ({exponent(currency)})"
+            )
+    if magnitude > MAX_MINOR:
+        raise AmountError(f"{value} is out of range")
+    return -magnitude if sign else magnitude
 
 
 def parse_decimal(text: str, *, decimal_comma: bool = False) -> Decimal:
@@ -112,6 +131,23 @@ def _clean(text: str, decimal_comma: bool) -> str:
     return "-" + s if negative else s
 
 
+# The shape almost every statement writes (``-1234.56``): read without Decimal.
+_SIMPLE_AMOUNT = re.compile(r"(-?)(\d{1,18})(?:\.(\d*))?")
+
+
 def parse_minor(text: str, currency: str, *, decimal_comma: bool = False) -> int:
-    """``parse_decimal`` then ``decimal_to_minor``: text -> signed integer minor units."""
+    """``parse_decimal`` then ``decimal_to_minor``: text -> signed integer minor units.
+
+    Plain amounts (optional ``-``, digits, optional ``.`` and no more decimals than the
+    currency has) take an integer-only fast path with the same result.
+    """
+    if not decimal_comma:
+        simple = _SIMPLE_AMOUNT.fullmatch(text)
+        if simple is not None:
+            negative, whole, fraction = simple.groups()
+            places = exponent(currency)
+            if fraction is None or len(fraction) <= places:
+                minor = int(whole + (fraction or "").ljust(places, "0"))
+                if minor <= MAX_MINOR:
+                    return -minor if negative else minor
     return decimal_to_minor(parse_decimal(text, decimal_comma=decimal_comma), currency)

@@ -266,6 +266,16 @@ def test_too_many_decimals_for_the_currency_is_an_error() -> None:
     assert info.value.errors[0].field == "Amount"
 
 
+def test_an_amount_too_large_to_store_rejects_the_file() -> None:
+    # Before: rounded to 28 digits, validated, then failed at insert after earlier batches
+    # had been committed.
+    text = "Date,Description,Amount\n2025-01-01,A,1.00\n2025-01-02,B,123456789012345678901.00\n"
+    with pytest.raises(FileRejected) as info:
+        rows_of(text)
+    assert [(e.row, e.field) for e in info.value.errors] == [(2, "Amount")]
+    assert "out of range" in info.value.errors[0].message
+
+
 def test_direction_column() -> None:
     text = "Date,Details,Amount,Type\n2025-01-01,AWS,10.00,DR\n2025-01-02,REFUND,4.00,CR\n"
     mapping = CsvMapping(date="Date", descriptor="Details", amount="Amount", direction="Type")

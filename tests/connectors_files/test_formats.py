@@ -206,6 +206,13 @@ def test_detect_format(data: bytes, filename: str | None, expected: FileFormat) 
         ("1.234", "BHD", 1234),
         ("0.5", "TND", 500),
         ("(1,000.00)", "EUR", -100000),
+        ("-0.00", "USD", 0),
+        ("1.", "USD", 100),
+        (".5", "USD", 50),
+        ("-12.3", "BHD", -12300),
+        ("12.340", "USD", 1234),
+        ("92233720368547758.07", "USD", 2**63 - 1),
+        ("-92,233,720,368,547,758.07", "USD", -(2**63 - 1)),
     ],
 )
 def test_parse_minor(text: str, currency: str, minor: int) -> None:
@@ -214,6 +221,22 @@ def test_parse_minor(text: str, currency: str, minor: int) -> None:
 
 @pytest.mark.parametrize("text", ["", "abc", "1e5", "NaN", "1_000", "12.3.4", "--1", "Infinity"])
 def test_parse_minor_rejects(text: str) -> None:
+    with pytest.raises(AmountError):
+        parse_minor(text, "USD")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "92233720368547758.08",  # one past a signed 64-bit column
+        "1" + "0" * 30,
+        "1,000,000,000,000,000,000.00",
+        # Beyond the decimal context's 28 digits: must not be rounded into an acceptable value.
+        "1.0000000000000000000000000000001",
+        "12345678901234567890123456789.5",
+    ],
+)
+def test_parse_minor_refuses_out_of_range_and_hidden_decimals(text: str) -> None:
     with pytest.raises(AmountError):
         parse_minor(text, "USD")
 
