@@ -132,12 +132,13 @@ def populate(engine: Engine, rows: int, months: int, seed: int = 7) -> None:
             s.execute(insert(Transaction), chunk)
         s.commit()
         print(f"  inserted {rows:,} rows in {time.perf_counter() - started:.1f} s")
-    with engine.connect() as c:
-        c.execute(text("ANALYZE"))
-        c.commit()
-        if engine.dialect.name == "sqlite":
-            c.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-            c.commit()
+    if engine.dialect.name == "sqlite":
+        # Outside any transaction (the service's engine begins every one IMMEDIATE, and a
+        # checkpoint cannot run inside one).
+        with engine.connect() as c:
+            raw: Any = c.connection.dbapi_connection
+            raw.execute("ANALYZE")
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     if engine.dialect.name == "postgresql":
         # The steady state autovacuum reaches: statistics and a visibility map (index-only scans).
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
@@ -180,8 +181,8 @@ def run(engine: Engine, rows: int, months: int, runs: int, *, populated: bool = 
         populate(engine, rows, months)
     else:
         with engine.connect() as c:
-            c.execute(text("ANALYZE"))
-            c.commit()
+            raw: Any = c.connection.dbapi_connection
+            raw.execute("ANALYZE")
         print(f"  migrated and analysed the existing file in {time.perf_counter() - started:.1f} s")
     db.set_engine(engine)
     with Session(engine) as s:
