@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from sqlalchemy.engine import Connection as SAConnection
@@ -55,10 +56,39 @@ COLUMNS: tuple[str, ...] = (
     "updated_at",
 )
 
-# One encoder for every row: ``json.dumps(value, default=str)`` builds a new encoder per call.
-# Same text as SQLAlchemy's JSON type writes (json.dumps defaults) with non-JSON values
-# (dates, decimals) as their str(), as the json round trip of ``jsonable`` gives.
+# ``json.dumps(value, default=str)`` builds an encoder per call, which costs as much as the
+# encoding at import volumes: one is built here. The text is what SQLAlchemy's JSON type
+# writes (json.dumps defaults), with non-JSON values (dates, decimals) as their str(), as
+# ``jsonable``'s round trip gives.
 _JSON_TEXT = json.JSONEncoder(default=str).encode
+
+
+def _reusable_c_encoder() -> Any:
+    """CPython's accelerated encoder, built once (its signature is internal: checked here)."""
+    if c_make_encoder is None:  # pragma: no cover - other interpreters
+        return None
+    try:
+        encoder = c_make_encoder(
+            None, str, encode_basestring_ascii, None, ": ", ", ", False, False, True
+        )
+        probe = {"a": [1, 2.5, None, True], "b": date(2024, 1, 2), "é": {"c": '"'}}
+        if "".join(encoder(probe, 0)) == _JSON_TEXT(probe):
+            return encoder
+    except Exception:  # pragma: no cover - a Python whose internals changed
+        return None
+    return None  # pragma: no cover
+
+
+_C_ENCODER = _reusable_c_encoder()
+
+
+def _json_text(value: Mapping[str, Any]) -> str:
+    data = value if type(value) is dict else dict(value)
+    if _C_ENCODER is not None:
+        return "".join(_C_ENCODER(data, 0))
+    return _JSON_TEXT(data)  # pragma: no cover
+
+
 _PLAIN = (str, int, float, bool, type(None))
 
 
@@ -69,10 +99,6 @@ def jsonable(value: Mapping[str, Any]) -> dict[str, Any]:
         return data
     loaded: dict[str, Any] = json.loads(_JSON_TEXT(data))
     return loaded
-
-
-def _json_text(value: Mapping[str, Any]) -> str:
-    return _JSON_TEXT(value if type(value) is dict else dict(value))
 
 
 class RowEncoder:

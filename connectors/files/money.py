@@ -145,7 +145,7 @@ def parse_minor(text: str, currency: str, *, decimal_comma: bool = False) -> int
         simple = _SIMPLE_AMOUNT.fullmatch(text)
         if simple is not None:
             negative, whole, fraction = simple.groups()
-            places = exponent(currency)
+            places = _EXPONENTS.get(currency, 2)
             if fraction is None or len(fraction) <= places:
                 minor = int(whole + (fraction or "").ljust(places, "0"))
                 if minor <= MAX_MINOR:
