@@ -6,7 +6,12 @@ store, findings) next to a bare csv -> SQLite executemany of the same file, in o
     SHADOWSPEND_BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
         python bench/bench_import.py --rows 200000 --postgres
 
-Prints rows/s and peak RSS of each phase (each runs in its own process so RSS is its own).
+Prints rows/s, CPU seconds and peak RSS of each phase (each runs in its own process so RSS is
+its own), where the import's time goes (validation, parsing, lookups of stored rows, the
+insert, commits, the rest: classification and building rows), and, on SQLite, what inserting
+the import's own final rows costs with sqlite3 alone: into the schema as migrated, without
+its triggers, and without triggers or secondary indexes. The machine's load average is
+printed with the figures: on a shared machine, compare CPU seconds.
 """
 
 from __future__ import annotations
@@ -15,13 +20,17 @@ import argparse
 import csv
 import json
 import os
+import re
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -31,9 +40,45 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class _Clock:
+    """Accumulates the wall time spent inside wrapped callables, by name."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+
+    def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.spent[name] = self.spent.get(name, 0.0) + time.perf_counter() - t
+
+        return timed
+
+    def iterate(self, name: str, rows: Iterator[Any]) -> Iterator[Any]:
+        spent = 0.0
+        clock = time.perf_counter
+        while True:
+            t = clock()
+            try:
+                row = next(rows)
+            except StopIteration:
+                break
+            finally:
+                spent += clock() - t
+            yield row
+        self.spent[name] = self.spent.get(name, 0.0) + spent
+
+
 def bare(csv_path: str, db_path: str) -> dict[str, float]:
     """The floor: csv module -> one executemany into a plain table, no parsing of values."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     conn = sqlite3.connect(db_path)
     with open(csv_path, newline="") as fh:
         reader = csv.reader(fh)
@@ -49,13 +94,18 @@ def bare(csv_path: str, db_path: str) -> dict[str, float]:
     return {
         "rows": rows,
         "seconds": seconds,
+        "cpu_seconds": _cpu() - cpu,
         "rows_per_s": rows / seconds,
         "peak_rss_mib": _peak_rss_mib(),
     }
 
 
 def full(csv_path: str, url: str) -> dict[str, float]:
-    """shadowspend's own import: validate the whole file, then parse, classify and store."""
+    """shadowspend's own import: validate the whole file, then parse, classify and store.
+
+    The pipeline runs unchanged; only timers are wrapped around the row iterator, the
+    repository's lookups and insert, and the session's commits.
+    """
     os.environ["SHADOWSPEND_DATABASE_URL"] = url
     os.environ.setdefault(
         "SHADOWSPEND_SECRET_KEY_FILE", str(Path(tempfile.gettempdir()) / "bench.key")
@@ -65,7 +115,10 @@ def full(csv_path: str, url: str) -> dict[str, float]:
     from app import migrate
     from app.auth.service import SYSTEM
     from app.db import get_engine
+    from app.findings import engine as findings_engine
     from app.imports import service as import_service
+    from app.ingest import repository
+    from classifiers import Classifier
 
     engine = get_engine()
     migrate.upgrade(engine)
@@ -74,23 +127,89 @@ def full(csv_path: str, url: str) -> dict[str, float]:
     with Session(engine) as s:
         sync_builtin_catalog(s)
         s.commit()
-    started = time.perf_counter()
+    clock = _Clock()
+    # The service calls both through the module, so wrapping the attributes times them.
+    repository.insert_transactions = clock.wrap("insert", repository.insert_transactions)
+    repository.existing_transactions = clock.wrap("lookup", repository.existing_transactions)
+    findings_engine.refresh = clock.wrap("findings", findings_engine.refresh)
+    Classifier.classify_many = clock.wrap("classify", Classifier.classify_many)  # type: ignore[method-assign]
+    started, cpu = time.perf_counter(), _cpu()
     with Session(engine, expire_on_commit=False) as session, open(csv_path, "rb") as fh:
+        session.commit = clock.wrap("commit", session.commit)  # type: ignore[method-assign]
         opts = import_service.ImportOptions(filename="bench.csv", connection="bench")
         connection, parsed = import_service.parse(session, fh, opts)
         validated = time.perf_counter()
+        iterate = parsed._iterate
+        parsed._iterate = lambda: clock.iterate("parse", iterate())
         summary = import_service.store(session, connection, parsed, SYSTEM, commit_every_batch=True)
         session.commit()
     seconds = time.perf_counter() - started
     rows = summary["rows"]
+    spent = clock.spent
     return {
         "rows": rows,
         "inserted": summary["inserted"],
         "seconds": seconds,
+        "cpu_seconds": _cpu() - cpu,
         "validate_seconds": validated - started,
+        "parse_seconds": spent.get("parse", 0.0),
+        "lookup_seconds": spent.get("lookup", 0.0),
+        "insert_seconds": spent.get("insert", 0.0),
+        "commit_seconds": spent.get("commit", 0.0),
+        "findings_seconds": spent.get("findings", 0.0),
+        "classify_seconds": spent.get("classify", 0.0),
         "rows_per_s": rows / seconds,
         "peak_rss_mib": _peak_rss_mib(),
     }
+
+
+def schema_floor(source_db: str, target_db: str, variant: str) -> dict[str, float]:
+    """sqlite3 alone inserting the import's final rows (read back from ``source_db``) into a
+    fresh ``transactions`` table, 2,000 rows a transaction as the import commits.
+
+    ``variant``: ``migrated`` (indexes and triggers as the migrations leave them),
+    ``no-triggers``, ``table+unique`` (no triggers, no secondary indexes) or ``table`` (not
+    even the UNIQUE (connection_id, external_id) index). The other tables are the import's
+    own, so foreign keys are checked as in the real run.
+    """
+    src = sqlite3.connect(source_db)
+    src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(source_db, target_db)
+    db = sqlite3.connect(target_db, isolation_level=None)
+    ddl = db.execute(
+        "SELECT type, sql FROM sqlite_master WHERE tbl_name = 'transactions' AND sql IS NOT NULL"
+    ).fetchall()
+    db.execute("PRAGMA foreign_keys=OFF")
+    db.execute("DROP TABLE transactions")
+    for kind, sql in sorted(ddl, key=lambda d: d[0] != "table"):
+        if kind == "trigger" and variant != "migrated":
+            continue
+        if kind == "index" and variant in ("table+unique", "table"):
+            continue
+        if kind == "table" and variant == "table":
+            sql = re.sub(r",\s*CONSTRAINT \w+ UNIQUE \(connection_id, external_id\)", "", sql)
+        db.execute(sql)
+    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL"):
+        db.execute(f"PRAGMA {pragma}")
+    columns = [r[1] for r in src.execute("PRAGMA table_info(transactions)") if r[1] != "id"]
+    names = ", ".join(columns)
+    insert = f"INSERT INTO transactions ({names}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608
+    cursor = src.execute(f"SELECT {names} FROM transactions ORDER BY id")  # noqa: S608
+    seconds = cpu = 0.0
+    rows = 0
+    while batch := cursor.fetchmany(2000):
+        t, c = time.perf_counter(), _cpu()
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany(insert, batch)
+        db.execute("COMMIT")
+        seconds += time.perf_counter() - t
+        cpu += _cpu() - c
+        rows += len(batch)
+    db.close()
+    src.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(target_db + suffix).unlink(missing_ok=True)
+    return {"rows": rows, "seconds": seconds, "cpu_seconds": cpu, "rows_per_s": rows / seconds}
 
 
 def _child(phase: str, *args: str) -> dict[str, float]:
@@ -101,16 +220,18 @@ def _child(phase: str, *args: str) -> dict[str, float]:
         text=True,
         cwd=ROOT,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--postgres", action="store_true")
-    parser.add_argument("--phase", choices=["bare", "full"])
+    parser.add_argument("--phase", choices=["bare", "full", "floor"])
     parser.add_argument("--csv")
     parser.add_argument("--target")
+    parser.add_argument("--variant")
     args = parser.parse_args()
     if args.phase == "bare":
         print(json.dumps(bare(args.csv, args.target)))
@@ -118,32 +239,68 @@ def main() -> None:
     if args.phase == "full":
         print(json.dumps(full(args.csv, args.target)))
         return
+    if args.phase == "floor":
+        print(json.dumps(schema_floor(args.csv, args.target, args.variant)))
+        return
 
     work = Path(tempfile.mkdtemp(prefix="ss-bench-"))
+    try:
+        _run(args.rows, args.postgres, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _load() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _run(rows: int, postgres: bool, work: Path) -> None:
     csv_path = work / "cards.csv"
     t = time.perf_counter()
     subprocess.run(
-        [sys.executable, str(HERE / "gen_card_csv.py"), str(args.rows), "-o", str(csv_path)],
+        [sys.executable, str(HERE / "gen_card_csv.py"), str(rows), "-o", str(csv_path)],
         check=True,
     )
     size_mb = csv_path.stat().st_size / 1e6
-    print(f"generated {args.rows:,} rows ({size_mb:.0f} MB) in {time.perf_counter() - t:.1f}s")
+    print(f"generated {rows:,} rows ({size_mb:.0f} MB) in {time.perf_counter() - t:.1f}s")
+    print(f"before: {_load()}")
     b = _child("bare", "--csv", str(csv_path), "--target", str(work / "bare.db"))
     print(
         f"bare csv -> sqlite executemany: {b['rows_per_s']:>10,.0f} rows/s  "
-        f"{b['seconds']:7.1f}s  peak RSS {b['peak_rss_mib']:,.0f} MiB"
+        f"{b['seconds']:7.1f}s  cpu {b['cpu_seconds']:6.1f}s  peak RSS {b['peak_rss_mib']:,.0f} MiB"
     )
-    url = f"sqlite:///{work / 'full.db'}"
-    if args.postgres:
+    full_db = work / "full.db"
+    url = f"sqlite:///{full_db}"
+    if postgres:
         url = os.environ["SHADOWSPEND_BENCH_POSTGRES_URL"]
     f = _child("full", "--csv", str(csv_path), "--target", url)
     print(
-        f"shadowspend import ({'postgres' if args.postgres else 'sqlite'}): "
-        f"{f['rows_per_s']:>10,.0f} rows/s  {f['seconds']:7.1f}s "
-        f"(validation {f['validate_seconds']:.1f}s)  peak RSS {f['peak_rss_mib']:,.0f} MiB  "
-        f"inserted {f['inserted']:,.0f}"
+        f"shadowspend import ({'postgres' if postgres else 'sqlite'}): "
+        f"{f['rows_per_s']:>10,.0f} rows/s  {f['seconds']:7.1f}s  cpu {f['cpu_seconds']:6.1f}s  "
+        f"peak RSS {f['peak_rss_mib']:,.0f} MiB  inserted {f['inserted']:,.0f}"
     )
-    print(f"ratio full/bare: {f['seconds'] / b['seconds']:.2f}x (target <= 3x)")
+    named = ("validate", "parse", "lookup", "classify", "insert", "commit", "findings")
+    rest = f["seconds"] - sum(f[f"{name}_seconds"] for name in named)
+    print(
+        f"  where it went: validation {f['validate_seconds']:.1f}s, "
+        f"parsing {f['parse_seconds']:.1f}s, stored-row lookups {f['lookup_seconds']:.1f}s, "
+        f"classification {f['classify_seconds']:.1f}s, insert {f['insert_seconds']:.1f}s, "
+        f"commits {f['commit_seconds']:.1f}s, findings refresh {f['findings_seconds']:.1f}s, "
+        f"the rest (building rows, people, FX, outside-IT) {rest:.1f}s"
+    )
+    print(f"ratio full/bare: {f['seconds'] / b['seconds']:.2f}x (target <= 3x); {_load()}")
+    if postgres:
+        return
+    print("the same final rows inserted with sqlite3 alone, 2,000 a commit:")
+    for variant in ("migrated", "no-triggers", "table+unique", "table"):
+        floor = _child(
+            "floor", "--csv", str(full_db), "--target", str(work / "floor.db"), "--variant", variant
+        )
+        print(
+            f"  {variant:13s} {floor['rows_per_s']:>10,.0f} rows/s  {floor['seconds']:7.1f}s  "
+            f"cpu {floor['cpu_seconds']:6.1f}s  ({floor['seconds'] / b['seconds']:.1f}x bare)"
+        )
+    print(f"after: {_load()}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.engine import Connection as SAConnection
 from sqlmodel import Session
 
@@ -135,6 +136,40 @@ class RowEncoder:
         if self.dialect in ("sqlite", "postgresql"):
             return _json_text(value)
         return jsonable(value)
+
+
+_LOOKUP_CHUNK = 500  # ids per statement on SQLite (old builds allow 999 parameters)
+
+
+def existing_transactions(
+    session: Session, connection_id: int, external_ids: Sequence[str]
+) -> list[tuple[int, str, str | None, int | None]]:
+    """``(id, external_id, source_hash, vendor_id)`` of this connection's stored rows among
+    ``external_ids``, read through the driver (an expanding ``IN`` of thousands of ids costs
+    SQLAlchemy more than the lookup itself)."""
+    if not external_ids:
+        return []
+    connection: SAConnection = session.connection()
+    columns = "SELECT id, external_id, source_hash, vendor_id FROM transactions"
+    found: list[tuple[int, str, str | None, int | None]] = []
+    if connection.dialect.name == "sqlite":
+        for start in range(0, len(external_ids), _LOOKUP_CHUNK):
+            chunk = external_ids[start : start + _LOOKUP_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            sql = f"{columns} WHERE connection_id = ? AND external_id IN ({marks})"
+            found.extend(connection.exec_driver_sql(sql, (connection_id, *chunk)).all())
+        return found
+    if connection.dialect.name == "postgresql":
+        sql = f"{columns} WHERE connection_id = %(c)s AND external_id = ANY(%(ids)s)"
+        params = {"c": connection_id, "ids": list(external_ids)}
+        found.extend(connection.exec_driver_sql(sql, params).all())
+        return found
+    table = Transaction.__table__  # type: ignore[attr-defined]
+    stmt = select(table.c.id, table.c.external_id, table.c.source_hash, table.c.vendor_id).where(
+        table.c.connection_id == connection_id, table.c.external_id.in_(list(external_ids))
+    )
+    found.extend(session.execute(stmt).all())
+    return found
 
 
 def insert_transactions(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:

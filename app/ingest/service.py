@@ -291,17 +291,9 @@ class Ingestor:
             by_id[raw.external_id] = raw
         existing: dict[str, tuple[int, str | None]] = {}
         old_vendor: dict[str, int | None] = {}
-        for tid, ext, source_hash, vendor_id in self.session.execute(
-            select(
-                Transaction.id,
-                Transaction.external_id,
-                Transaction.source_hash,
-                Transaction.vendor_id,
-            ).where(
-                Transaction.connection_id == self.connection_id,
-                col(Transaction.external_id).in_(list(by_id)),
-            )
-        ).all():
+        for tid, ext, source_hash, vendor_id in repository.existing_transactions(
+            self.session, self.connection_id, list(by_id)
+        ):
             existing[ext] = (tid, source_hash)
             old_vendor[ext] = vendor_id
         removed_ids = [
