@@ -3,12 +3,17 @@
     python bench/bench_findings.py                  # builds /tmp/ss-findings-bench/demo.db once
     python bench/bench_findings.py --scale 5 --workers 2 --duration 15
 
-1. Loads the demo at ``--scale`` (43 gives about 1M rows) into a SQLite file (kept and reused).
-2. Serves it with ``shadowspend serve`` and drives ``GET /api/v1/findings`` with wrk (Debian's
-   ``wrk``; a Python client is used when it is absent) at a bounded concurrency, printing
-   requests/s and the latency percentiles.
+1. Loads the demo at ``--scale`` (43 gives about 1M rows) into a SQLite file (kept and reused;
+   ``shadowspend serve`` migrates it to the latest revision first).
+2. Serves it exactly as a user would, ``shadowspend serve --workers N`` (N = ``--workers``,
+   2 by default: one per core of the reference machine; ``serve`` itself defaults to 1), and
+   drives ``GET /api/v1/findings?limit=50`` with wrk (Debian's ``wrk``; a Python client is used
+   when it is absent) at a bounded concurrency (``--concurrency``, 16), printing requests/s and
+   the latency percentiles. The server and wrk share the machine: each figure is printed with
+   the load average, since on a shared machine the figures move with it.
 3. Imports files of 100, 1,000 and 10,000 new rows and prints how long the findings refresh
-   took for each: it should grow with the rows touched, not with the table.
+   took for each, with the (vendor, department) pairs those rows touched: it should grow with
+   the rows and pairs touched, not with the table.
 """
 
 from __future__ import annotations
@@ -40,6 +45,11 @@ def _env(db: Path) -> dict[str, str]:
         "SHADOWSPEND_SCHEDULER_MODE": "off",
         "SHADOWSPEND_LOG_LEVEL": "WARNING",
     }
+
+
+def _load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f} {five:.2f}"
 
 
 def _free_port() -> int:
@@ -97,8 +107,10 @@ def load(db: Path, workers: int, duration: int, concurrency: int) -> None:
         .splitlines()[-1]
     )
     port = _free_port()
+    command = [str(BIN), "serve", "--port", str(port), "--workers", str(workers)]
+    print("serving with:", " ".join(["shadowspend", *command[1:]]))
     server = subprocess.Popen(
-        [BIN, "serve", "--port", str(port), "--workers", str(workers)],
+        command,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -138,7 +150,7 @@ def load(db: Path, workers: int, duration: int, concurrency: int) -> None:
                 f"wrk c={concurrency} {duration}s, {workers} worker(s): "
                 f"{float(rps.group(1)) if rps else 0:,.0f} req/s  p50 {pct.get('50')}  "
                 f"p90 {pct.get('90')}  p99 {pct.get('99')}  "
-                f"non-2xx {errors.group(1) if errors else 0}"
+                f"non-2xx {errors.group(1) if errors else 0}  ({_load_average()})"
             )
         else:
             rps_value, lat = _python_load(url, key, duration, concurrency)
@@ -146,7 +158,7 @@ def load(db: Path, workers: int, duration: int, concurrency: int) -> None:
             p99 = lat[int(len(lat) * 0.99) - 1] * 1000
             print(
                 f"python client c={concurrency}: {rps_value:,.0f} req/s  "
-                f"p50 {statistics.median(lat) * 1000:.1f}ms  p99 {p99:.1f}ms"
+                f"p50 {statistics.median(lat) * 1000:.1f}ms  p99 {p99:.1f}ms  ({_load_average()})"
             )
     finally:
         server.terminate()
@@ -157,6 +169,7 @@ def refresh_cost(db: Path) -> None:
     """Findings refresh after an import, for imports of growing size."""
     sys.path.insert(0, str(ROOT))
     os.environ.update(_env(db))
+    from sqlalchemy import text
     from sqlmodel import Session
 
     from app.db import get_engine
@@ -185,14 +198,22 @@ def refresh_cost(db: Path) -> None:
             t = time.perf_counter()
             stats = Ingestor(session, conn).ingest(parsed.rows)
             stored = time.perf_counter() - t
+            session.flush()
+            pairs = session.execute(
+                text(
+                    "SELECT count(*) FROM (SELECT DISTINCT vendor_id, department_key "
+                    "FROM finding_day_deltas) AS pairs"
+                )
+            ).scalar_one()
             t = time.perf_counter()
             result = findings_engine.refresh(session, stats.vendor_ids)
             refreshed = time.perf_counter() - t
             session.rollback()  # leave the benchmark database as it was
         print(
             f"import of {n:>6,} rows: stored in {stored:6.2f}s; findings refresh "
-            f"{refreshed * 1000:7.1f} ms for {len(stats.vendor_ids)} vendors "
-            f"({len(result.created)} findings created, {result.updated} updated)"
+            f"{refreshed * 1000:7.1f} ms for {len(stats.vendor_ids)} vendors, {pairs} "
+            f"(vendor, department) pairs touched ({len(result.created)} findings created, "
+            f"{result.updated} updated)  ({_load_average()})"
         )
 
 

@@ -2,7 +2,14 @@
 
 Incremental: callers pass the vendors whose transactions they inserted, changed, removed or
 re-classified; only those vendors' findings are recomputed (a vendor's findings move together
-because "several departments buy it" is a property of the vendor).
+because "several departments buy it" is a property of the vendor), plus those of any vendor
+whose rows changed since the last refresh without one.
+
+A finding is a function of its outside-IT charges per day, which ``finding_days`` keeps by
+deltas that triggers record on every write to ``transactions`` (see
+:mod:`app.findings.models`). A refresh folds the pending deltas in — as many as rows were
+written — and reads the day rows of the findings it recomputes: its cost follows the rows
+touched and the days behind those findings, not the size of the transaction table.
 """
 
 from __future__ import annotations
@@ -13,17 +20,30 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import String, delete, func, tuple_, type_coerce
 from sqlalchemy import select as sa_select
+from sqlalchemy import text as sa_text
 from sqlmodel import Session, col, select
 
 from app.config import get_settings
 from app.db import utcnow
 from app.findings import cadence as cadence_mod
+from app.findings.models import FindingDay
 from app.models import Finding, FindingStatus, Registration, SanctionedApp, Transaction, Vendor
 from connectors.money import format_minor
 
 SEVERITIES = ("low", "medium", "high", "critical")
+
+# Serialises folds on Postgres (SQLite has one writer anyway).
+_PG_LOCK_KEY = 0xF1D1F1D1
+_SUMS = ("n", "amount_minor", "positive_minor", "reimbursed", "resold")
+_COLUMNS = "vendor_id, department_key, day, " + ", ".join(_SUMS)
+_GROUPED = (
+    f"SELECT vendor_id, department_key, day, {', '.join(f'sum({c})' for c in _SUMS)} "  # noqa: S608 - constants only
+    "FROM {source} WHERE true GROUP BY vendor_id, department_key, day "
+    "ON CONFLICT (vendor_id, department_key, day) DO UPDATE SET "
+    + ", ".join(f"{c} = finding_days.{c} + excluded.{c}" for c in _SUMS)
+)
 
 
 @dataclass
@@ -32,14 +52,6 @@ class RefreshResult:
     updated: int = 0
     removed: int = 0
     escalated: list[int] = field(default_factory=list)  # became high or critical
-
-
-def _live(stmt: Any) -> Any:
-    return stmt.where(
-        Transaction.outside_it == True,  # noqa: E712
-        col(Transaction.removed_at).is_(None),
-        col(Transaction.duplicate_of_id).is_(None),
-    )
 
 
 def severity_for(score: int) -> str:
@@ -52,70 +64,233 @@ def severity_for(score: int) -> str:
     return "low"
 
 
+def fold_deltas(session: Session) -> set[tuple[int, int | None]]:
+    """Add the pending per-day deltas into ``finding_days``; returns the (vendor, department)
+    pairs they touched. Costs in proportion to the rows written since the last fold."""
+    session.flush()  # the ORM's pending writes fire their triggers first
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa_text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+        # Claim and fold in one statement: exactly the rows this transaction deletes are added
+        # (a concurrent writer's uncommitted deltas stay for a later fold).
+        rows = conn.exec_driver_sql(
+            f"WITH claimed AS (DELETE FROM finding_day_deltas RETURNING {_COLUMNS}), "  # noqa: S608 - constants only
+            f"folded AS (INSERT INTO finding_days ({_COLUMNS}) "
+            + _GROUPED.format(source="claimed")
+            + " RETURNING vendor_id, department_key) "
+            "SELECT DISTINCT vendor_id, department_key FROM folded"
+        ).all()
+    else:
+        rows = conn.exec_driver_sql(
+            "SELECT DISTINCT vendor_id, department_key FROM finding_day_deltas"
+        ).all()
+        if rows:
+            conn.exec_driver_sql(
+                f"INSERT INTO finding_days ({_COLUMNS}) "
+                + _GROUPED.format(source="finding_day_deltas")
+            )
+            conn.exec_driver_sql("DELETE FROM finding_day_deltas")
+    if rows:
+        # Days whose every row left (removed, sanctioned, re-classified) are dropped.
+        conn.execute(
+            delete(FindingDay).where(
+                col(FindingDay.n) == 0,
+                tuple_(col(FindingDay.vendor_id), col(FindingDay.department_key)).in_(
+                    [(v, d) for v, d in rows]
+                ),
+            )
+        )
+    return {(v, d or None) for v, d in rows}
+
+
 def refresh(
-    session: Session, vendor_ids: Iterable[int | None], *, today: date | None = None
+    session: Session,
+    vendor_ids: Iterable[int | None],
+    *,
+    today: date | None = None,
+    full: bool = False,
 ) -> RefreshResult:
-    """Recompute the findings of these vendors from their outside-IT transactions."""
-    vendors = sorted({v for v in vendor_ids if v is not None})
+    """Bring the findings of these vendors (and of any vendor whose outside-IT rows changed
+    since the last refresh) up to date.
+
+    Recomputed from their days: the (vendor, department) pairs whose rows changed, and the
+    other findings of a vendor whose vendor-wide signals (how many departments buy it, first
+    seen, overlap with a sanctioned tool) no longer read as they do on that finding. The rest
+    are already current. ``full`` recomputes every finding of these vendors (a policy change).
+    """
+    changed = fold_deltas(session)
+    named = {v for v in vendor_ids if v is not None} | {v for v, _ in changed}
     result = RefreshResult()
-    if not vendors:
+    if not named:
         return result
+    vendors = sorted(named | _category_peers(session, named))
     settings = get_settings()
     today = today or utcnow().date()
     currency = settings.reporting_currency
     for start in range(0, len(vendors), 500):
-        _refresh_chunk(session, vendors[start : start + 500], today, currency, result)
+        chunk = vendors[start : start + 500]
+        keys = None if full else {k for k in changed if k[0] in set(chunk)}
+        _refresh_chunk(session, chunk, keys, today, currency, result)
     return result
 
 
-def _refresh_chunk(
-    session: Session, vendors: list[int], today: date, currency: str, result: RefreshResult
-) -> None:
-    settings = get_settings()
-    amount = func.coalesce(col(Transaction.reporting_amount_minor), 0)
-    aggregates = session.execute(
-        _live(
-            sa_select(
-                col(Transaction.vendor_id),
-                col(Transaction.department_id),
-                func.count(),
-                func.sum(amount),
-                func.min(col(Transaction.transaction_date)),
-                func.max(col(Transaction.transaction_date)),
-                func.max(case((col(Transaction.channel) == "reimbursement", 1), else_=0)),
-                func.max(case((col(Transaction.reseller_slug).is_not(None), 1), else_=0)),
-            ).where(col(Transaction.vendor_id).in_(vendors))
-        ).group_by(col(Transaction.vendor_id), col(Transaction.department_id))
-    ).all()
-    charges: dict[tuple[int, int | None], list[tuple[date, int]]] = defaultdict(list)
-    for vid, did, day, amt in session.execute(
-        _live(
-            select(
-                col(Transaction.vendor_id),
-                col(Transaction.department_id),
-                col(Transaction.transaction_date),
-                amount,
-            ).where(col(Transaction.vendor_id).in_(vendors))
-        )
-    ):
-        charges[(vid, did)].append((day, amt))
-    first_seen: dict[int, date] = dict(
-        session.execute(
-            select(col(Transaction.vendor_id), func.min(col(Transaction.transaction_date)))
-            .where(col(Transaction.vendor_id).in_(vendors), col(Transaction.removed_at).is_(None))
-            .group_by(col(Transaction.vendor_id))
+def _category_peers(session: Session, vendors: set[int]) -> set[int]:
+    """Vendors with live findings in the same category: sanctioning one of these vendors may
+    have changed their overlap reason (they are recomputed only if it did)."""
+    categories = (
+        sa_select(col(Vendor.category))
+        .where(col(Vendor.id).in_(vendors), col(Vendor.category).is_not(None))
+        .scalar_subquery()
+    )
+    return set(
+        session.exec(
+            select(Finding.vendor_id)
+            .join(Vendor, col(Vendor.id) == col(Finding.vendor_id))
+            .where(col(Vendor.category).in_(categories), col(Finding.transaction_count) > 0)
+            .distinct()
         ).all()
     )
-    vendor_rows = {v.id: v for v in session.exec(select(Vendor).where(col(Vendor.id).in_(vendors)))}
-    departments_per_vendor: dict[int, int] = defaultdict(int)
-    for row in aggregates:
-        departments_per_vendor[row[0]] += 1
-    overlap = _sanctioned_overlap(session, vendor_rows)
+
+
+def _first_seen(session: Session, vendors: list[int]) -> dict[int, date]:
+    """Each vendor's first charge of any kind (not removed): one index probe per vendor."""
+    first = (
+        sa_select(func.min(col(Transaction.transaction_date)))
+        .where(col(Transaction.vendor_id) == col(Vendor.id), col(Transaction.removed_at).is_(None))
+        .scalar_subquery()
+    )
+    rows = session.execute(sa_select(col(Vendor.id), first).where(col(Vendor.id).in_(vendors)))
+    return {vid: day for vid, day in rows if day is not None}
+
+
+Key = tuple[int, int | None]
+# Reason lines that come from the vendor, not from the finding's own charges.
+_VENDOR_WIDE = ("bought separately by ", "overlap: ", "new vendor: ")
+
+
+def _read_days(
+    session: Session, vendors: list[int], keys: set[Key] | None
+) -> tuple[dict[Key, list[Any]], dict[Key, list[tuple[date, int]]]]:
+    """Per (vendor, department) with outside-IT rows: [count, total, first day, last day,
+    reimbursed, resold], and the charges per day (for the cadence). ``keys`` limits the read
+    to those pairs; None reads every pair of ``vendors``."""
+    aggregates: dict[Key, list[Any]] = {}
+    charges: dict[Key, list[tuple[date, int]]] = defaultdict(list)
+    days = FindingDay.__table__.c  # type: ignore[attr-defined]
+    stmt = sa_select(
+        days.vendor_id,
+        days.department_key,
+        # Thousands of day rows: the driver's value (a date, or ISO text on SQLite) is read
+        # as is rather than through the Date type's regex.
+        type_coerce(days.day, String),
+        days.n,
+        days.amount_minor,
+        days.positive_minor,
+        days.reimbursed,
+        days.resold,
+    ).where(days.n > 0)
+    if keys is None:
+        stmt = stmt.where(days.vendor_id.in_(vendors))
+    elif keys:
+        pairs = [(v, d or 0) for v, d in keys]
+        stmt = stmt.where(tuple_(days.vendor_id, days.department_key).in_(pairs))
+    else:
+        return aggregates, charges
+    stmt = stmt.order_by(days.vendor_id, days.department_key, days.day)
+    for vid, dkey, day, n, amount, positive, reimbursed, resold in (
+        session.connection().execute(stmt).all()
+    ):
+        if not isinstance(day, date):
+            day = date.fromisoformat(day)
+        key = (vid, dkey or None)
+        agg = aggregates.get(key)
+        if agg is None:
+            aggregates[key] = [n, amount, day, day, reimbursed, resold]
+        else:
+            agg[0] += n
+            agg[1] += amount
+            agg[3] = day
+            agg[4] += reimbursed
+            agg[5] += resold
+        if positive > 0:
+            charges[key].append((day, positive))
+    return aggregates, charges
+
+
+def _vendor_wide(reasons: Iterable[str]) -> list[str]:
+    return [r for r in reasons if r.startswith(_VENDOR_WIDE)]
+
+
+def _vendor_reasons(
+    departments: int,
+    overlap: list[str] | None,
+    first_seen: date | None,
+    today: date,
+    *,
+    via_reseller: bool = False,
+) -> list[tuple[int, str]]:
+    """The severity points and reason lines that come from the vendor (plus the reseller
+    line, which has always been listed among them), in the order findings show them."""
+    out: list[tuple[int, str]] = []
+    if departments > 1:
+        out.append((1, f"bought separately by {departments} departments"))
+    if overlap:
+        out.append((2, f"overlap: you already pay for {', '.join(overlap)}"))
+    if via_reseller:
+        out.append((1, "bought through a reseller (merchant of record)"))
+    if first_seen is not None and (today - first_seen).days <= get_settings().new_vendor_days:
+        out.append((1, f"new vendor: first seen {first_seen.isoformat()}"))
+    return out
+
+
+def _refresh_chunk(
+    session: Session,
+    vendors: list[int],
+    keys: set[Key] | None,
+    today: date,
+    currency: str,
+    result: RefreshResult,
+) -> None:
+    """Recompute ``keys`` (every finding of ``vendors`` when None), and any other finding of
+    these vendors whose vendor-wide signals moved."""
+    settings = get_settings()
     existing = {
         (f.vendor_id, f.department_id): f
         for f in session.exec(select(Finding).where(col(Finding.vendor_id).in_(vendors)))
     }
-    registrations = {
+    aggregates, charges = _read_days(session, vendors, keys)
+    # Which departments buy each vendor: fresh for the pairs just read, and as the other
+    # findings (current, since their rows did not change) record it.
+    buying: dict[int, set[int | None]] = defaultdict(set)
+    for vid, did in aggregates:
+        buying[vid].add(did)
+    if keys is not None:
+        for (vid, did), f in existing.items():
+            if (vid, did) not in keys and f.transaction_count > 0:
+                buying[vid].add(did)
+    departments_per_vendor = {vid: len(depts) for vid, depts in buying.items()}
+    first_seen = _first_seen(session, vendors)
+    vendor_rows = {v.id: v for v in session.exec(select(Vendor).where(col(Vendor.id).in_(vendors)))}
+    overlap = _sanctioned_overlap(session, vendor_rows)
+    if keys is not None:
+        # Another finding of a touched vendor is recomputed only if what the vendor says
+        # about it (departments, overlap, first seen) reads differently now.
+        stale: set[Key] = set()
+        for key, f in existing.items():
+            if key in keys or not f.transaction_count:
+                continue
+            vid = key[0]
+            wide = _vendor_reasons(
+                departments_per_vendor.get(vid, 0), overlap.get(vid), first_seen.get(vid), today
+            )
+            if [line for _, line in wide] != _vendor_wide(f.severity_reasons or []):
+                stale.add(key)
+        if stale:
+            more, more_charges = _read_days(session, vendors, stale)
+            aggregates.update(more)
+            charges.update(more_charges)
+        keys = keys | stale
+    registrations: dict[tuple[int | None, int | None], int | None] = {
         (r.vendor_id, r.department_id): r.id
         for r in session.exec(
             select(Registration).where(
@@ -125,8 +300,8 @@ def _refresh_chunk(
     }
     seen: set[tuple[int, int | None]] = set()
     low, mid, high = settings.severity_spend_thresholds
-    for vid, did, count, total, first, last, reimbursed, via_reseller in aggregates:
-        key = (vid, did)
+    for key, (count, total, first, last, reimbursed, via_reseller) in aggregates.items():
+        vid, did = key
         seen.add(key)
         cad = cadence_mod.detect(charges[key], today=today)
         run_rate = cad.annual_run_rate if cad.kind else int(total or 0)
@@ -145,19 +320,15 @@ def _refresh_chunk(
         if reimbursed:
             score += 1
             reasons.append("reimbursed: paid on a personal card and expensed")
-        if departments_per_vendor[vid] > 1:
-            score += 1
-            reasons.append(f"bought separately by {departments_per_vendor[vid]} departments")
-        if overlap.get(vid):
-            score += 2
-            reasons.append(f"overlap: you already pay for {', '.join(overlap[vid])}")
-        if via_reseller:
-            score += 1
-            reasons.append("bought through a reseller (merchant of record)")
-        seen_first = first_seen.get(vid)
-        if seen_first is not None and (today - seen_first).days <= settings.new_vendor_days:
-            score += 1
-            reasons.append(f"new vendor: first seen {seen_first.isoformat()}")
+        for weight, line in _vendor_reasons(
+            departments_per_vendor.get(vid, 0),
+            overlap.get(vid),
+            first_seen.get(vid),
+            today,
+            via_reseller=bool(via_reseller),
+        ):
+            score += weight
+            reasons.append(line)
         severity = severity_for(score)
         if severity == "critical" and run_rate < mid:
             severity = "high"  # critical means real money at stake, not just many signals
@@ -204,7 +375,7 @@ def _refresh_chunk(
                 result.escalated.append(finding.id)
 
     for key, finding in existing.items():
-        if key in seen:
+        if key in seen or (keys is not None and key not in keys):
             continue
         untouched = (
             finding.status == FindingStatus.OPEN
@@ -255,8 +426,7 @@ def _sanctioned_overlap(
 
 def refresh_all(session: Session) -> RefreshResult:
     """Recompute every vendor's findings (after a policy change such as a new IT department)."""
-    vendor_ids = session.exec(
-        select(Transaction.vendor_id).where(col(Transaction.vendor_id).is_not(None)).distinct()
-    ).all()
+    fold_deltas(session)
+    day_vendors = session.exec(select(FindingDay.vendor_id).distinct()).all()
     finding_vendors = session.exec(select(Finding.vendor_id).distinct()).all()
-    return refresh(session, [*vendor_ids, *finding_vendors])
+    return refresh(session, [*day_vendors, *finding_vendors], full=True)
