@@ -9,10 +9,12 @@ the thread pool.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -26,13 +28,19 @@ from app.errors import Forbidden, Unauthorized
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+@lru_cache(maxsize=8)
+def _read_only(engine: Engine) -> Engine:
+    # One options view per engine, not one per request (building it is not free).
+    return read_only_bind(engine)
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     # Creating a session touches no database; it takes a connection on first use (in the
     # route's thread). Closing one that still holds a connection rolls back: a round trip,
     # so it goes to the thread pool; one that holds none (never used, or committed) closes
     # here.
     engine = get_engine()
-    bind = read_only_bind(engine) if request.method in _READ_METHODS else engine
+    bind = _read_only(engine) if request.method in _READ_METHODS else engine
     session = Session(bind, expire_on_commit=False)
     try:
         yield session
