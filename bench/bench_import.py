@@ -4,7 +4,7 @@ store, findings) next to a bare csv -> SQLite executemany of the same file, in o
     python bench/bench_import.py                 # 1,000,000 rows, SQLite
     python bench/bench_import.py --rows 200000
     SHADOWSPEND_BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
-        python bench/bench_import.py --rows 200000 --postgres
+        python bench/bench_import.py --rows 200000 --postgres   # in a throwaway database
 
 Prints rows/s, CPU seconds and peak RSS of each phase (each runs in its own process so RSS is
 its own), where the import's time goes (validation, parsing, lookups of stored rows, the
@@ -28,7 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -250,6 +252,25 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+@contextmanager
+def _throwaway_postgres(url: str) -> Iterator[str]:
+    """A fresh database next to ``url`` for one run (so every run inserts every row), dropped
+    afterwards."""
+    from sqlalchemy import create_engine, make_url, text
+
+    base = make_url(url)
+    name = f"shadowspend_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def _load() -> str:
     return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -270,10 +291,11 @@ def _run(rows: int, postgres: bool, work: Path) -> None:
         f"{b['seconds']:7.1f}s  cpu {b['cpu_seconds']:6.1f}s  peak RSS {b['peak_rss_mib']:,.0f} MiB"
     )
     full_db = work / "full.db"
-    url = f"sqlite:///{full_db}"
     if postgres:
-        url = os.environ["SHADOWSPEND_BENCH_POSTGRES_URL"]
-    f = _child("full", "--csv", str(csv_path), "--target", url)
+        with _throwaway_postgres(os.environ["SHADOWSPEND_BENCH_POSTGRES_URL"]) as url:
+            f = _child("full", "--csv", str(csv_path), "--target", url)
+    else:
+        f = _child("full", "--csv", str(csv_path), "--target", f"sqlite:///{full_db}")
     print(
         f"shadowspend import ({'postgres' if postgres else 'sqlite'}): "
         f"{f['rows_per_s']:>10,.0f} rows/s  {f['seconds']:7.1f}s  cpu {f['cpu_seconds']:6.1f}s  "
