@@ -1,6 +1,10 @@
 """How fast the dashboard answers on the demo company (prints figures; not a test).
 
     .venv/bin/python bench/bench_overview.py --scale 1.0 --runs 30
+    .venv/bin/python bench/bench_overview.py --db /tmp/ss-findings-bench/demo.db  # reuse
+
+``--db`` reuses (and migrates) an existing demo database, e.g. the ~1M-row one
+``bench/bench_findings.py`` builds, instead of loading a new one.
 
 Builds a temp SQLite database with the real migrations and ``load_demo(scale=...)``, signs in
 through the login form, then times whole requests in-process (routing, queries, template)
@@ -29,17 +33,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--db", type=Path, help="an existing demo SQLite file to use instead")
     args = parser.parse_args()
 
+    if args.db is not None:
+        _run(args.db, args.scale, args.runs, reuse=True)
+        return
     folder = Path(tempfile.mkdtemp(prefix="ss-dash-bench-"))
     try:
-        _run(folder, args.scale, args.runs)
+        _run(folder / "demo.db", args.scale, args.runs)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _run(folder: Path, scale: float, runs: int) -> None:
-    url = f"sqlite:///{folder / 'demo.db'}"
+def _run(db_file: Path, scale: float, runs: int, *, reuse: bool = False) -> None:
+    url = f"sqlite:///{db_file}"
     from cryptography.fernet import Fernet
 
     os.environ.update(
@@ -62,7 +70,8 @@ def _run(folder: Path, scale: float, runs: int) -> None:
 
     engine = get_engine()
     migrate.upgrade(engine)
-    load_demo(engine, scale=scale, console=Console(file=io.StringIO()))
+    if not reuse:
+        load_demo(engine, scale=scale, console=Console(file=io.StringIO()))
     with Session(engine) as session:
         _, key = auth_service.create_key(session, name="bench", role="admin")
         session.commit()
@@ -73,13 +82,15 @@ def _run(folder: Path, scale: float, runs: int) -> None:
         found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert found is not None
         client.post("/login", data={"api_key": key, "csrf_token": found.group(1)})
-        print(f"demo scale {scale}: {count} transactions, {runs} runs each")
+        print(f"{count:,} transactions, {runs} runs each, load average {os.getloadavg()[0]:.2f}")
         for label, path in [
             ("overview (first data)", "/"),
             ("renewals card", "/fragments/renewals"),
             ("drill-down, outside IT", "/transactions?is_software=true&outside_it=true"),
         ]:
-            client.get(path)  # warm: templates compiled, statements cached
+            started = time.perf_counter()
+            client.get(path)  # warm: templates compiled, statements cached, rollups current
+            print(f"  {label:<26} first    {(time.perf_counter() - started) * 1000:7.0f} ms")
             times = []
             for _ in range(runs):
                 started = time.perf_counter()
