@@ -50,7 +50,8 @@ def revoke_api_key(
     session: SessionDep,
     principal: Annotated[Principal, Depends(require(Perm.API_KEYS_MANAGE))],
 ) -> ApiKey:
-    """Revoke a key: it stops working at once. The row stays for the audit trail."""
+    """Revoke a key: it stops working at once on the server process that revoked it, and
+    within 2 seconds on every other worker process. The row stays for the audit trail."""
     row = service.revoke(session, key_id, principal)
     session.commit()
     return row
