@@ -1,7 +1,7 @@
 """Keep the spend rollups current, and pick the cheapest exact source for a spend query.
 
 Triggers (migration 0005) mark each (month, department) whose transactions changed in
-``spend_dirty`` (on SQLite, new rows are instead those above the ``spend_state`` watermark).
+``spend_dirty`` (on SQLite, new rows are instead those above the ``spend`` watermark).
 :func:`refresh` claims the marks and recomputes exactly those pairs in both rollups from
 ``transactions``; :func:`ensure_fresh` runs it before a read when anything is pending, so a
 feed never answers from a stale rollup whatever wrote the change.
@@ -43,10 +43,11 @@ from sqlalchemy import text as sa_text
 from sqlmodel import Session, col, select
 
 from app.db import UTCDateTime
-from app.models import SpendDaily, SpendDirty, SpendMonthly, SpendState, Transaction
+from app.models import SpendDaily, SpendDirty, SpendMonthly, Transaction, TransactionWatermark
 from app.transactions import service as transactions_service
 from app.transactions.service import TransactionFilter
 
+WATERMARK = "spend"  # this consumer's row in transaction_watermarks (SQLite)
 # Serialises refreshes on Postgres (SQLite has one writer anyway).
 _PG_LOCK_KEY = 0x5EED5EED
 
@@ -66,7 +67,9 @@ def _max_id(session: Session) -> int:
 def _watermark(session: Session) -> int:
     return int(
         session.execute(
-            sa_select(col(SpendState.last_transaction_id)).where(col(SpendState.id) == 1)
+            sa_select(col(TransactionWatermark.last_id)).where(
+                col(TransactionWatermark.name) == WATERMARK
+            )
         ).scalar()
         or 0
     )
@@ -216,7 +219,9 @@ def _new_rows_since_watermark(session: Session) -> list[tuple[date, int]]:
         .group_by(col(t.transaction_date), col(t.department_id))
     ).all()
     session.execute(
-        update(SpendState).where(col(SpendState.id) == 1).values(last_transaction_id=top)
+        update(TransactionWatermark)
+        .where(col(TransactionWatermark.name) == WATERMARK)
+        .values(last_id=top)
     )
     return [(month_start(day), int(key)) for day, key in rows]
 

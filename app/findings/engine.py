@@ -6,7 +6,8 @@ because "several departments buy it" is a property of the vendor), plus those of
 whose rows changed since the last refresh without one.
 
 A finding is a function of its outside-IT charges per day, which ``finding_days`` keeps by
-deltas that triggers record on every write to ``transactions`` (see
+deltas that triggers record on every write to ``transactions`` (on SQLite, inserted rows are
+read by id instead: see migration 0006 and :func:`_new_rows_as_deltas`; see also
 :mod:`app.findings.models`). A refresh folds the pending deltas in — as many as rows were
 written — and reads the day rows of the findings it recomputes: its cost follows the rows
 touched and the days behind those findings, not the size of the transaction table.
@@ -81,6 +82,7 @@ def fold_deltas(session: Session) -> set[tuple[int, int | None]]:
             "SELECT DISTINCT vendor_id, department_key FROM folded"
         ).all()
     else:
+        _new_rows_as_deltas(conn)
         rows = conn.exec_driver_sql(
             "SELECT DISTINCT vendor_id, department_key FROM finding_day_deltas"
         ).all()
@@ -101,6 +103,33 @@ def fold_deltas(session: Session) -> set[tuple[int, int | None]]:
             )
         )
     return {(v, d or None) for v, d in rows}
+
+
+# SQLite: rows inserted since the last fold, read by id (no insert trigger; see migration 0006).
+_NEW_ROWS = (
+    f"INSERT INTO finding_day_deltas ({_COLUMNS}) "  # noqa: S608 - constants only
+    "SELECT vendor_id, coalesce(department_id, 0), transaction_date, count(*), "
+    "sum(coalesce(reporting_amount_minor, 0)), "
+    "sum(max(coalesce(reporting_amount_minor, 0), 0)), "
+    "sum(channel = 'reimbursement'), sum(reseller_slug IS NOT NULL) "
+    "FROM transactions WHERE id > ? AND outside_it AND removed_at IS NULL "
+    "AND duplicate_of_id IS NULL AND vendor_id IS NOT NULL "
+    "GROUP BY vendor_id, coalesce(department_id, 0), transaction_date"
+)
+
+
+def _new_rows_as_deltas(conn: Any) -> None:
+    """SQLite: turn the rows above the ``findings`` watermark into deltas and move it up."""
+    last = conn.exec_driver_sql(
+        "SELECT last_id FROM transaction_watermarks WHERE name = 'findings'"
+    ).scalar()
+    top = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM transactions").scalar()
+    if last is None or top <= last:
+        return
+    conn.exec_driver_sql(_NEW_ROWS, (last,))
+    conn.exec_driver_sql(
+        "UPDATE transaction_watermarks SET last_id = ? WHERE name = 'findings'", (top,)
+    )
 
 
 def refresh(

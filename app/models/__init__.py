@@ -1,5 +1,7 @@
 """Every table, imported here so metadata (and Alembic) sees them all."""
 
+# Tables owned by a domain package, so that metadata (and Alembic) sees them too.
+from app.findings.models import FindingDay, FindingDayDelta
 from app.models.access import ApiKey, ApiKeyCreate, ApiKeyCreated, ApiKeyPublic, Role
 from app.models.catalog import (
     MatchRule,
@@ -40,7 +42,7 @@ from app.models.org import (
     DepartmentPublic,
     DepartmentUpdate,
 )
-from app.models.rollup import SpendDaily, SpendDirty, SpendMonthly, SpendState
+from app.models.rollup import SpendDaily, SpendDirty, SpendMonthly, TransactionWatermark
 from app.models.transactions import ClassificationPublic, Transaction, TransactionPublic
 
 __all__ = [
@@ -65,6 +67,8 @@ __all__ = [
     "DepartmentPublic",
     "DepartmentUpdate",
     "Finding",
+    "FindingDay",
+    "FindingDayDelta",
     "FindingStatus",
     "FxRate",
     "Job",
@@ -79,12 +83,12 @@ __all__ = [
     "SpendDaily",
     "SpendDirty",
     "SpendMonthly",
-    "SpendState",
     "SyncRun",
     "SyncRunPublic",
     "SyncRunStatus",
     "Transaction",
     "TransactionPublic",
+    "TransactionWatermark",
     "Vendor",
     "VendorCreate",
     "VendorPublic",

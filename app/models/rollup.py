@@ -5,7 +5,7 @@ They are derived data, never a source of truth. Database triggers on ``transacti
 in ``spend_dirty``, in the same transaction as the change, whichever code path made it;
 :mod:`app.feeds.rollup` recomputes exactly those pairs from ``transactions`` before a read.
 
-On SQLite, inserts are found by id instead of by trigger (:class:`SpendState`).
+On SQLite, inserts are found by id instead of by trigger (:class:`TransactionWatermark`).
 
 Both rollups hold only the rows every total counts: not removed and not a cross-source
 duplicate. ``amount_minor`` sums ``reporting_amount_minor`` (rows without one add nothing),
@@ -35,14 +35,17 @@ class SpendDirty(SQLModel, table=True):
     department_key: int
 
 
-class SpendState(SQLModel, table=True):
-    """One row (id 1). On SQLite, ``last_transaction_id`` is the highest transaction id the
-    rollups have seen: rows above it are new (see migration 0005). Unused on Postgres, whose
-    triggers mark inserts too."""
+class TransactionWatermark(SQLModel, table=True):
+    """SQLite only: per consumer (``spend``, ``findings``), the highest transaction id it has
+    seen; every row above it is new to that consumer. SQLite has a single writer and hands
+    rowids out in increasing order, so this finds new rows without an insert trigger (any
+    trigger costs SQLite inserts ~35 us a row). A delete that removes the newest rows lowers
+    a watermark to the highest id left, since SQLite may hand those ids out again. Postgres
+    (concurrent writers commit ids out of order) marks inserts with statement triggers."""
 
-    __tablename__ = "spend_state"
-    id: int | None = Field(default=None, primary_key=True)
-    last_transaction_id: int = Field(default=0, sa_type=BigInteger)
+    __tablename__ = "transaction_watermarks"
+    name: str = Field(primary_key=True, max_length=40)
+    last_id: int = Field(default=0, sa_type=BigInteger)
 
 
 class _SpendSums(SQLModel):

@@ -15,9 +15,9 @@ on each other.
 SQLite only has row triggers, and any trigger on a table (even one whose WHEN is false)
 costs its inserts about 35 us a row here, more than doubling the cost of a bulk import. So on
 SQLite new rows are found without one: SQLite has a single writer and hands out rowids in
-order, so every row above ``spend_state.last_transaction_id`` is new since the last refresh.
-Updates and deletes are marked by row triggers; a delete also lowers the watermark below the
-deleted id, because SQLite may hand that id out again.
+order, so every row above the ``spend`` row of ``transaction_watermarks`` is new since the
+last refresh. Updates and deletes are marked by row triggers; a delete that removed the newest
+rows lowers the watermark to the highest id left, because SQLite may hand those ids out again.
 
 Existing data: every pair that has transactions is marked (SQLite: the watermark starts at
 0), so the first read builds them.
@@ -59,6 +59,16 @@ def _sqlite_mark(row: str) -> str:
         "WHERE NOT EXISTS (SELECT 1 FROM spend_dirty "
         f"WHERE month = date({row}.transaction_date, 'start of month') "
         f"AND department_key = coalesce({row}.department_id, 0));"
+    )
+
+
+def lower_watermark(name: str) -> str:
+    """SQLite: after a delete, a watermark above the highest id left comes down to it (the
+    ids above may be handed out again, to new rows)."""
+    top = "(SELECT coalesce(max(id), 0) FROM transactions)"
+    return (
+        f"UPDATE transaction_watermarks SET last_id = {top} "
+        f"WHERE name = '{name}' AND last_id > {top};"
     )
 
 
@@ -114,12 +124,12 @@ def upgrade() -> None:
     )
 
     op.create_table(
-        "spend_state",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("last_transaction_id", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_spend_state")),
+        "transaction_watermarks",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("last_id", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_transaction_watermarks")),
     )
-    op.execute("INSERT INTO spend_state (id, last_transaction_id) VALUES (1, 0)")
+    op.execute("INSERT INTO transaction_watermarks (name, last_id) VALUES ('spend', 0)")
 
     if op.get_bind().dialect.name == "postgresql":
         for op_name, tables in (
@@ -149,9 +159,7 @@ def upgrade() -> None:
         )
         op.execute(
             "CREATE TRIGGER trg_transactions_spend_delete AFTER DELETE ON transactions "
-            f"BEGIN {_sqlite_mark('OLD')} "
-            "UPDATE spend_state SET last_transaction_id = OLD.id - 1 "
-            "WHERE id = 1 AND last_transaction_id >= OLD.id; END"
+            f"BEGIN {_sqlite_mark('OLD')} {lower_watermark('spend')} END"
         )
 
 
@@ -163,7 +171,7 @@ def downgrade() -> None:
         )
         if op.get_bind().dialect.name == "postgresql":
             op.execute(f"DROP FUNCTION IF EXISTS spend_mark_{op_name}()")
-    op.drop_table("spend_state")
+    op.drop_table("transaction_watermarks")
     op.drop_index("ix_spend_monthly_month_department", table_name="spend_monthly")
     op.drop_table("spend_monthly")
     op.drop_index("ix_spend_daily_day_department", table_name="spend_daily")

@@ -8,7 +8,12 @@ engine folds them in when it refreshes (``app.findings.engine``). A refresh afte
 then reads the deltas of the rows it touched and the day rows of the findings it recomputes,
 not the touched vendors' whole transaction history.
 
-SQLite fires row triggers (an UPDATE that changes none of the columns read adds nothing).
+SQLite fires row triggers for updates and deletes (an UPDATE that changes none of the columns
+read adds nothing). It has no insert trigger: any trigger costs SQLite inserts ~35 us a row,
+more than doubling a bulk import. New rows are those above the ``findings`` row of
+``transaction_watermarks`` (migration 0005), which the fold reads by id range; the update and
+delete triggers only record rows at or below it (rows above it are read as they are when the
+fold comes), and a delete of the newest rows lowers it to the highest id left.
 Postgres fires one statement-level trigger per statement with its transition tables (also for
 COPY), grouped per (vendor, department, day), dropping groups that net to nothing. The delta
 table has no uniqueness, so concurrent writers never wait on each other.
@@ -53,6 +58,19 @@ def _live(row: str) -> str:
     )
 
 
+def lower_watermark(name: str) -> str:
+    """After a delete, a watermark above the highest id left comes down to it (SQLite may
+    hand the ids above out again, to new rows)."""
+    top = "(SELECT coalesce(max(id), 0) FROM transactions)"
+    return (
+        f"UPDATE transaction_watermarks SET last_id = {top} "
+        f"WHERE name = '{name}' AND last_id > {top};"
+    )
+
+
+FOLDED = "(SELECT last_id FROM transaction_watermarks WHERE name = 'findings')"
+
+
 def _sqlite_delta(row: str, sign: int) -> str:
     amount = f"coalesce({row}.reporting_amount_minor, 0)"
     return (
@@ -60,7 +78,7 @@ def _sqlite_delta(row: str, sign: int) -> str:
         f"coalesce({row}.department_id, 0), {row}.transaction_date, {sign}, {sign} * {amount}, "
         f"{sign} * max({amount}, 0), "
         f"{sign} * ({row}.channel = 'reimbursement'), {sign} * ({row}.reseller_slug IS NOT NULL) "
-        f"WHERE {_live(row)};"
+        f"WHERE {_live(row)} AND {row}.id <= {FOLDED};"
     )
 
 
@@ -150,19 +168,19 @@ def upgrade() -> None:
     else:
         changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED)
         op.execute(
-            "CREATE TRIGGER trg_transactions_findings_insert AFTER INSERT ON transactions "
-            f"BEGIN {_sqlite_delta('NEW', 1)} END"
-        )
-        op.execute(
             "CREATE TRIGGER trg_transactions_findings_update AFTER UPDATE OF "
             f"{', '.join(WATCHED)} ON transactions WHEN {changed} "
             f"BEGIN {_sqlite_delta('OLD', -1)} {_sqlite_delta('NEW', 1)} END"
         )
         op.execute(
             "CREATE TRIGGER trg_transactions_findings_delete AFTER DELETE ON transactions "
-            f"BEGIN {_sqlite_delta('OLD', -1)} END"
+            f"BEGIN {_sqlite_delta('OLD', -1)} {lower_watermark('findings')} END"
         )
     op.execute(_backfill())
+    op.execute(
+        "INSERT INTO transaction_watermarks (name, last_id) "
+        "SELECT 'findings', coalesce(max(id), 0) FROM transactions"
+    )
 
 
 def downgrade() -> None:
@@ -174,5 +192,6 @@ def downgrade() -> None:
         )
         if postgres:
             op.execute(f"DROP FUNCTION IF EXISTS finding_days_{op_name}()")
+    op.execute("DELETE FROM transaction_watermarks WHERE name = 'findings'")
     op.drop_table("finding_day_deltas")
     op.drop_table("finding_days")
