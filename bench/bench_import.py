@@ -217,11 +217,13 @@ def schema_floor(source_db: str, target_db: str, variant: str) -> dict[str, floa
 def _child(phase: str, *args: str) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, __file__, "--phase", phase, *args],
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
+    if out.returncode != 0:  # the phase's own traceback, not only "exit status 1"
+        sys.exit(f"phase {phase} failed:\n{out.stderr}")
     figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     return figures
 
