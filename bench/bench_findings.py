@@ -202,9 +202,15 @@ def refresh_cost(db: Path) -> None:
             stored = time.perf_counter() - t
             session.flush()
             pairs = session.execute(
+                # Pending deltas (updates, deletes) and, on SQLite, the rows above the
+                # findings watermark (inserts are read by id there, not recorded by a trigger).
                 text(
-                    "SELECT count(*) FROM (SELECT DISTINCT vendor_id, department_key "
-                    "FROM finding_day_deltas) AS pairs"
+                    "SELECT count(*) FROM (SELECT vendor_id, department_key "
+                    "FROM finding_day_deltas UNION SELECT vendor_id, coalesce(department_id, 0) "
+                    "FROM transactions WHERE outside_it AND removed_at IS NULL "
+                    "AND duplicate_of_id IS NULL AND vendor_id IS NOT NULL AND id > "
+                    "(SELECT last_id FROM transaction_watermarks WHERE name = 'findings')) "
+                    "AS pairs"
                 )
             ).scalar_one()
             t = time.perf_counter()
