@@ -55,6 +55,17 @@ class FindingFilter:
     sort: str = "severity"
 
 
+# The audit action each decision writes. (Before 2026-11-23 reject and dismiss wrote
+# "finding.rejectd" and "finding.dismissd"; the audit log is append-only, so readers accept
+# both.)
+DECISION_ACTIONS: dict[str, str] = {
+    "approve": "finding.approved",
+    "reject": "finding.rejected",
+    "dismiss": "finding.dismissed",
+    "snooze": "finding.snoozed",
+}
+
+
 def get(session: Session, finding_id: int, principal: Principal | None = None) -> Finding:
     row = session.get(Finding, finding_id)
     if row is None:
@@ -324,7 +335,7 @@ def decide(
     audit_service.record(
         session,
         actor,
-        f"finding.{req.decision}d" if req.decision != "snooze" else "finding.snoozed",
+        DECISION_ACTIONS[req.decision],
         "finding",
         f.id,
         before=before,

@@ -179,6 +179,8 @@ def test_dismiss_wrong_match_creates_rule_and_reclassifies(
     rows = session.exec(select(Transaction).where(Transaction.descriptor.like("ZOOM%"))).all()  # type: ignore[attr-defined]
     assert rows
     assert all(not t.is_software and t.matched_by == "rule" for t in rows)
+    audit = client.get("/api/v1/audit?action=finding.dismissed", headers=keys.headers("it"))
+    assert [e["entity_id"] for e in audit.json()["items"]] == [str(zoom["id"])]
 
 
 def test_dismiss_needs_the_right_answer(client: TestClient, keys: Keys, spend: dict) -> None:
