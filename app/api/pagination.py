@@ -40,7 +40,7 @@ class PageParams:
     cursor: str | None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=1000, description="Items per page")] = 100,
     cursor: Annotated[
         str | None, Query(max_length=500, description="`next_cursor` of the previous page")
