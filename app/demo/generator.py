@@ -28,7 +28,7 @@ from __future__ import annotations
 import calendar
 import random
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from types import MappingProxyType
@@ -371,36 +371,9 @@ _LAST = (
 )
 
 # RawTransaction built positionally (about twice as fast as by keyword, which matters at a
-# million rows); if connectors.base ever reorders its fields we fall back to keywords.
-_FIELD_ORDER = (
-    "external_id",
-    "transaction_date",
-    "amount_minor",
-    "currency",
-    "descriptor",
-    "posted_date",
-    "merchant_name",
-    "mcc",
-    "memo",
-    "channel",
-    "cardholder_external_id",
-    "cardholder_name",
-    "cardholder_email",
-    "department_name",
-    "card_last4",
-    "removed",
-    "raw",
-)
+# million rows): the field order is part of connectors.base's contract (RAW_TRANSACTION_FIELDS).
+_new: Callable[..., RawTransaction] = RawTransaction
 _NO_RAW: Mapping[str, Any] = MappingProxyType({})
-
-
-def _by_keyword(*args: Any) -> RawTransaction:
-    return RawTransaction(**dict(zip(_FIELD_ORDER, args, strict=True)))
-
-
-_new: Callable[..., RawTransaction] = (
-    RawTransaction if tuple(f.name for f in fields(RawTransaction)) == _FIELD_ORDER else _by_keyword
-)
 
 _ALNUM = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 _M64 = (1 << 64) - 1
