@@ -158,16 +158,20 @@ def bulk_decide(
     principal: Annotated[Principal, Depends(require(Perm.FINDINGS_DECIDE))],
 ) -> list[BulkResult]:
     """Apply one decision to many findings. Each finding succeeds or fails on its own
-    (`status` per item: 200, 404, 409, 422)."""
+    (`status` per item: 200, 404, 409, 422). Send `versions` (id -> the version you saw) so
+    that a finding someone else decided meanwhile answers 409 instead of being overwritten."""
     results: list[BulkResult] = []
     decided = []
-    single = DecisionRequest(**body.model_dump(exclude={"ids", "version"}))
+    single = DecisionRequest(**body.model_dump(exclude={"ids", "version", "versions"}))
+    seen = body.versions or {}
     to_refresh: set[int] = set()
     for finding_id in dict.fromkeys(body.ids):
         try:
             with session.begin_nested():
                 f = service.get(session, finding_id, principal)
-                service.decide(session, f, single, principal, None, deferred_refresh=to_refresh)
+                service.decide(
+                    session, f, single, principal, seen.get(finding_id), deferred_refresh=to_refresh
+                )
             decided.append(f)
             results.append(BulkResult(id=finding_id, status=200))
         except AppError as exc:

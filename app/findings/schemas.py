@@ -100,6 +100,11 @@ class DecisionRequest(BaseModel):
 
 class BulkDecisionRequest(DecisionRequest):
     ids: list[int] = Field(min_length=1, max_length=500)
+    versions: dict[int, int] | None = Field(
+        default=None,
+        description="Per finding id, the version you saw: a finding changed since answers 409 "
+        "and is left alone (ids not listed are decided whatever their version)",
+    )
 
 
 class BulkResult(BaseModel):

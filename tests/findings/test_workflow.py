@@ -234,6 +234,34 @@ def test_assign_comment_snooze_and_bulk(client: TestClient, keys: Keys, spend: d
     assert _findings(client, keys, status="snoozed")
 
 
+def test_bulk_with_versions_leaves_a_finding_decided_meanwhile(
+    client: TestClient, keys: Keys, spend: dict
+) -> None:
+    h = keys.headers("it")
+    a, b = _findings(client, keys)[:2]
+    # Someone snoozes A after the queue was loaded.
+    later = client.post(
+        f"/api/v1/findings/{a['id']}/decision",
+        json={"decision": "snooze", "snooze_until": str(_today() + timedelta(days=7))},
+        headers=h,
+    )
+    assert later.status_code == 200, later.text
+    bulk = client.post(
+        "/api/v1/findings/bulk-decision",
+        json={
+            "ids": [a["id"], b["id"]],
+            "decision": "reject",
+            "versions": {str(a["id"]): a["version"], str(b["id"]): b["version"]},
+        },
+        headers=h,
+    )
+    assert bulk.status_code == 200, bulk.text
+    statuses = {item["id"]: item["status"] for item in bulk.json()}
+    assert statuses == {a["id"]: 409, b["id"]: 200}
+    after = client.get(f"/api/v1/findings/{a['id']}", headers=h).json()
+    assert after["status"] == "snoozed"
+
+
 def test_registration_links_to_findings(client: TestClient, keys: Keys, spend: dict) -> None:
     h = keys.headers("marketing")
     r = client.post(
