@@ -8,8 +8,9 @@
 2. Serves it exactly as a user would, ``shadowspend serve --workers N`` (N = ``--workers``,
    2 by default: one per core of the reference machine; ``serve`` itself defaults to 1), and
    drives ``GET /api/v1/findings?limit=50`` with wrk (Debian's ``wrk``; a Python client is used
-   when it is absent) at a bounded concurrency (``--concurrency``, 16), printing requests/s and
-   the latency percentiles. The server and wrk share the machine: each figure is printed with
+   when it is absent) at bounded concurrencies (``--concurrency``, 8 and 16), each next to
+   ``/healthz`` under the same load (the HTTP stack's own floor), printing requests/s and the
+   latency percentiles. The server and wrk share the machine: each figure is printed with
    the load average, since on a shared machine the figures move with it. The server logs at
    WARNING (the default, INFO, writes one line per request: about 15% more CPU per request).
 3. Imports files of 100, 1,000 and 10,000 new rows and prints how long the findings refresh
@@ -94,7 +95,33 @@ def _python_load(url: str, key: str, seconds: float, concurrency: int) -> tuple[
     return len(latencies) / seconds, latencies
 
 
-def load(db: Path, workers: int, duration: int, concurrency: int) -> None:
+def _drive(url: str, headers: dict[str, str], duration: int, concurrency: int, workers: int) -> str:
+    """One load run against ``url``: wrk when installed, else the Python client."""
+    if shutil.which("wrk"):
+        args = ["wrk", "-t2", f"-c{concurrency}", f"-d{duration}s", "--latency"]
+        for name, value in headers.items():
+            args += ["-H", f"{name}: {value}"]
+        out = subprocess.run([*args, url], check=True, capture_output=True, text=True).stdout
+        rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        pct = dict(re.findall(r"\s+(50|75|90|99)%\s+([\d.]+\w+)", out))
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        return (
+            f"wrk c={concurrency} {duration}s, {workers} worker(s): "
+            f"{float(rps.group(1)) if rps else 0:,.0f} req/s  p50 {pct.get('50')}  "
+            f"p90 {pct.get('90')}  p99 {pct.get('99')}  "
+            f"non-2xx {errors.group(1) if errors else 0}  ({_load_average()})"
+        )
+    key = headers.get("Authorization", "").removeprefix("Bearer ")
+    rps_value, lat = _python_load(url, key, duration, concurrency)
+    lat.sort()
+    p99 = lat[int(len(lat) * 0.99) - 1] * 1000
+    return (
+        f"python client c={concurrency}: {rps_value:,.0f} req/s  "
+        f"p50 {statistics.median(lat) * 1000:.1f}ms  p99 {p99:.1f}ms  ({_load_average()})"
+    )
+
+
+def load(db: Path, workers: int, duration: int, concurrency: list[int]) -> None:
     env = _env(db)
     key = (
         subprocess.run(
@@ -129,39 +156,13 @@ def load(db: Path, workers: int, duration: int, concurrency: int) -> None:
         count = httpx.get(url, headers={"Authorization": f"Bearer {key}"}).json()["items"]
         print(f"GET /api/v1/findings?limit=50 returns {len(count)} findings per page")
         httpx.get(url, headers={"Authorization": f"Bearer {key}"})  # warm caches
-        if shutil.which("wrk"):
-            out = subprocess.run(
-                [
-                    "wrk",
-                    "-t2",
-                    f"-c{concurrency}",
-                    f"-d{duration}s",
-                    "--latency",
-                    "-H",
-                    f"Authorization: Bearer {key}",
-                    url,
-                ],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-            pct = dict(re.findall(r"\s+(50|75|90|99)%\s+([\d.]+\w+)", out))
-            errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-            print(
-                f"wrk c={concurrency} {duration}s, {workers} worker(s): "
-                f"{float(rps.group(1)) if rps else 0:,.0f} req/s  p50 {pct.get('50')}  "
-                f"p90 {pct.get('90')}  p99 {pct.get('99')}  "
-                f"non-2xx {errors.group(1) if errors else 0}  ({_load_average()})"
-            )
-        else:
-            rps_value, lat = _python_load(url, key, duration, concurrency)
-            lat.sort()
-            p99 = lat[int(len(lat) * 0.99) - 1] * 1000
-            print(
-                f"python client c={concurrency}: {rps_value:,.0f} req/s  "
-                f"p50 {statistics.median(lat) * 1000:.1f}ms  p99 {p99:.1f}ms  ({_load_average()})"
-            )
+        for c in concurrency:
+            for label, target, headers in (
+                ("GET /api/v1/findings?limit=50", url, {"Authorization": f"Bearer {key}"}),
+                # The HTTP stack's own floor on this machine, for the same load.
+                ("GET /healthz", f"{base}/healthz", {}),
+            ):
+                print(f"{label:<30} {_drive(target, headers, duration, c, workers)}")
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -233,7 +234,12 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=43)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--duration", type=int, default=20)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--concurrency",
+        type=lambda text: [int(c) for c in text.split(",")],
+        default=[8, 16],
+        help="comma list of wrk connection counts (default 8,16)",
+    )
     args = parser.parse_args()
     build(args.db, args.scale)
     rows = subprocess.run(
