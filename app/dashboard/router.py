@@ -649,6 +649,18 @@ def findings_page(
     )
 
 
+def _seen_versions(seen: list[str], chosen: list[int]) -> dict[int, int]:
+    """``["12:3", ...]`` -> ``{12: 3}`` for the ticked ids (anything malformed is ignored: that
+    finding is then decided whatever its version, as the API does without one)."""
+    wanted = set(chosen)
+    out: dict[int, int] = {}
+    for item in seen:
+        fid, _, version = item.partition(":")
+        if fid.isdigit() and version.isdigit() and int(fid) in wanted:
+            out[int(fid)] = int(version)
+    return out
+
+
 @router.post("/findings/bulk-decision")
 def findings_bulk_decision(
     request: Request,
@@ -656,13 +668,16 @@ def findings_bulk_decision(
     action: Annotated[str, Form(pattern="^(" + "|".join(BULK_ACTIONS) + ")$")],
     csrf_token: Annotated[str, Form(max_length=200)] = "",
     ids: Annotated[list[int] | None, Form(max_length=500)] = None,
+    seen: Annotated[list[str] | None, Form(max_length=1000)] = None,
     snooze_until: Annotated[str, Form(max_length=20)] = "",
     comment: Annotated[str, Form(max_length=4000)] = "",
     status: Annotated[str, Form(pattern=_STATUSES)] = "open",
     sort: Annotated[str, Form(pattern=_SORTS)] = "severity",
 ) -> Response:
     """One decision for the findings ticked in the queue, through the API's bulk decision:
-    each finding succeeds or fails on its own."""
+    each finding succeeds or fails on its own. Each row sends the version it showed
+    (``seen``: ``id:version``), so a finding someone else decided since the queue was loaded
+    is left alone (409) rather than overwritten."""
     back = "/findings?" + urlencode({"status": status, "sort": sort})
     principal = _poster(request, session, csrf_token, back)
     if not isinstance(principal, Principal):
@@ -681,6 +696,7 @@ def findings_bulk_decision(
             {
                 **decision,
                 "ids": chosen,
+                "versions": _seen_versions(seen or [], chosen),
                 "snooze_until": snooze_until or None,
                 "comment": comment.strip() or None,
             }

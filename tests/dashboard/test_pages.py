@@ -723,6 +723,35 @@ def test_bulk_decisions_from_the_queue(
     assert _events(session, third)[-1].comment == "use the sanctioned tool"
 
 
+def test_bulk_leaves_a_finding_someone_decided_since_the_queue_loaded(
+    client: TestClient, keys: Any, spend: Spend, session: Session
+) -> None:
+    other = make_finding(session, spend.figma_id, None)
+    csrf = sign_in(client, keys.it)
+    queue = client.get("/findings?status=all").text
+    seen = re.findall(r'name="seen" value="(\d+:\d+)"', queue)
+    assert f"{spend.finding_id}:{_state(session, spend.finding_id).version}" in seen
+    # Someone else decides the first finding after this queue was shown.
+    changed = _state(session, spend.finding_id)
+    changed.status, changed.version = "rejected", changed.version + 1
+    session.add(changed)
+    session.commit()
+    data = {
+        "action": "approve",
+        "ids": [str(spend.finding_id), str(other)],
+        "seen": seen,
+        "csrf_token": csrf,
+        "status": "all",
+        "sort": "severity",
+    }
+    r = _post(client, "/findings/bulk-decision", data)
+    assert r.status_code == 303
+    assert _state(session, spend.finding_id).status == "rejected"  # left alone
+    assert _state(session, other).status == "approved"
+    page = client.get(r.headers["location"]).text
+    assert "someone else changed it first" in page
+
+
 def test_a_crafted_bulk_report_link_shows_only_codes_and_readable_findings(
     client: TestClient, keys: Any, spend: Spend
 ) -> None:
