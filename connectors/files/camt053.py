@@ -2,7 +2,11 @@
 
 Parsed with the standard library's ElementTree (documents declaring a DTD or entities are
 refused). One transaction per ``Ntry`` (entry), as the statement books it; its ``TxDtls``
-enrich it with counterparty names, remittance text and references. Row numbers in errors are
+enrich it with counterparty names, remittance text and references. A batch entry (several
+``TxDtls``, each with its own amount, together making the entry's amount: a card settlement,
+a collective payment) is split into one transaction per ``TxDtls``, so each purchase is
+recognised on its own; its id is the entry's followed by ``/1``, ``/2``... When the parts do
+not add up to the entry, the entry stays whole. Row numbers in errors are
 the n-th ``Ntry`` of the file (1-based, across statements).
 
 * Sign: ``Amt`` is unsigned; ``CdtDbtInd`` ``DBIT`` (money out) gives a positive
@@ -106,7 +110,7 @@ def parse_camt053(raw: bytes) -> list[RawTransaction]:
         for entry in statement.findall(ns("Ntry")):
             number += 1
             try:
-                rows.append(_entry(entry, ns, account, seen))
+                rows.extend(_entries(entry, ns, account, seen))
             except _Bad as bad:
                 errors.add(number, bad.field, bad.message)
     errors.raise_if_any()
@@ -125,7 +129,65 @@ def _date(element: ET.Element | None, ns: _Ns, field: str) -> date | None:
         raise _Bad(field, f"not an ISO date: {text!r}") from None
 
 
-def _entry(entry: ET.Element, ns: _Ns, account: str, seen: dict[str, int]) -> RawTransaction:
+def _detail_minor(detail: ET.Element, ns: _Ns, currency: str, indicator: str) -> int | None:
+    """A ``TxDtls``'s own amount in the entry's sign convention, or None when it has none in
+    the entry's currency (``Amt`` from v3, else ``AmtDtls/TxAmt/Amt``)."""
+    amt = detail.find(ns("Amt"))
+    if amt is None:
+        amt = detail.find(ns("AmtDtls/TxAmt/Amt"))
+    text = (amt.text or "").strip() if amt is not None else ""
+    if amt is None or (amt.get("Ccy") or "").strip().upper() != currency:
+        return None
+    if _AMOUNT.fullmatch(text) is None:
+        return None
+    try:
+        minor = decimal_to_minor(Decimal(text), currency)
+    except AmountError:
+        return None
+    own = ns.text(detail, "CdtDbtInd") or indicator
+    return minor if own == "DBIT" else -minor
+
+
+def _entries(
+    entry: ET.Element, ns: _Ns, account: str, seen: dict[str, int]
+) -> list[RawTransaction]:
+    """The entry as one transaction, or one per ``TxDtls`` of a batch whose parts add up."""
+    whole = _entry(entry, ns, account, seen)
+    details = entry.findall(ns("NtryDtls/TxDtls"))
+    if len(details) < 2:
+        return [whole]
+    indicator = str(whole.raw["credit_debit"])
+    parts = [_detail_minor(d, ns, whole.currency, indicator) for d in details]
+    if any(p is None for p in parts) or sum(p or 0 for p in parts) != whole.amount_minor:
+        return [whole]
+    return [
+        _entry(
+            entry,
+            ns,
+            account,
+            seen,
+            detail=detail,
+            minor=minor,
+            part=(i, len(details), whole.external_id),
+        )
+        for i, (detail, minor) in enumerate(zip(details, parts, strict=True), start=1)
+        if minor is not None
+    ]
+
+
+def _entry(
+    entry: ET.Element,
+    ns: _Ns,
+    account: str,
+    seen: dict[str, int],
+    *,
+    detail: ET.Element | None = None,
+    minor: int | None = None,
+    part: tuple[int, int, str] | None = None,
+) -> RawTransaction:
+    """One transaction: the whole entry, or (``detail``, ``minor``, ``part``) one part of a
+    batch entry, with that part's own amount, dates, counterparty and remittance."""
+    entry_minor = minor
     amt = entry.find(ns("Amt"))
     if amt is None or not (amt.text or "").strip():
         raise _Bad("Amt", "the entry has no amount")
@@ -146,10 +208,12 @@ def _entry(entry: ET.Element, ns: _Ns, account: str, seen: dict[str, int]) -> Ra
         minor = -minor
     else:
         raise _Bad("CdtDbtInd", f"must be CRDT or DBIT, not {indicator!r}")
+    if entry_minor is not None:
+        minor = entry_minor
 
     booked = _date(entry.find(ns("BookgDt")), ns, "BookgDt")
     value = _date(entry.find(ns("ValDt")), ns, "ValDt")
-    details = entry.findall(ns("NtryDtls/TxDtls"))
+    details = [detail] if detail is not None else entry.findall(ns("NtryDtls/TxDtls"))
     first = details[0] if details else None
     accepted = None
     if first is not None:
@@ -193,6 +257,8 @@ def _entry(entry: ET.Element, ns: _Ns, account: str, seen: dict[str, int]) -> Ra
     if reference is None:
         reference = stable_id(transaction_date, booked, value, minor, currency, descriptor, memo)
     key = f"{account}:{reference}"
+    if part is not None:
+        key = f"{part[2]}/{part[0]}"  # the whole entry's id (repeats already numbered)
     n = seen.get(key, 0) + 1
     seen[key] = n
 
@@ -211,6 +277,8 @@ def _entry(entry: ET.Element, ns: _Ns, account: str, seen: dict[str, int]) -> Ra
         "reference": reference,
         "details": len(details),
     }
+    if part is not None:
+        raw["batch"] = {"part": part[0], "parts": part[1], "entry_amount": text}
     return RawTransaction(
         external_id=key if n == 1 else f"{key}#{n}",
         transaction_date=transaction_date,

@@ -270,3 +270,38 @@ NEWFILEUID:NONE
     assert [(r.descriptor, r.amount_minor, r.currency, r.memo) for r in rows] == [
         ("X & Y", 1250, "EUR", "m")
     ]
+
+
+CAMT_BATCH = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
+<BkToCstmrStmt>
+<GrpHdr><MsgId>M1</MsgId><CreDtTm>2025-03-02T08:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>S1</Id><Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></Acct>
+<Ntry><Amt Ccy="EUR">{total}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>
+<BookgDt><Dt>2025-03-03</Dt></BookgDt><AcctSvcrRef>CARDS-0303</AcctSvcrRef>
+<NtryDtls><Btch><NbOfTxs>2</NbOfTxs></Btch>
+<TxDtls><AmtDtls><TxAmt><Amt Ccy="EUR">49.00</Amt></TxAmt></AmtDtls>
+<RltdPties><Cdtr><Nm>FIGMA</Nm></Cdtr></RltdPties>
+<RltdDts><AccptncDtTm>2025-03-01T10:00:00</AccptncDtTm></RltdDts></TxDtls>
+<TxDtls><AmtDtls><TxAmt><Amt Ccy="EUR">20.00</Amt></TxAmt></AmtDtls>
+<RltdPties><Cdtr><Nm>NOTION LABS</Nm></Cdtr></RltdPties>
+<RltdDts><AccptncDtTm>2025-03-02T10:00:00</AccptncDtTm></RltdDts></TxDtls>
+</NtryDtls></Ntry>
+</Stmt>
+</BkToCstmrStmt>
+</Document>
+"""
+
+
+def test_camt053_batch_entry_is_split_into_its_transactions() -> None:
+    rows = list(parse_file(CAMT_BATCH.format(total="69.00").encode()).rows)
+    account = "DE02120300000000202051"
+    assert [(r.external_id, r.amount_minor, r.descriptor, r.transaction_date) for r in rows] == [
+        (f"{account}:CARDS-0303/1", 4900, "FIGMA", date(2025, 3, 1)),
+        (f"{account}:CARDS-0303/2", 2000, "NOTION LABS", date(2025, 3, 2)),
+    ]
+    assert all(r.posted_date == date(2025, 3, 3) for r in rows)
+    assert rows[1].raw["batch"] == {"part": 2, "parts": 2, "entry_amount": "69.00"}
+    # Parts that do not add up to the entry: the entry stays whole, as booked.
+    whole = list(parse_file(CAMT_BATCH.format(total="70.00").encode()).rows)
+    assert [(r.external_id, r.amount_minor) for r in whole] == [(f"{account}:CARDS-0303", 7000)]
