@@ -379,19 +379,27 @@ def convert_missing(session: Session, *, batch: int = 5_000) -> int:
     if not pending:
         return 0
     book = RateBook(session, reporting)
-    now = utcnow()
-    updates: list[dict[str, Any]] = []
+    values: dict[int, int] = {}
     for tid, amount, currency, on in pending:
         value = book.convert(amount, currency, on)
         if value is not None:
-            updates.append(
-                {
-                    "id": tid,
-                    "reporting_amount_minor": value,
-                    "reporting_currency": reporting,
-                    "updated_at": now,
-                }
-            )
+            values[tid] = value
+    return _write_conversions(session, values, reporting, batch)
+
+
+def _write_conversions(session: Session, values: dict[int, int], reporting: str, batch: int) -> int:
+    """Store each transaction's new reporting amount (``updated_at`` bumped, so feeds'
+    ETags change). Returns how many."""
+    now = utcnow()
+    updates = [
+        {
+            "id": tid,
+            "reporting_amount_minor": value,
+            "reporting_currency": reporting,
+            "updated_at": now,
+        }
+        for tid, value in values.items()
+    ]
     for i in range(0, len(updates), batch):
         session.execute(update(Transaction), updates[i : i + batch])
     return len(updates)
@@ -410,8 +418,7 @@ def reconvert_changed(
     if not since:
         return 0
     book = RateBook(session, reporting)
-    now = utcnow()
-    updates: list[dict[str, Any]] = []
+    values: dict[int, int] = {}
     for currency, day in sorted(since.items()):
         rows = session.execute(
             sa_select(
@@ -429,14 +436,5 @@ def reconvert_changed(
         for tid, amount, on, stored, stored_currency in rows:
             value = book.convert(amount, currency, on)
             if value is not None and (value != stored or stored_currency != reporting):
-                updates.append(
-                    {
-                        "id": tid,
-                        "reporting_amount_minor": value,
-                        "reporting_currency": reporting,
-                        "updated_at": now,
-                    }
-                )
-    for i in range(0, len(updates), batch):
-        session.execute(update(Transaction), updates[i : i + batch])
-    return len(updates)
+                values[tid] = value
+    return _write_conversions(session, values, reporting, batch)
