@@ -19,9 +19,14 @@ Choices, documented because files in the wild differ from the spec:
 * ``external_id`` is ``<ACCTID>:<FITID>`` (FITIDs are unique per account only).
 * Credit-card statements (``CCSTMTRS``) give :attr:`Channel.CARD` rows with the card's last
   four digits; bank statements give :attr:`Channel.INVOICE` rows.
+* Investment statements (``INVSTMTRS``, a brokerage or cash-management account): their cash
+  movements (``INVBANKTRAN``, each a ``STMTTRN`` like a bank statement's: fees, transfers,
+  a subscription paid from the account) are read as :attr:`Channel.INVOICE` rows with the
+  ``INVACCTFROM`` account. Securities trades, income and reinvestments (``BUYSTOCK``,
+  ``INCOME``, ...) are not spend and are not read, though the statement as a whole is
+  still checked.
 * The sign-on block is not needed to import transactions and is not checked; a document
-  without any statement imports as zero rows. Investment statements (``INVSTMTRS``) are not
-  read: they hold securities trades, not spend.
+  without any statement imports as zero rows.
 """
 
 from __future__ import annotations
@@ -143,9 +148,17 @@ def _locate(trn: ET.Element, exc: BaseException) -> tuple[str | None, str]:
     return None, message
 
 
+# Per statement aggregate: where its account id is, and where its STMTTRNs are.
+_KINDS: dict[str, tuple[str, str]] = {
+    "STMTRS": ("BANKACCTFROM/ACCTID", "BANKTRANLIST/STMTTRN"),
+    "CCSTMTRS": ("CCACCTFROM/ACCTID", "BANKTRANLIST/STMTTRN"),
+    "INVSTMTRS": ("INVACCTFROM/ACCTID", "INVTRANLIST/INVBANKTRAN/STMTTRN"),
+}
+
+
 def _statements(root: ET.Element) -> Iterator[ET.Element]:
     for element in root.iter():
-        if element.tag in ("STMTRS", "CCSTMTRS"):
+        if element.tag in _KINDS:
             yield element
 
 
@@ -162,12 +175,11 @@ def parse_ofx(raw: bytes) -> list[RawTransaction]:
     with _relaxed():
         for statement in _statements(root):
             card = statement.tag == "CCSTMTRS"
-            account = statement.findtext("BANKACCTFROM/ACCTID") or statement.findtext(
-                "CCACCTFROM/ACCTID"
-            )
+            account_path, transactions_path = _KINDS[statement.tag]
+            account = statement.findtext(account_path)
             curdef = (statement.findtext("CURDEF") or "").strip().upper()
             _check_statement(statement, errors)
-            for trn in statement.iterfind("BANKTRANLIST/STMTTRN"):
+            for trn in statement.iterfind(transactions_path):
                 number += 1
                 try:
                     model = Aggregate.from_etree(_in_spec_order(copy.deepcopy(trn)))
@@ -190,6 +202,10 @@ def _check_statement(statement: ET.Element, errors: ErrorCollector) -> None:
     for tranlist in shell.iterfind("BANKTRANLIST"):
         for trn in list(tranlist.iterfind("STMTTRN")):
             tranlist.remove(trn)
+    # Cash movements are checked one by one with their number; the rest (trades) here.
+    for tranlist in shell.iterfind("INVTRANLIST"):
+        for cash in list(tranlist.iterfind("INVBANKTRAN")):
+            tranlist.remove(cash)
     try:
         Aggregate.from_etree(_in_spec_order(shell))
     except Exception as exc:  # ofxtools raises many kinds

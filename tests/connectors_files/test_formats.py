@@ -65,6 +65,55 @@ def test_ofx2_card_and_bank_statements() -> None:
     assert rows[3].card_last4 is None
 
 
+OFX2_INVESTMENT = b"""<?xml version="1.0" encoding="UTF-8"?>
+<?OFX OFXHEADER="200" VERSION="220" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>
+<OFX>
+<INVSTMTMSGSRSV1><INVSTMTTRNRS><TRNUID>1</TRNUID>
+<STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY></STATUS>
+<INVSTMTRS><DTASOF>20250301</DTASOF><CURDEF>USD</CURDEF>
+<INVACCTFROM><BROKERID>broker.example.com</BROKERID><ACCTID>CMA-5521</ACCTID></INVACCTFROM>
+<INVTRANLIST><DTSTART>20250201</DTSTART><DTEND>20250301</DTEND>
+<BUYSTOCK><INVBUY><INVTRAN><FITID>B1</FITID><DTTRADE>20250203</DTTRADE></INVTRAN>
+<SECID><UNIQUEID>037833100</UNIQUEID><UNIQUEIDTYPE>CUSIP</UNIQUEIDTYPE></SECID>
+<UNITS>10</UNITS><UNITPRICE>180.00</UNITPRICE><TOTAL>-1800.00</TOTAL>
+<SUBACCTSEC>CASH</SUBACCTSEC><SUBACCTFUND>CASH</SUBACCTFUND></INVBUY>
+<BUYTYPE>BUY</BUYTYPE></BUYSTOCK>
+<INVBANKTRAN><STMTTRN><TRNTYPE>DEBIT</TRNTYPE><DTPOSTED>20250207</DTPOSTED>
+<TRNAMT>-99.00</TRNAMT><FITID>C1</FITID><NAME>GITHUB INC</NAME></STMTTRN>
+<SUBACCTFUND>CASH</SUBACCTFUND></INVBANKTRAN>
+<INVBANKTRAN><STMTTRN><TRNTYPE>CREDIT</TRNTYPE><DTPOSTED>20250210</DTPOSTED>
+<TRNAMT>5000.00</TRNAMT><FITID>C2</FITID><NAME>TRANSFER IN</NAME></STMTTRN>
+<SUBACCTFUND>CASH</SUBACCTFUND></INVBANKTRAN>
+</INVTRANLIST>
+</INVSTMTRS></INVSTMTTRNRS></INVSTMTMSGSRSV1>
+</OFX>
+"""
+
+
+def test_ofx_investment_statement_reads_its_cash_movements_not_its_trades() -> None:
+    rows = list(parse_file(OFX2_INVESTMENT).rows)
+    assert [(r.external_id, r.amount_minor, r.currency, r.channel, r.descriptor) for r in rows] == [
+        ("CMA-5521:C1", 9900, "USD", Channel.INVOICE, "GITHUB INC"),
+        ("CMA-5521:C2", -500000, "USD", Channel.INVOICE, "TRANSFER IN"),
+    ]
+    assert rows[0].transaction_date == date(2025, 2, 7)
+    assert rows[0].card_last4 is None
+
+
+def test_ofx_investment_cash_movement_with_a_bad_amount_is_rejected_with_its_number() -> None:
+    bad = OFX2_INVESTMENT.replace(b"<TRNAMT>5000.00</TRNAMT>", b"<TRNAMT>lots</TRNAMT>")
+    with pytest.raises(FileRejected) as info:
+        parse_file(bad, fmt=FileFormat.OFX)
+    assert [(e.row, e.field) for e in info.value.errors] == [(2, "TRNAMT")]
+
+
+def test_ofx_investment_statement_with_a_malformed_trade_is_rejected() -> None:
+    bad = OFX2_INVESTMENT.replace(b"<UNITS>10</UNITS>", b"<UNITS>ten</UNITS>")
+    with pytest.raises(FileRejected) as info:
+        parse_file(bad, fmt=FileFormat.OFX)
+    assert any("INVSTMTRS" in e.message for e in info.value.errors)
+
+
 def test_ofx_bad_amount_names_the_transaction_and_field() -> None:
     bad = OFX2_CARD_AND_BANK.replace(b"<TRNAMT>5.00</TRNAMT>", b"<TRNAMT>5,0x</TRNAMT>")
     with pytest.raises(FileRejected) as info:
