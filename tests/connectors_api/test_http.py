@@ -29,7 +29,12 @@ EMPTY: dict[str, Any] = {"items": [], "next_cursor": None}
 
 def brex(fake: Fake, **kwargs: Any) -> BrexConnector:
     connector = build(
-        BrexConnector, fake, {"base_url": "https://brex.test"}, {"api_token": TOKEN}, **kwargs
+        BrexConnector,
+        fake,
+        # One endpoint per exchange: these tests script the responses in order.
+        {"base_url": "https://brex.test", "with_expenses": False},
+        {"api_token": TOKEN},
+        **kwargs,
     )
     assert isinstance(connector, BrexConnector)
     return connector

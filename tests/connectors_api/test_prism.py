@@ -166,7 +166,9 @@ def test_ramp_reimbursements(served: Prism) -> None:
 def test_brex_card_transactions(served: Prism) -> None:
     base = served("brex_transactions.oas.json")
     secrets = BrexConnector.Secrets.model_validate({"api_token": "token"})
-    with BrexConnector(BrexConnector.Config(base_url=base), secrets) as connector:
+    # The Expenses API is another spec, so another Prism: see test_brex_card_expenses.
+    config = BrexConnector.Config(base_url=base, with_expenses=False)
+    with BrexConnector(config, secrets) as connector:
         connector.check()
         (page,) = _first_page_then_loop(connector, SINCE)
 
@@ -178,6 +180,34 @@ def test_brex_card_transactions(served: Prism) -> None:
     assert page.transactions == []
     assert [r.external_id for r in page.rejected] == [r["id"] for r in example]
     assert page.next_bookmark is None
+
+
+def test_brex_card_expenses(served: Prism) -> None:
+    base = served("brex_transactions.oas.json")
+    expenses = served("brex_expenses.oas.json")
+    secrets = BrexConnector.Secrets.model_validate({"api_token": "token"})
+    config = BrexConnector.Config(base_url=base, expenses_base_url=expenses)
+    with BrexConnector(config, secrets) as connector:
+        connector.check()  # both APIs, each on its own mock
+        pages = connector.cardholder_pages(connector.plan(SINCE, now=NOW))
+        first = next(pages)
+        with pytest.raises(RepeatedCursorError):
+            next(pages)
+
+    example = raw_json(
+        "GET",
+        f"{expenses}/v1/expenses/card",
+        params={"expand[]": ["user", "department"]},
+        headers={"Authorization": "Bearer x"},
+    )["items"]
+    assert first == {
+        r["id"]: (
+            r["user"]["id"],
+            f"{r['user']['first_name']} {r['user']['last_name']}",
+            r["department"]["name"],
+        )
+        for r in example
+    }
 
 
 def test_a_wrong_base_url_is_a_config_error(served: Prism) -> None:
