@@ -297,7 +297,7 @@ def import_file(
                     SYSTEM,
                     filename=file.name,
                     progress=lambda done, _total: progress.update(task, completed=done),
-                    commit_every_batch=True,
+                    commit_as_it_goes=True,
                 )
             session.commit()
             rollup.ensure_fresh(session)

@@ -122,7 +122,7 @@ def import_file(
             principal,
             filename=file.filename,
             progress=lambda done, total: report(done, total),
-            commit_every_batch=True,
+            commit_as_it_goes=True,
         )
         rollup.ensure_fresh(job_session)  # commits the import, then sums it for the feeds
         return summary

@@ -102,3 +102,43 @@ def test_shared_ofx_files(
     if expected is not None:
         assert body["rows"] == expected
     assert body["inserted"] == body["rows"] == _count(session)
+
+
+def test_a_large_import_reports_as_progress_only_rows_already_committed(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Progress is what another connection can already see (a job poller, a second writer
+    that must not wait on the import's open transaction)."""
+    from app import db, migrate
+    from app.auth.service import SYSTEM
+    from app.classification.service import sync_builtin_catalog
+    from app.imports import service as import_service
+
+    engine = db.make_engine(empty_database_url)
+    migrate.upgrade(engine)
+    with Session(engine) as s:
+        sync_builtin_catalog(s)
+        s.commit()
+    monkeypatch.setattr(import_service, "COMMIT_SECONDS", 0.0)
+    lines = ["Date,Description,Amount"]
+    lines += [f"03/{(i % 28) + 1:02d}/2026,FIGMA INC #{i},{5 + i % 3}.00" for i in range(5_500)]
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        with engine.connect() as other:
+            stored = other.execute(select(func.count()).select_from(Transaction)).scalar_one()
+        seen.append((done, stored))
+
+    try:
+        with Session(engine, expire_on_commit=False) as s:
+            opts = import_service.ImportOptions(filename="big.csv", preset="amex")
+            connection, parsed = import_service.parse(s, "\n".join(lines).encode(), opts)
+            summary = import_service.store(
+                s, connection, parsed, SYSTEM, progress=progress, commit_as_it_goes=True
+            )
+            s.commit()
+    finally:
+        engine.dispose()
+    assert summary["inserted"] == 5_500
+    assert [done for done, _ in seen] == [2_000, 4_000, 5_500]
+    assert all(done == stored for done, stored in seen), seen
