@@ -78,12 +78,16 @@ def get(session: Session, finding_id: int, principal: Principal | None = None) -
 _SIGNATURE_SQL = (
     "SELECT (SELECT count(*) FROM findings), (SELECT max(id) FROM findings),"
     " (SELECT max(updated_at) FROM findings), (SELECT count(*) FROM registrations),"
-    " (SELECT max(updated_at) FROM registrations)"
+    " (SELECT max(updated_at) FROM registrations),"
+    # Every change to what a finding shows beside its own row (a vendor or department renamed,
+    # a rule, the sanctioned inventory) is audited: the newest event stands for all of them.
+    " (SELECT max(id) FROM audit_events)"
 )
 
 
 def signature(session: Session) -> tuple[object, ...]:
-    """Changes whenever a finding or a registration is created, changed or deleted.
+    """Changes whenever a finding or a registration is created, changed or deleted, and
+    whenever anything audited happens (a vendor or department renamed, for one).
 
     The findings list asks it on every request, cached or not: one statement of index and
     small-table lookups, sent as plain SQL on the session's connection (compiling even a

@@ -93,6 +93,29 @@ def test_findings_appear_with_reasons(client: TestClient, keys: Keys, spend: dic
     assert all(t["classification"]["explanation"] for t in detail["transactions"])
 
 
+def test_renaming_a_department_or_vendor_shows_in_the_findings_list_at_once(
+    client: TestClient, keys: Keys, spend: dict
+) -> None:
+    before = _findings(client, keys)  # the list is cached from here
+    sales = next(f for f in before if f["department"]["name"] == "Sales")
+    zoom = next(f for f in before if (f["vendor"]["name"] or "").startswith("Zoom"))
+    r = client.patch(
+        f"/api/v1/departments/{sales['department']['id']}",
+        json={"name": "Revenue"},
+        headers=keys.headers("admin"),
+    )
+    assert r.status_code == 200, r.text
+    r = client.patch(
+        f"/api/v1/vendors/{zoom['vendor']['id']}",
+        json={"name": "Zoom Workplace"},
+        headers=keys.headers("admin"),
+    )
+    assert r.status_code == 200, r.text
+    after = {f["id"]: f for f in _findings(client, keys)}
+    assert after[sales["id"]]["department"]["name"] == "Revenue"
+    assert after[zoom["id"]]["vendor"]["name"] == "Zoom Workplace"
+
+
 def test_marketing_key_is_scoped_and_cannot_decide(
     client: TestClient, keys: Keys, spend: dict
 ) -> None:
