@@ -113,6 +113,10 @@ def engine(
 
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
+    from app.insights import service as insights_service
+
+    # Every test rolls back, so counters behind cache keys repeat from test to test.
+    insights_service.clear_cache()
     connection = engine.connect()
     outer = connection.begin()
     s = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)

@@ -48,6 +48,9 @@ from app.transactions import service as transactions_service
 from app.transactions.service import TransactionFilter
 
 WATERMARK = "spend"  # this consumer's row in transaction_watermarks (SQLite)
+# A counter, kept in the same table (its last_id column): bumped by every refresh that found
+# work, so "nothing changed in transactions since" is one primary-key read (see generation).
+GENERATION = "spend-generation"
 # Serialises refreshes on Postgres (SQLite has one writer anyway).
 _PG_LOCK_KEY = 0x5EED5EED
 
@@ -81,6 +84,30 @@ def pending(session: Session) -> bool:
     if session.get_bind().dialect.name == "postgresql":
         return False
     return _max_id(session) > _watermark(session)
+
+
+def generation(session: Session) -> int:
+    """Changes whenever a refresh recomputed anything, i.e. whenever a transaction was added,
+    removed, or changed in a column the feeds read (date, department, amount, vendor,
+    category, software, outside IT, duplicate, removal). Only meaningful once the rollups
+    are fresh: check :func:`pending` first. Lets derived views (subscriptions) cache safely."""
+    value = session.execute(
+        sa_select(col(TransactionWatermark.last_id)).where(
+            col(TransactionWatermark.name) == GENERATION
+        )
+    ).scalar()
+    return int(value or 0)
+
+
+def _bump_generation(session: Session) -> None:
+    # Refreshes are serialised (SQLite's write lock, an advisory lock on Postgres), so the
+    # row can be created on first use without a race.
+    table = TransactionWatermark.__table__  # type: ignore[attr-defined]
+    done = session.execute(
+        update(table).where(table.c.name == GENERATION).values(last_id=table.c.last_id + 1)
+    )
+    if not getattr(done, "rowcount", 0):
+        session.execute(insert(table).values(name=GENERATION, last_id=1))
 
 
 def ensure_fresh(session: Session) -> int:
@@ -122,6 +149,8 @@ def refresh(session: Session) -> int:
     ]
     if bind.dialect.name != "postgresql":
         claimed += _new_rows_since_watermark(session)
+    if claimed:
+        _bump_generation(session)
     by_month: dict[date, set[int]] = defaultdict(set)
     for month, key in claimed:
         by_month[month_start(month)].add(int(key))

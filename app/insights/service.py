@@ -3,6 +3,7 @@ and tools that do the same job bought more than once."""
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,6 +15,7 @@ from sqlmodel import select as orm_select
 
 from app.config import get_settings
 from app.db import utcnow
+from app.feeds import rollup
 from app.findings import cadence as cadence_mod
 from app.models import Department, SanctionedApp, Transaction, Vendor
 
@@ -81,6 +83,32 @@ def _charges(
     return out
 
 
+# Recent answers of subscriptions(), per (what changed last, day, filters): reading a year of
+# software rows costs ~2 s at a million transactions, and the dashboard asks on every visit.
+_CACHE: dict[tuple[object, ...], list[SubscriptionPublic]] = {}
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 32
+_AUDIT_HEAD = "SELECT max(id) FROM audit_events"
+
+
+def _version(session: Session) -> tuple[object, ...] | None:
+    """What subscriptions depend on, as comparable values; ``None`` when the rollups have
+    work pending (their generation does not yet reflect the newest transactions).
+
+    The spend generation moves with every transaction change the feeds see; the newest
+    audit event with every change to vendors, departments and the sanctioned inventory (all
+    audited)."""
+    if rollup.pending(session):
+        return None
+    audit = session.connection().exec_driver_sql(_AUDIT_HEAD).scalar()
+    return (rollup.generation(session), audit)
+
+
+def clear_cache() -> None:
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
 def subscriptions(
     session: Session,
     *,
@@ -88,8 +116,30 @@ def subscriptions(
     include_stopped: bool = True,
     today: date | None = None,
 ) -> list[SubscriptionPublic]:
-    """Recurring vendor charges per department, with run-rate, next charge and price moves."""
+    """Recurring vendor charges per department, with run-rate, next charge and price moves.
+
+    Answers are kept while nothing they depend on changed (see :func:`_version`)."""
     today = today or utcnow().date()
+    version = _version(session)
+    if version is None:
+        found = _subscriptions(session, department_id, today)
+    else:
+        key = (version, today, department_id)
+        with _CACHE_LOCK:
+            hit = _CACHE.get(key)
+        if hit is None:
+            hit = _subscriptions(session, department_id, today)
+            with _CACHE_LOCK:
+                if len(_CACHE) >= _CACHE_SIZE:
+                    _CACHE.clear()
+                _CACHE[key] = hit
+        found = hit
+    return [s for s in found if include_stopped or not s.stopped]
+
+
+def _subscriptions(
+    session: Session, department_id: int | None, today: date
+) -> list[SubscriptionPublic]:
     currency = get_settings().reporting_currency
     grouped = _charges(session, today - timedelta(days=LOOKBACK_DAYS), department_id)
     vendors = {
@@ -108,7 +158,7 @@ def subscriptions(
     out = []
     for key, rows in grouped.items():
         cad = cadence_mod.detect([(d, a) for d, a, _ in rows], today=today)
-        if cad.kind is None or (cad.stopped and not include_stopped):
+        if cad.kind is None:
             continue
         vendor = vendors.get(key.vendor_id)
         if vendor is None or vendor.id is None:

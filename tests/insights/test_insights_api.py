@@ -93,3 +93,50 @@ def test_redundancy(client: TestClient, keys: Keys, session: Session) -> None:
         client.get("/api/v1/insights/redundancy", headers=keys.headers("marketing")).status_code
         == 403
     )
+
+
+def test_subscriptions_follow_every_change_though_answers_are_kept(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    from app.feeds import rollup
+
+    marketing, _ = _seed(session)
+    rollup.ensure_fresh(session)
+    headers = keys.headers("finance")
+
+    def asana_marketing() -> dict:
+        subs = client.get("/api/v1/subscriptions", headers=headers).json()
+        return next(
+            s
+            for s in subs
+            if s["vendor"]["name"].startswith("Asana") and s["department"]["id"] == marketing.id
+        )
+
+    first = asana_marketing()
+    assert first == asana_marketing()  # served again while nothing changed
+    assert first["last_amount_minor"] == 2_500
+    # A price rise lands: seen at once (the rollups have it pending), and after the refresh.
+    conn = session.exec(select(Connection)).first()
+    assert conn is not None
+    today = datetime.now(UTC).date()
+    _charge(session, conn, marketing, _vendor(session, "asana"), today, 3_000, 99)
+    session.commit()
+    assert asana_marketing()["last_amount_minor"] == 3_000
+    rollup.ensure_fresh(session)
+    assert asana_marketing()["last_amount_minor"] == 3_000
+    # A change to an existing row (re-classified away from software).
+    row = session.exec(select(Transaction).where(Transaction.external_id.endswith("-99"))).one()  # type: ignore[union-attr]
+    row.is_software = False
+    row.updated_at = datetime.now(UTC)
+    session.add(row)
+    session.commit()
+    rollup.ensure_fresh(session)
+    assert asana_marketing()["last_amount_minor"] == 2_500
+    # A renamed vendor (audited, not a transaction change).
+    r = client.patch(
+        f"/api/v1/vendors/{first['vendor']['id']}",
+        json={"name": "Asana Enterprise"},
+        headers=keys.headers("admin"),
+    )
+    assert r.status_code == 200, r.text
+    assert asana_marketing()["vendor"]["name"] == "Asana Enterprise"
