@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar, cast
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -83,9 +85,11 @@ def _charges(
     return out
 
 
-# Recent answers of subscriptions(), per (what changed last, day, filters): reading a year of
-# software rows costs ~2 s at a million transactions, and the dashboard asks on every visit.
-_CACHE: dict[tuple[object, ...], list[SubscriptionPublic]] = {}
+# Recent answers of subscriptions() and redundancy(), per (what changed last, day, filters):
+# reading a year of software rows costs ~2 s at a million transactions, and the dashboard
+# asks on every visit. Answers are shared between callers: never modified after they are kept.
+_CACHE: dict[tuple[object, ...], object] = {}
+_T = TypeVar("_T")
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 32
 _AUDIT_HEAD = "SELECT max(id) FROM audit_events"
@@ -120,21 +124,29 @@ def subscriptions(
 
     Answers are kept while nothing they depend on changed (see :func:`_version`)."""
     today = today or utcnow().date()
+    found = _cached(
+        session,
+        ("subscriptions", today, department_id),
+        lambda: _subscriptions(session, department_id, today),
+    )
+    return [s for s in found if include_stopped or not s.stopped]
+
+
+def _cached(session: Session, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
+    """``compute()``, or the answer kept for ``key`` while :func:`_version` is unchanged."""
     version = _version(session)
     if version is None:
-        found = _subscriptions(session, department_id, today)
-    else:
-        key = (version, today, department_id)
+        return compute()
+    full = (version, *key)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(full)
+    if hit is None:
+        hit = compute()
         with _CACHE_LOCK:
-            hit = _CACHE.get(key)
-        if hit is None:
-            hit = _subscriptions(session, department_id, today)
-            with _CACHE_LOCK:
-                if len(_CACHE) >= _CACHE_SIZE:
-                    _CACHE.clear()
-                _CACHE[key] = hit
-        found = hit
-    return [s for s in found if include_stopped or not s.stopped]
+            if len(_CACHE) >= _CACHE_SIZE:
+                _CACHE.clear()
+            _CACHE[full] = hit
+    return cast(_T, hit)
 
 
 def _subscriptions(
@@ -262,8 +274,15 @@ CONSOLIDATION_DISCOUNT = 0.15
 
 def redundancy(session: Session, *, days: int = 365, today: date | None = None) -> RedundancyReport:
     """Categories with several tools in use, and vendors bought separately by several
-    departments, each with an estimated saving over the last ``days`` days."""
-    today = today or utcnow().date()
+    departments, each with an estimated saving over the last ``days`` days. Kept while
+    nothing behind it changed, as :func:`subscriptions`."""
+    day = today or utcnow().date()
+    return _cached(
+        session, ("redundancy", day, days), lambda: _redundancy(session, days=days, today=day)
+    )
+
+
+def _redundancy(session: Session, *, days: int, today: date) -> RedundancyReport:
     since = today - timedelta(days=days)
     grouped = _charges(session, since, None)
     vendor_ids = {k.vendor_id for k in grouped}

@@ -140,3 +140,26 @@ def test_subscriptions_follow_every_change_though_answers_are_kept(
     )
     assert r.status_code == 200, r.text
     assert asana_marketing()["vendor"]["name"] == "Asana Enterprise"
+
+
+def test_redundancy_follows_a_refund_though_answers_are_kept(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    from app.feeds import rollup
+
+    marketing, _ = _seed(session)
+    rollup.ensure_fresh(session)
+
+    def asana_total() -> int:
+        report = client.get("/api/v1/insights/redundancy", headers=keys.headers("viewer")).json()
+        shared = {s["vendor"]["name"]: s for s in report["shared_vendors"]}
+        return int(next(v for k, v in shared.items() if k.startswith("Asana"))["total_minor"])
+
+    assert asana_total() == asana_total() == 30_000
+    conn = session.exec(select(Connection)).first()
+    assert conn is not None
+    today = datetime.now(UTC).date()
+    _charge(session, conn, marketing, _vendor(session, "asana"), today, -2_500, 98)
+    session.commit()
+    rollup.ensure_fresh(session)
+    assert asana_total() == 27_500
