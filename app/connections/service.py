@@ -104,6 +104,7 @@ def update(
     secrets = changes.pop("secrets", None)
     if "name" in changes and changes["name"] != row.name and by_name(session, changes["name"]):
         raise Conflict(f"a connection named {changes['name']!r} already exists")
+    was_it_channel = bool(row.is_it_channel)
     for key, value in changes.items():
         if value is None and key in {"name", "config", "is_it_channel", "enabled"}:
             continue
@@ -121,6 +122,13 @@ def update(
         row.next_sync_at = utcnow() if row.schedule_minutes else None
     row.updated_at = utcnow()
     session.add(row)
+    if bool(row.is_it_channel) != was_it_channel:
+        # Bought through IT's own channel or not: the connection's rows change sides.
+        from app.findings import engine as findings_engine
+        from app.findings import outside
+
+        assert row.id is not None
+        findings_engine.refresh(session, outside.recompute(session, connection_id=row.id))
     after = _audit_view(row)
     if secrets is not None:
         after["secrets_replaced"] = sorted(secrets)

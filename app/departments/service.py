@@ -50,10 +50,19 @@ def update(
     if "name" in changes and changes["name"] is not None:
         _ensure_unique(session, changes["name"], exclude_id=department_id)
     before = {k: getattr(row, k) for k in changes}
+    was_it = bool(row.is_it)
     for key, value in changes.items():
         if value is not None or key == "cost_centre":
             setattr(row, key, value)
     session.add(row)
+    if bool(row.is_it) != was_it:
+        # What an IT department buys is IT-procured: its rows change sides, and so do the
+        # findings and the outside-IT totals built on them.
+        from app.findings import engine as findings_engine
+        from app.findings import outside
+
+        assert row.id is not None
+        findings_engine.refresh(session, outside.recompute(session, department_id=row.id))
     audit_service.record(
         session, actor, "department.updated", "department", row.id, before=before, after=changes
     )

@@ -10,9 +10,17 @@ from app.findings.policy import OutsideItPolicy
 from app.models import Transaction
 
 
-def recompute(session: Session, vendor_ids: list[int] | None = None) -> set[int]:
-    """Refresh ``outside_it`` on the rows of these vendors (all rows when None); returns the
-    vendors whose rows changed."""
+def recompute(
+    session: Session,
+    vendor_ids: list[int] | None = None,
+    *,
+    department_id: int | None = None,
+    connection_id: int | None = None,
+) -> set[int]:
+    """Refresh ``outside_it`` on the rows of these vendors (all rows when None), narrowed to
+    one department's or one connection's rows when given; returns the vendors whose rows
+    changed."""
+    session.flush()  # the policy reads the departments, connections and inventory as changed
     policy = OutsideItPolicy(session)
     stmt = select(
         col(Transaction.id),
@@ -26,6 +34,10 @@ def recompute(session: Session, vendor_ids: list[int] | None = None) -> set[int]
         if not vendor_ids:
             return set()
         stmt = stmt.where(col(Transaction.vendor_id).in_(vendor_ids))
+    if department_id is not None:
+        stmt = stmt.where(col(Transaction.department_id) == department_id)
+    if connection_id is not None:
+        stmt = stmt.where(col(Transaction.connection_id) == connection_id)
     changes: list[dict[str, object]] = []
     touched: set[int] = set()
     for tid, is_software, vendor_id, dept_id, conn_id, current in session.execute(stmt):

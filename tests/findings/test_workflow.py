@@ -116,6 +116,59 @@ def test_renaming_a_department_or_vendor_shows_in_the_findings_list_at_once(
     assert after[zoom["id"]]["vendor"]["name"] == "Zoom Workplace"
 
 
+def _outside_rows(session: Session, department: str | None = None) -> int:
+    from app.models import Department
+
+    stmt = select(Transaction).where(Transaction.outside_it == True)  # noqa: E712
+    if department is not None:
+        dept = session.exec(select(Department).where(Department.name == department)).one()
+        stmt = stmt.where(Transaction.department_id == dept.id)
+    return len(session.exec(stmt).all())
+
+
+def test_marking_a_department_it_moves_its_purchases_inside_and_back(
+    client: TestClient, keys: Keys, session: Session, spend: dict
+) -> None:
+    sales = next(f for f in _findings(client, keys) if f["department"]["name"] == "Sales")
+    sales_id = sales["department"]["id"]
+    assert _outside_rows(session, "Sales") > 0
+    marketing_rows = _outside_rows(session, "Marketing")
+
+    def patch(is_it: bool) -> None:
+        r = client.patch(
+            f"/api/v1/departments/{sales_id}", json={"is_it": is_it}, headers=keys.headers("admin")
+        )
+        assert r.status_code == 200, r.text
+
+    patch(True)
+    assert _outside_rows(session, "Sales") == 0
+    assert _outside_rows(session, "Marketing") == marketing_rows  # only Sales moved
+    open_sales = [
+        f for f in _findings(client, keys, status="open") if f["department"]["name"] == "Sales"
+    ]
+    assert open_sales == []
+    patch(False)
+    assert _outside_rows(session, "Sales") > 0
+    assert any(f["department"]["name"] == "Sales" for f in _findings(client, keys, status="open"))
+
+
+def test_marking_a_connection_an_it_channel_moves_its_purchases_inside(
+    client: TestClient, keys: Keys, session: Session, spend: dict
+) -> None:
+    from app.models import Connection
+
+    amex = session.exec(select(Connection).where(Connection.name == "Amex")).one()
+    assert _outside_rows(session) > 0
+    r = client.patch(
+        f"/api/v1/connections/{amex.id}",
+        json={"is_it_channel": True},
+        headers=keys.headers("admin"),
+    )
+    assert r.status_code == 200, r.text
+    assert _outside_rows(session) == 0
+    assert _findings(client, keys, status="open") == []
+
+
 def test_marketing_key_is_scoped_and_cannot_decide(
     client: TestClient, keys: Keys, spend: dict
 ) -> None:
