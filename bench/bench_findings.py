@@ -72,13 +72,15 @@ def build(db: Path, scale: float) -> None:
     print(f"demo at scale {scale} loaded in {time.perf_counter() - started:.0f}s")
 
 
-def _python_load(url: str, key: str, seconds: float, concurrency: int) -> tuple[float, list[float]]:
+def _python_load(
+    url: str, headers: dict[str, str], seconds: float, concurrency: int
+) -> tuple[float, list[float]]:
     latencies: list[float] = []
     lock = threading.Lock()
     stop = time.perf_counter() + seconds
 
     def worker() -> None:
-        with httpx.Client(headers={"Authorization": f"Bearer {key}"}, timeout=10) as client:
+        with httpx.Client(headers=headers, timeout=10) as client:
             mine = []
             while time.perf_counter() < stop:
                 t = time.perf_counter()
@@ -111,8 +113,7 @@ def _drive(url: str, headers: dict[str, str], duration: int, concurrency: int, w
             f"p90 {pct.get('90')}  p99 {pct.get('99')}  "
             f"non-2xx {errors.group(1) if errors else 0}  ({_load_average()})"
         )
-    key = headers.get("Authorization", "").removeprefix("Bearer ")
-    rps_value, lat = _python_load(url, key, duration, concurrency)
+    rps_value, lat = _python_load(url, headers, duration, concurrency)
     lat.sort()
     p99 = lat[int(len(lat) * 0.99) - 1] * 1000
     return (
