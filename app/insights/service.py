@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar, cast
 
@@ -54,10 +53,9 @@ class SubscriptionPublic(BaseModel):
     outside_it: bool
 
 
-@dataclass(frozen=True)
-class _Key:
-    vendor_id: int
-    department_id: int | None
+# (vendor id, department id). A plain tuple: building, hashing and comparing a frozen
+# dataclass key per row cost ~0.6 s of a 2 s answer at a million transactions.
+_Key = tuple[int, int | None]
 
 
 def _charges(
@@ -81,7 +79,7 @@ def _charges(
         stmt = stmt.where(col(Transaction.department_id) == department_id)
     out: dict[_Key, list[tuple[date, int, bool]]] = defaultdict(list)
     for vid, did, day, amount, outside in session.execute(stmt):
-        out[_Key(vid, did)].append((day, amount, outside))
+        out[(vid, did)].append((day, amount, outside))
     return out
 
 
@@ -157,7 +155,7 @@ def _subscriptions(
     vendors = {
         v.id: v
         for v in session.exec(
-            orm_select(Vendor).where(col(Vendor.id).in_({k.vendor_id for k in grouped} or {0}))
+            orm_select(Vendor).where(col(Vendor.id).in_({vid for vid, _ in grouped} or {0}))
         )
     }
     depts = {d.id: d.name for d in session.exec(orm_select(Department))}
@@ -168,11 +166,11 @@ def _subscriptions(
         )
     }
     out = []
-    for key, rows in grouped.items():
+    for (vid, did), rows in grouped.items():
         cad = cadence_mod.detect([(d, a) for d, a, _ in rows], today=today)
         if cad.kind is None:
             continue
-        vendor = vendors.get(key.vendor_id)
+        vendor = vendors.get(vid)
         if vendor is None or vendor.id is None:
             continue
         positive = sorted(d for d, a, _ in rows if a > 0)
@@ -184,8 +182,8 @@ def _subscriptions(
             SubscriptionPublic(
                 vendor=VendorRef(id=vendor.id, name=vendor.name, category=vendor.category),
                 department=DepartmentRef(
-                    id=key.department_id,
-                    name=depts.get(key.department_id) if key.department_id else None,
+                    id=did,
+                    name=depts.get(did) if did else None,
                 ),
                 cadence=cad.kind,
                 currency=currency,
@@ -199,8 +197,7 @@ def _subscriptions(
                 price_change_pct=cad.price_change_pct,
                 amount_drift=bool(drift),
                 stopped=cad.stopped,
-                sanctioned=(key.vendor_id, None) in sanctioned
-                or (key.vendor_id, key.department_id) in sanctioned,
+                sanctioned=(vid, None) in sanctioned or (vid, did) in sanctioned,
                 outside_it=any(o for _, _, o in rows),
             )
         )
@@ -285,7 +282,7 @@ def redundancy(session: Session, *, days: int = 365, today: date | None = None) 
 def _redundancy(session: Session, *, days: int, today: date) -> RedundancyReport:
     since = today - timedelta(days=days)
     grouped = _charges(session, since, None)
-    vendor_ids = {k.vendor_id for k in grouped}
+    vendor_ids = {vid for vid, _ in grouped}
     vendors = {
         v.id: v
         for v in session.exec(orm_select(Vendor).where(col(Vendor.id).in_(vendor_ids or {0})))
@@ -298,8 +295,8 @@ def _redundancy(session: Session, *, days: int, today: date) -> RedundancyReport
         )
     }
     per_vendor: dict[int, dict[int | None, int]] = defaultdict(lambda: defaultdict(int))
-    for key, rows in grouped.items():
-        per_vendor[key.vendor_id][key.department_id] += sum(a for _, a, _ in rows)
+    for (vendor_id, department_id), rows in grouped.items():
+        per_vendor[vendor_id][department_id] += sum(a for _, a, _ in rows)
 
     by_category: dict[str, list[ToolSpend]] = defaultdict(list)
     shared: list[SharedVendor] = []
