@@ -86,6 +86,28 @@ def acquire_lease(session: Session, connection_id: int, owner: str, now: datetim
     return getattr(result, "rowcount", 0) == 1
 
 
+INTERRUPTED = (
+    "interrupted: the process running it stopped before it finished; the next run picked up "
+    "from the last committed page"
+)
+
+
+def _close_interrupted_runs(session: Session, connection_id: int, now: datetime) -> None:
+    """Runs of this connection still marked running when its lease is taken are dead: a live
+    sync renews the lease every page, and only one holder exists. They are marked failed so
+    the history does not show them running forever. File imports take no lease and are left
+    alone."""
+    session.execute(
+        update(SyncRun)
+        .where(
+            col(SyncRun.connection_id) == connection_id,
+            col(SyncRun.status) == SyncRunStatus.RUNNING,
+            col(SyncRun.trigger) != "import",
+        )
+        .values(status=SyncRunStatus.FAILED, finished_at=now, error=INTERRUPTED)
+    )
+
+
 def release_lease(session: Session, connection_id: int, owner: str) -> None:
     session.execute(
         update(Connection)
@@ -177,6 +199,7 @@ def run_sync(
         if not acquire_lease(session, connection_id, owner, started):
             session.rollback()
             raise LeaseHeld(f"connection {connection.name!r} is already syncing")
+        _close_interrupted_runs(session, connection_id, started)
         run = SyncRun(connection_id=connection_id, trigger=trigger, started_at=started)
         session.add(run)
         session.commit()

@@ -167,6 +167,24 @@ def test_killed_after_pages_loses_and_repeats_nothing(
     assert fake.calls[-1] == "p2"
 
 
+def test_a_run_left_running_by_a_dead_process_is_closed_by_the_next_one(
+    session: Session, plaid_connection: Connection, run: Callable[..., sync.SyncOutcome]
+) -> None:
+    assert plaid_connection.id is not None
+    dead = SyncRun(connection_id=plaid_connection.id, trigger="schedule")
+    imported = SyncRun(connection_id=plaid_connection.id, trigger="import")
+    session.add_all([dead, imported])
+    session.commit()
+    outcome = run(FakePlaid({None: page([_tx("d1", 1)], "c1", False)}), plaid_connection)
+    assert outcome.status == "succeeded", outcome.error
+    session.refresh(dead)
+    session.refresh(imported)
+    assert dead.status == "failed"
+    assert dead.finished_at is not None
+    assert (dead.error or "").startswith("interrupted")
+    assert imported.status == "running"  # imports take no lease: not ours to judge
+
+
 def test_config_error_needs_attention_and_is_not_rescheduled(
     session: Session, plaid_connection: Connection, run: Callable[..., sync.SyncOutcome]
 ) -> None:
