@@ -11,6 +11,7 @@ from app.auth.service import Principal
 from app.crypto import decrypt_secrets, encrypt_secrets
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
+from app.findings import outside
 from app.models import Connection, ConnectionCreate, ConnectionPublic, ConnectionUpdate
 
 # File sources take uploads; API sources are pulled by the scheduler.
@@ -123,12 +124,8 @@ def update(
     row.updated_at = utcnow()
     session.add(row)
     if bool(row.is_it_channel) != was_it_channel:
-        # Bought through IT's own channel or not: the connection's rows change sides.
-        from app.findings import engine as findings_engine
-        from app.findings import outside
-
-        assert row.id is not None
-        findings_engine.refresh(session, outside.recompute(session, connection_id=row.id))
+        # What comes through IT's own channel is IT-procured.
+        outside.reapply_for(session, connection_id=row.id)
     after = _audit_view(row)
     if secrets is not None:
         after["secrets_replaced"] = sorted(secrets)

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from app.audit import service as audit_service
 from app.auth.service import Principal
 from app.errors import Conflict, NotFound
+from app.findings import outside
 from app.models import Department, DepartmentCreate, DepartmentUpdate
 
 
@@ -56,13 +57,8 @@ def update(
             setattr(row, key, value)
     session.add(row)
     if bool(row.is_it) != was_it:
-        # What an IT department buys is IT-procured: its rows change sides, and so do the
-        # findings and the outside-IT totals built on them.
-        from app.findings import engine as findings_engine
-        from app.findings import outside
-
-        assert row.id is not None
-        findings_engine.refresh(session, outside.recompute(session, department_id=row.id))
+        # What an IT department buys is IT-procured.
+        outside.reapply_for(session, department_id=row.id)
     audit_service.record(
         session, actor, "department.updated", "department", row.id, before=before, after=changes
     )

@@ -54,3 +54,15 @@ def recompute(
     for start in range(0, len(changes), 5000):
         session.execute(update(Transaction), changes[start : start + 5000])
     return touched
+
+
+def reapply_for(
+    session: Session, *, department_id: int | None = None, connection_id: int | None = None
+) -> None:
+    """A department was (un)marked IT, or a connection (un)marked as IT's own channel: its
+    rows change sides, and the findings of the vendors whose rows changed follow."""
+    from app.findings import engine
+
+    engine.refresh(
+        session, recompute(session, department_id=department_id, connection_id=connection_id)
+    )
