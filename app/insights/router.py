@@ -48,7 +48,8 @@ def list_renewals(
     department_id: int | None = None,
 ) -> list[SubscriptionPublic]:
     """The renewals calendar: subscriptions whose next charge is due within `days` (default
-    90), soonest first."""
+    90), soonest first. Charges already past due that have not arrived come first, with
+    `overdue` true."""
     return service.renewals(session, days=days, department_id=_scope(principal, department_id))
 
 

@@ -163,3 +163,51 @@ def test_redundancy_follows_a_refund_though_answers_are_kept(
     session.commit()
     rollup.ensure_fresh(session)
     assert asana_total() == 27_500
+
+
+def _late_and_on_time(session: Session) -> tuple[Vendor, Vendor]:
+    """Two monthly subscriptions: one last charged 40 days ago (expected ~10 days ago, not yet
+    long enough to be "stopped"), one charged 5 days ago."""
+    conn = Connection(name="cards", connector="file")
+    marketing = session.exec(select(Department).where(Department.name == "Marketing")).one()
+    session.add(conn)
+    session.flush()
+    today = datetime.now(UTC).date()
+    late, on_time = _vendor(session, "asana"), _vendor(session, "trello")
+    for i in range(4):
+        _charge(session, conn, marketing, late, today - timedelta(days=40 + 30 * i), 2_500, i)
+        _charge(session, conn, marketing, on_time, today - timedelta(days=5 + 30 * i), 900, i)
+    session.commit()
+    return late, on_time
+
+
+def test_a_renewal_that_did_not_arrive_is_listed_first_as_overdue(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    late, on_time = _late_and_on_time(session)
+    headers = keys.headers("it")
+    renewals = client.get("/api/v1/subscriptions/renewals?days=30", headers=headers).json()
+    assert [(r["vendor"]["id"], r["overdue"]) for r in renewals] == [
+        (late.id, True),
+        (on_time.id, False),
+    ]
+    assert date.fromisoformat(renewals[0]["next_expected_date"]) < datetime.now(UTC).date()
+    subs = client.get("/api/v1/subscriptions", headers=headers).json()
+    assert {s["vendor"]["id"]: s["overdue"] for s in subs} == {late.id: True, on_time.id: False}
+    assert not any(s["stopped"] for s in subs)
+
+
+def test_the_dashboard_labels_an_overdue_renewal_and_only_that_one(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    from tests.dashboard.conftest import sign_in
+
+    _late_and_on_time(session)
+    sign_in(client, keys.admin)
+    for path in ("/fragments/renewals", "/subscriptions"):
+        page = client.get(path).text
+        # the overdue tag sits in the late one's row alone
+        rows = [r for r in page.split("<tr>") if "Asana" in r or "Trello" in r]
+        assert rows, path
+        for row in rows:
+            assert ('tag-warn">overdue</span>' in row) == ("Asana" in row), (path, row)
