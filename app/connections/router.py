@@ -148,8 +148,11 @@ def list_runs(
     page: PageDep,
     _: Annotated[Principal, Depends(require(Perm.CONNECTIONS_READ))],
 ) -> Page[SyncRunPublic]:
-    """The connection's sync history, newest first."""
+    """The connection's sync history, newest first. A file import whose process stopped
+    part-way shows as failed ("interrupted"), not running forever."""
     service.get(session, connection_id)
+    if job_runner.reap_stale(session):
+        session.commit()
     stmt = select(SyncRun).where(SyncRun.connection_id == connection_id)
     rows, cursor = paginate(session, stmt, page, [SyncRun.id], descending=True)  # type: ignore[list-item]
     return Page(items=[SyncRunPublic.model_validate(r) for r in rows], next_cursor=cursor)

@@ -7,13 +7,16 @@ external id is stable).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col
 
 from app.audit import service as audit_service
 from app.auth.service import Principal
@@ -32,6 +35,8 @@ from connectors.files import (
     ParsedFile,
     parse_file,
 )
+
+log = logging.getLogger("shadowspend.imports")
 
 DEFAULT_CONNECTION = "File imports"
 # How often a large import commits (see ``store``).
@@ -157,6 +162,27 @@ def parse(
     return resolve_connection(session, opts.connection), parsed
 
 
+def _fail_committed_run(session: Session, run_id: int, exc: BaseException) -> None:
+    """A large import failed part-way (a database error, Ctrl-C): its run was committed as
+    running at the first commit, so record the failure rather than leave it running."""
+    reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
+    try:
+        session.rollback()
+        session.execute(
+            update(SyncRun)
+            .where(col(SyncRun.id) == run_id, col(SyncRun.status) == SyncRunStatus.RUNNING)
+            .values(
+                status=SyncRunStatus.FAILED,
+                finished_at=utcnow(),
+                error=f"{reason[:400]}; the rows committed before stay, and importing the file "
+                "again adds only what is missing",
+            )
+        )
+        session.commit()
+    except SQLAlchemyError:
+        log.warning("import run %s: could not record its failure", run_id, exc_info=True)
+
+
 def store(
     session: Session,
     connection: Connection,
@@ -175,7 +201,7 @@ def store(
     counts rows that are stored; otherwise nothing is committed here and ``progress`` is
     called after every batch. The file was validated whole before: a commit part-way
     through never stores part of a bad file, and a re-run adds only what is missing."""
-    run = SyncRun(connection_id=connection.id or 0, trigger="import")
+    run = SyncRun(connection_id=connection.id or 0, trigger="import", heartbeat_at=utcnow())
     session.add(run)
     session.flush()
 
@@ -190,6 +216,11 @@ def store(
             # less: bench/bench_import.py, 200k rows, commits 2.6-4.5 s -> 1.0-1.3 s.
             if time.monotonic() - last_commit < COMMIT_SECONDS:
                 return
+            # The run's history shows how far it got, and that it is alive (see
+            # app.jobs.runner.reap_stale).
+            run.heartbeat_at = utcnow()
+            run.fetched, run.inserted, run.updated = stats.fetched, stats.inserted, stats.updated
+            session.add(run)
             session.commit()
             last_commit = time.monotonic()
         if progress is not None:
@@ -197,8 +228,13 @@ def store(
             # wait for this transaction's write lock on SQLite.
             progress(stats.fetched, parsed.row_count)
 
-    result = Ingestor(session, connection).ingest(parsed.rows, on_batch=on_batch)
-    findings = findings_engine.refresh(session, result.vendor_ids)
+    try:
+        result = Ingestor(session, connection).ingest(parsed.rows, on_batch=on_batch)
+        findings = findings_engine.refresh(session, result.vendor_ids)
+    except BaseException as exc:
+        if commit_as_it_goes and run.id is not None:
+            _fail_committed_run(session, run.id, exc)
+        raise
     if parsed.mapping is not None and parsed.preset is None:
         connection.config = {
             **(connection.config or {}),

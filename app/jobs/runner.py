@@ -2,6 +2,12 @@
 
 The request creates a queued Job row and commits; the runner executes the work in a thread
 with its own session and unit of work, writing progress at most twice a second.
+
+Jobs live in the threads of the process that accepted them. While it holds any, a heartbeat
+thread stamps their ``heartbeat_at`` every :data:`HEARTBEAT_SECONDS`; a queued or running job
+whose heartbeat (or start) is older than :data:`STALE_AFTER` belongs to a process that died, and
+:func:`reap_stale` closes it as failed, so a client polling it gets an answer instead of
+"running" forever.
 """
 
 from __future__ import annotations
@@ -12,16 +18,28 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
+from sqlalchemy import and_, func, type_coerce, update
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import Session, col, select
 
-from app.db import get_engine, utcnow
+from app.db import UTCDateTime, get_engine, utcnow
 from app.errors import NotFound
-from app.models import Job, JobStatus
+from app.models import Job, JobStatus, SyncRun, SyncRunStatus
 
 log = logging.getLogger("shadowspend.jobs")
+
+HEARTBEAT_SECONDS = 15.0
+# Long enough that a heartbeat waiting on SQLite's write lock (busy_timeout 30 s) behind a
+# long commit is not mistaken for a dead process; short enough that a poller learns soon.
+STALE_AFTER = timedelta(minutes=3)
+INTERRUPTED = (
+    "interrupted: the process running this {what} stopped before it finished (no heartbeat since "
+    "{since}); rows already committed stay, and running it again adds only what is missing"
+)
+_ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 class Reporter:
@@ -77,6 +95,9 @@ class JobRunner:
         self._executor: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._max_workers = max_workers
+        self._live: set[int] = set()  # queued or running in this process
+        self._beating: threading.Thread | None = None
+        self._stop = threading.Event()
 
     def _pool(self) -> ThreadPoolExecutor:
         with self._lock:
@@ -90,16 +111,57 @@ class JobRunner:
         if self.inline:
             self.run(job_id, fn)
             return None
+        with self._lock:
+            self._live.add(job_id)
+            if self._beating is None or not self._beating.is_alive():
+                self._stop.clear()
+                self._beating = threading.Thread(
+                    target=self._heartbeat_loop, name="shadowspend-job-heartbeat", daemon=True
+                )
+                self._beating.start()
         return self._pool().submit(self.run, job_id, fn)
 
+    def live(self) -> set[int]:
+        with self._lock:
+            return set(self._live)
+
+    def beat(self) -> int:
+        """Stamp the heartbeat of this process's queued and running jobs; returns how many."""
+        ids = self.live()
+        if not ids:
+            return 0
+        try:
+            with self.session_factory() as session:
+                result = session.execute(
+                    update(Job)
+                    .where(col(Job.id).in_(ids), col(Job.status).in_(_ACTIVE))
+                    .values(heartbeat_at=utcnow())
+                )
+                session.commit()
+        except SQLAlchemyError:
+            log.warning("job heartbeat not recorded (database busy); retrying", exc_info=True)
+            return 0
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def _heartbeat_loop(self) -> None:
+        while not self._stop.wait(HEARTBEAT_SECONDS):
+            self.beat()
+
     def run(self, job_id: int, fn: JobFn) -> None:
+        try:
+            self._run(job_id, fn)
+        finally:
+            with self._lock:
+                self._live.discard(job_id)
+
+    def _run(self, job_id: int, fn: JobFn) -> None:
         reporter = Reporter(self, job_id)
         with self.session_factory() as session:
             job = session.get(Job, job_id)
             if job is None:
                 return
             job.status = JobStatus.RUNNING
-            job.started_at = utcnow()
+            job.started_at = job.heartbeat_at = utcnow()
             session.add(job)
             session.commit()
         try:
@@ -135,9 +197,10 @@ class JobRunner:
 
     def shutdown(self) -> None:
         with self._lock:
-            if self._executor is not None:
-                self._executor.shutdown(wait=True)
-                self._executor = None
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True)
+        self._stop.set()
 
 
 runner = JobRunner()
@@ -152,24 +215,84 @@ def create(
     return job
 
 
-def active(session: Session, kind: str) -> Job | None:
-    """A queued or running job of this kind (started within the last day), if any."""
-    from datetime import timedelta
+def _seen(*columns: Any) -> Any:
+    """The last sign of life of a row: its heartbeat, else when it started."""
+    return type_coerce(func.coalesce(*columns), UTCDateTime)
 
-    from sqlmodel import col, select
 
-    since = utcnow() - timedelta(days=1)
-    return session.exec(
-        select(Job).where(
-            Job.kind == kind,
-            col(Job.status).in_([JobStatus.QUEUED, JobStatus.RUNNING]),
-            col(Job.created_at) >= since,
+def _close_quiet(
+    session: Session,
+    table: type[Job] | type[SyncRun],
+    seen: Any,
+    alive: Any,
+    now: datetime,
+    what: str,
+    skip: set[int] | frozenset[int] = frozenset(),
+) -> list[int]:
+    stale = session.execute(
+        select(col(table.id), seen).where(alive, seen < now - STALE_AFTER)
+    ).all()
+    closed = []
+    for row_id, since in stale:
+        if row_id in skip:
+            continue
+        session.execute(
+            update(table)
+            .where(col(table.id) == row_id, alive)
+            .values(
+                status="failed",
+                finished_at=now,
+                error=INTERRUPTED.format(what=what, since=f"{since:%Y-%m-%d %H:%M:%S} UTC"),
+            )
         )
-    ).first()
+        closed.append(row_id)
+    return closed
+
+
+def reap_stale(session: Session, now: datetime | None = None) -> int:
+    """Close as failed the queued or running jobs, and the file-import runs, whose process
+    died: no heartbeat for STALE_AFTER. (An import stamps its run at every commit, about once
+    a second; API syncs are closed through their lease instead.) Reads first and writes only
+    when there is something to close, so a poll does not queue for SQLite's write lock behind
+    a running import. Returns how many it closed; does not commit."""
+    now = now or utcnow()
+    runs = _close_quiet(
+        session,
+        SyncRun,
+        _seen(col(SyncRun.heartbeat_at), col(SyncRun.started_at)),
+        and_(col(SyncRun.trigger) == "import", col(SyncRun.status) == SyncRunStatus.RUNNING),
+        now,
+        "import",
+    )
+    jobs = _close_quiet(
+        session,
+        Job,
+        _seen(col(Job.heartbeat_at), col(Job.started_at), col(Job.created_at)),
+        col(Job.status).in_(_ACTIVE),
+        now,
+        "job",
+        # alive in this process: its heartbeat was held up, not lost
+        skip=runner.live(),
+    )
+    if runs or jobs:
+        log.warning(
+            "closed as interrupted (their process stopped): jobs %s, import runs %s", jobs, runs
+        )
+    return len(runs) + len(jobs)
+
+
+def active(session: Session, kind: str) -> Job | None:
+    """A queued or running job of this kind whose process is alive, if any."""
+    if reap_stale(session):
+        session.commit()
+    return session.exec(select(Job).where(Job.kind == kind, col(Job.status).in_(_ACTIVE))).first()
 
 
 def get(session: Session, job_id: int) -> Job:
     job = session.get(Job, job_id)
     if job is None:
         raise NotFound(f"job {job_id} does not exist")
+    if job.status in _ACTIVE and job.id not in runner.live() and reap_stale(session):
+        session.commit()
+        session.refresh(job)
     return job

@@ -107,6 +107,9 @@ class SyncRun(SQLModel, table=True):
     error: str | None = Field(default=None, sa_type=Text)
     window_start: datetime | None = ts_field()
     window_end: datetime | None = ts_field()
+    # File imports stamp it at every commit; a run whose heartbeat went quiet is closed as
+    # interrupted (API syncs have the connection's lease for that).
+    heartbeat_at: datetime | None = ts_field()
 
 
 class SyncRunPublic(SQLModel):

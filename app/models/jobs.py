@@ -34,6 +34,8 @@ class Job(SQLModel, table=True):
     created_at: datetime = created_at_field()
     started_at: datetime | None = ts_field()
     finished_at: datetime | None = ts_field()
+    # Stamped by the runner while the job is alive (queued or running); see app.jobs.runner.
+    heartbeat_at: datetime | None = ts_field()
 
 
 class JobPublic(SQLModel):
@@ -48,3 +50,4 @@ class JobPublic(SQLModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    heartbeat_at: datetime | None

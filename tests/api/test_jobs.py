@@ -1,0 +1,149 @@
+"""Background jobs and file-import runs whose process died are closed, not left running."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.db import utcnow
+from app.jobs import runner as job_runner
+from app.models import Connection, Job, JobStatus, SyncRun, SyncRunStatus, Transaction
+from tests.factories import Keys
+
+LONG_AGO = job_runner.STALE_AFTER + timedelta(minutes=1)
+
+
+def _job(session: Session, status: JobStatus, *, quiet_for: timedelta, kind: str = "import") -> Job:
+    then = utcnow() - quiet_for
+    job = Job(kind=kind, status=status, created_at=then)
+    if status is JobStatus.RUNNING:
+        job.started_at = job.heartbeat_at = then
+    session.add(job)
+    session.commit()
+    return job
+
+
+def test_a_job_whose_process_died_is_reported_failed_as_interrupted(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    dead = _job(session, JobStatus.RUNNING, quiet_for=LONG_AGO)
+    never_started = _job(session, JobStatus.QUEUED, quiet_for=LONG_AGO)
+    alive = _job(session, JobStatus.RUNNING, quiet_for=timedelta(seconds=20))
+    headers = keys.headers("it")
+    for job in (dead, never_started):
+        polled = client.get(f"/api/v1/jobs/{job.id}", headers=headers).json()
+        assert polled["status"] == "failed", polled
+        assert polled["error"].startswith("interrupted: the process running this job stopped")
+        assert polled["finished_at"] is not None
+    polled = client.get(f"/api/v1/jobs/{alive.id}", headers=headers).json()
+    assert (polled["status"], polled["error"]) == ("running", None)
+
+
+def test_a_job_alive_in_this_process_is_not_closed_though_its_heartbeat_was_held_up(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held_up = _job(session, JobStatus.RUNNING, quiet_for=LONG_AGO)
+    assert held_up.id is not None
+    monkeypatch.setattr(job_runner.runner, "_live", {held_up.id})
+    assert job_runner.reap_stale(session) == 0
+    session.refresh(held_up)
+    assert held_up.status == JobStatus.RUNNING
+
+
+def test_the_heartbeat_stamps_this_process_jobs_only(
+    session: Session, inline_jobs: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = _job(session, JobStatus.RUNNING, quiet_for=timedelta(minutes=2))
+    other = _job(session, JobStatus.RUNNING, quiet_for=timedelta(minutes=2))
+    done = _job(session, JobStatus.SUCCEEDED, quiet_for=timedelta(minutes=2))
+    before = other.heartbeat_at
+    assert mine.id is not None
+    assert done.id is not None
+    monkeypatch.setattr(job_runner.runner, "_live", {mine.id, done.id})
+    assert job_runner.runner.beat() == 1  # the finished one is not revived
+    for job in (mine, other, done):
+        session.refresh(job)
+    assert mine.heartbeat_at is not None
+    assert mine.heartbeat_at > utcnow() - timedelta(seconds=5)
+    assert other.heartbeat_at == before
+    assert done.heartbeat_at is None
+
+
+def test_a_dead_reclassification_does_not_block_the_next_one(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    dead = _job(session, JobStatus.RUNNING, quiet_for=LONG_AGO, kind="reclassify")
+    r = client.post("/api/v1/reclassify", headers=keys.headers("admin"))
+    assert r.status_code == 202, r.text
+    session.refresh(dead)
+    assert dead.status == JobStatus.FAILED
+
+
+def test_an_import_run_whose_process_died_shows_as_interrupted(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    conn = Connection(name="statements", connector="file")
+    session.add(conn)
+    session.flush()
+    assert conn.id is not None
+    quiet = utcnow() - LONG_AGO
+    dead = SyncRun(connection_id=conn.id, trigger="import", started_at=quiet, heartbeat_at=quiet)
+    alive = SyncRun(connection_id=conn.id, trigger="import", heartbeat_at=utcnow())
+    session.add_all([dead, alive])
+    session.commit()
+    runs = client.get(f"/api/v1/connections/{conn.id}/runs", headers=keys.headers("admin"))
+    by_id = {r["id"]: r for r in runs.json()["items"]}
+    assert by_id[dead.id]["status"] == "failed"
+    assert by_id[dead.id]["error"].startswith("interrupted: the process running this import")
+    assert by_id[alive.id]["status"] == "running"
+
+
+def test_a_large_import_that_fails_part_way_records_its_run_as_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its run was committed as running at the first commit; the failure is recorded, and
+    the rows committed before it stay (importing the file again adds only the rest)."""
+    from app import db, migrate
+    from app.auth.service import SYSTEM
+    from app.classification.service import sync_builtin_catalog
+    from app.imports import service as import_service
+    from app.ingest.service import Ingestor
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'import.db'}")
+    migrate.upgrade(engine)
+    with Session(engine) as s:
+        sync_builtin_catalog(s)
+        s.commit()
+    monkeypatch.setattr(import_service, "COMMIT_SECONDS", 0.0)
+    real = Ingestor._ingest_batch
+    calls = []
+
+    def failing(self: Ingestor, chunk: list, stats: object) -> None:
+        calls.append(len(chunk))
+        if len(calls) == 3:
+            raise OSError("disk I/O error")
+        real(self, chunk, stats)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Ingestor, "_ingest_batch", failing)
+    lines = ["Date,Description,Amount"]
+    lines += [f"03/{(i % 28) + 1:02d}/2026,FIGMA INC #{i},{5 + i % 3}.00" for i in range(5_500)]
+    try:
+        with Session(engine, expire_on_commit=False) as s:
+            opts = import_service.ImportOptions(filename="big.csv", preset="amex")
+            connection, parsed = import_service.parse(s, "\n".join(lines).encode(), opts)
+            with pytest.raises(OSError, match="disk I/O error"):
+                import_service.store(s, connection, parsed, SYSTEM, commit_as_it_goes=True)
+        with Session(engine) as s:
+            run = s.exec(select(SyncRun)).one()
+            stored = len(s.exec(select(Transaction.id)).all())
+    finally:
+        engine.dispose()
+    assert run.status == SyncRunStatus.FAILED
+    assert run.error is not None
+    assert run.error.startswith("OSError: disk I/O error")
+    assert run.finished_at is not None
+    assert stored == run.inserted == 4_000  # the history shows how far it got
