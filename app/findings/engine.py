@@ -453,9 +453,10 @@ def _sanctioned_overlap(
     return out
 
 
-def refresh_all(session: Session) -> RefreshResult:
-    """Recompute every vendor's findings (after a policy change such as a new IT department)."""
+def refresh_all(session: Session, *, today: date | None = None) -> RefreshResult:
+    """Recompute every vendor's findings (after a policy change such as a new IT department,
+    and daily: some reasons expire with the calendar alone)."""
     fold_deltas(session)
     day_vendors = session.exec(select(FindingDay.vendor_id).distinct()).all()
     finding_vendors = session.exec(select(Finding.vendor_id).distinct()).all()
-    return refresh(session, [*day_vendors, *finding_vendors], full=True)
+    return refresh(session, [*day_vendors, *finding_vendors], today=today, full=True)

@@ -18,15 +18,18 @@ from sqlmodel import Session
 
 from app.db import get_engine, utcnow
 from app.jobs import sync
+from app.jobs.runner import reap_stale
 
 log = logging.getLogger("shadowspend.scheduler")
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 
 
 def dispatch_due() -> int:
-    """Sync every due connection once; returns how many ran."""
+    """Sync every due connection once; returns how many ran. Also closes background jobs
+    and import runs whose process died (see app.jobs.runner.reap_stale)."""
     engine = get_engine()
     with Session(engine) as session:
+        reap_stale(session)
         due = sync.due_connections(session, utcnow())
         session.commit()
     ran = 0
@@ -42,7 +45,9 @@ def dispatch_due() -> int:
 
 
 def daily_housekeeping() -> None:
-    """Wake snoozed findings and refresh exchange rates (when the FX loader is present)."""
+    """Wake snoozed findings, re-read the findings' time-based reasons, and load the ECB's
+    exchange rates (converting the transactions that waited for them)."""
+    from app.findings import engine as findings_engine
     from app.findings import service as findings_service
 
     with Session(get_engine()) as session:
@@ -50,17 +55,23 @@ def daily_housekeeping() -> None:
         session.commit()
     if woke:
         log.info("%s snoozed findings are open again", woke)
-    try:
-        from app.fx import ecb
-    except ImportError:
-        return
-    refresh = getattr(ecb, "refresh_ecb_rates", None)
-    if refresh is None:
-        return
+    # Some reasons expire with the calendar alone: "new vendor" (first seen within
+    # new_vendor_days) and "recurring" (a subscription whose charges stopped). Nothing else
+    # refreshes a finding whose transactions did not change; only changed findings are written.
+    with Session(get_engine()) as session:
+        aged = findings_engine.refresh_all(session)
+        session.commit()
+    if aged.updated:
+        log.info("%s findings re-read as of today (time-based reasons)", aged.updated)
+    from app.fx import ecb
+    from app.fx import service as fx_service
+
     try:
         with Session(get_engine()) as session:
-            refresh(session)
+            fx_service.refresh_ecb_rates(session)
             session.commit()
+    except ecb.EcbUnavailable as exc:  # offline, or the ECB is down: expected, no traceback
+        log.warning("ECB rate refresh failed (%s); it will be retried tomorrow", exc)
     except Exception:
         log.exception("ECB rate refresh failed; it will be retried tomorrow")
 

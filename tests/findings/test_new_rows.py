@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
@@ -58,3 +59,67 @@ def test_reused_newest_id_still_counts(session: Session) -> None:
     miro = _finding(session, other, dept)
     assert miro is not None
     assert (miro.total_reporting_minor, miro.transaction_count) == (700, 1)
+
+
+def test_reasons_that_expire_with_the_calendar_are_re_read_daily(session: Session) -> None:
+    """No transaction changes, yet "new vendor" and "recurring" stop being true as days pass;
+    the daily housekeeping's refresh_all re-reads them and writes only what changed."""
+    conn = factories.connection(session)
+    dept = factories.department(session, "Growth").id or 0
+    vendor = factories.vendor(session, "Canva").id or 0
+    for day in (1, 8, 15):
+        factories.transaction(
+            session,
+            conn,
+            on=date(2026, 3, day),
+            amount_minor=1_500,
+            department_id=dept,
+            vendor_id=vendor,
+            category="design",
+            is_software=True,
+            outside_it=True,
+        )
+    engine.refresh(session, [vendor], today=date(2026, 3, 16))
+    found = _finding(session, vendor, dept)
+    assert found is not None
+    before = list(found.severity_reasons)
+    assert any(r.startswith("new vendor:") for r in before), before
+    assert any(r.startswith("recurring:") for r in before), before
+    assert found.cadence == "weekly"
+
+    assert engine.refresh_all(session, today=date(2026, 3, 17)).updated == 0  # nothing aged
+
+    result = engine.refresh_all(session, today=date(2026, 8, 1))
+    session.refresh(found)
+    assert result.updated == 1
+    assert not any(r.startswith(("new vendor:", "recurring:")) for r in found.severity_reasons)
+    assert found.cadence is None
+    assert found.severity_score < len(before)
+
+
+def test_the_daily_housekeeping_re_reads_findings_and_loads_the_ecb_rates(
+    session: Session, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from contextlib import nullcontext
+
+    from app.fx import ecb
+    from app.fx import service as fx_service
+    from app.jobs import scheduler
+
+    aged: list[date | None] = []
+    loads: list[Session] = []
+
+    def offline(s: Session) -> None:
+        loads.append(s)
+        raise ecb.EcbUnavailable("no route to host")
+
+    monkeypatch.setattr(scheduler, "Session", lambda *_: nullcontext(session))
+    monkeypatch.setattr(scheduler, "get_engine", lambda: None)
+    monkeypatch.setattr(
+        engine, "refresh_all", lambda s, today=None: aged.append(today) or engine.RefreshResult()
+    )
+    monkeypatch.setattr(fx_service, "refresh_ecb_rates", offline)  # no network in tests
+    scheduler.daily_housekeeping()  # an offline machine: logged, not raised
+    assert aged == [None]  # as of today
+    assert loads == [session]
+    assert "ECB rate refresh failed (no route to host)" in caplog.text
