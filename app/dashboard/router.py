@@ -42,7 +42,6 @@ from app.dashboard import session as web_session
 from app.db import utcnow
 from app.errors import AppError, Forbidden, Unauthorized, Unprocessable
 from app.feeds import service as feeds_service
-from app.findings import router as findings_api
 from app.findings import service as findings_service
 from app.findings.schemas import (
     BulkDecisionRequest,
@@ -703,7 +702,8 @@ def findings_bulk_decision(
         )
     except (AppError, ValidationError) as exc:
         return again(status_code=422, error=_refusal(exc))
-    results = findings_api.bulk_decide(body, session, principal)
+    results = findings_service.bulk_decide(session, body, principal)
+    session.commit()
     done = [r.id for r in results if r.status == 200]
     refused = [r for r in results if r.status != 200]
     if not done:

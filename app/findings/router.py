@@ -10,7 +10,7 @@ from app.api.deps import SessionDep, require
 from app.api.pagination import Page, PageDep
 from app.auth.permissions import Perm
 from app.auth.service import Principal
-from app.errors import AppError, Unprocessable
+from app.errors import Unprocessable
 from app.findings import service
 from app.findings.schemas import (
     BulkDecisionRequest,
@@ -160,27 +160,8 @@ def bulk_decide(
     """Apply one decision to many findings. Each finding succeeds or fails on its own
     (`status` per item: 200, 404, 409, 422). Send `versions` (id -> the version you saw) so
     that a finding someone else decided meanwhile answers 409 instead of being overwritten."""
-    results: list[BulkResult] = []
-    decided = []
-    single = DecisionRequest(**body.model_dump(exclude={"ids", "version", "versions"}))
-    seen = body.versions or {}
-    to_refresh: set[int] = set()
-    for finding_id in dict.fromkeys(body.ids):
-        try:
-            with session.begin_nested():
-                f = service.get(session, finding_id, principal)
-                service.decide(
-                    session, f, single, principal, seen.get(finding_id), deferred_refresh=to_refresh
-                )
-            decided.append(f)
-            results.append(BulkResult(id=finding_id, status=200))
-        except AppError as exc:
-            results.append(BulkResult(id=finding_id, status=exc.status, detail=exc.detail))
-    service.refresh_vendors(session, to_refresh)  # once for every approved vendor
+    results = service.bulk_decide(session, body, principal)
     session.commit()
-    public = {p.id: p for p in service.to_public(session, decided)}
-    for item in results:
-        item.finding = public.get(item.id)
     return results
 
 

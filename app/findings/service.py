@@ -18,9 +18,11 @@ from app.classification import reclassify as reclassify_service
 from app.classification import service as classification_service
 from app.db import utcnow
 from app.departments import service as department_service
-from app.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
 from app.findings import engine, outside
 from app.findings.schemas import (
+    BulkDecisionRequest,
+    BulkResult,
     CommentPublic,
     DecisionRequest,
     DeclaredBy,
@@ -353,6 +355,36 @@ def decide(
         else:
             refresh_vendors(session, [f.vendor_id])
     return f
+
+
+def bulk_decide(
+    session: Session, body: BulkDecisionRequest, principal: Principal
+) -> list[BulkResult]:
+    """One decision for many findings, each in its own savepoint: one that is missing (404),
+    was decided by someone else meanwhile (409, against ``body.versions``) or refuses the
+    decision (422) fails alone. Approved vendors are refreshed once at the end. Does not
+    commit."""
+    results: list[BulkResult] = []
+    decided = []
+    single = DecisionRequest(**body.model_dump(exclude={"ids", "version", "versions"}))
+    seen = body.versions or {}
+    to_refresh: set[int] = set()
+    for finding_id in dict.fromkeys(body.ids):
+        try:
+            with session.begin_nested():
+                f = get(session, finding_id, principal)
+                decide(
+                    session, f, single, principal, seen.get(finding_id), deferred_refresh=to_refresh
+                )
+            decided.append(f)
+            results.append(BulkResult(id=finding_id, status=200))
+        except AppError as exc:
+            results.append(BulkResult(id=finding_id, status=exc.status, detail=exc.detail))
+    refresh_vendors(session, to_refresh)
+    public = {p.id: p for p in to_public(session, decided)}
+    for item in results:
+        item.finding = public.get(item.id)
+    return results
 
 
 def refresh_vendors(session: Session, vendor_ids: Iterable[int]) -> None:
