@@ -28,7 +28,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from pydantic import ValidationError
-from sqlalchemy import case, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -54,6 +53,7 @@ from app.findings.service import FindingFilter
 from app.models import Department, Finding, Transaction, Vendor
 from app.transactions import service as transactions_service
 from app.transactions.router import FilterDep
+from app.vendors import service as vendor_service
 from connectors.money import exponent, from_minor
 
 router = APIRouter(include_in_schema=False)
@@ -743,26 +743,14 @@ def _vendor_choices(
 ) -> tuple[list[VendorChoice], bool]:
     """Catalog vendors whose name or slug contains ``q``: exact name first, then names that
     start with it, then shortest. Also says whether more matched than are shown."""
-    text = q.strip().lower()
-    if not text:
+    if not q.strip():
         return [], False
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    name = func.lower(col(Vendor.name))
     stmt = sa_select(
         col(Vendor.id), col(Vendor.name), col(Vendor.category), col(Vendor.domains)
-    ).where(
-        or_(
-            name.like(f"%{escaped}%", escape="\\"),
-            col(Vendor.slug).like(f"%{escaped}%", escape="\\"),
-        )
-    )
+    ).where(vendor_service.name_contains(q))
     if exclude is not None:
         stmt = stmt.where(col(Vendor.id) != exclude)
-    stmt = stmt.order_by(
-        case((name == text, 0), (name.like(f"{escaped}%", escape="\\"), 1), else_=2),
-        func.length(col(Vendor.name)),
-        name,
-    ).limit(VENDOR_CHOICES + 1)
+    stmt = stmt.order_by(*vendor_service.closest_first(q)).limit(VENDOR_CHOICES + 1)
     rows = session.execute(stmt).all()
     choices = [
         VendorChoice(id=r[0], name=r[1], category=r[2], domain=(r[3] or [None])[0])

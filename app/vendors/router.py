@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
-from sqlalchemy import func, or_
 from sqlmodel import select
 
 from app.api.deps import SessionDep, require
@@ -30,8 +29,7 @@ def list_vendors(
     """The vendor catalog: built-in vendors plus the ones your admins added."""
     stmt = select(Vendor)
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(Vendor.name).like(like), Vendor.slug.like(like)))  # type: ignore[attr-defined]
+        stmt = stmt.where(service.name_contains(q))
     if category:
         stmt = stmt.where(Vendor.category == category)
     if source:

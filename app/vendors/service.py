@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, case, func, or_
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
 from app.auth.service import Principal
@@ -48,6 +48,32 @@ def find_by_name(session: Session, name: str) -> Vendor | None:
         if any(_key(alias) == wanted for alias in vendor.aliases or ()):
             return vendor
     return None
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def name_contains(q: str) -> ColumnElement[bool]:
+    """Vendors whose name (any case) or slug contains ``q`` literally: ``%`` and ``_`` are
+    characters here, not wildcards."""
+    text = _like_escaped(q.strip().lower())
+    return or_(
+        func.lower(col(Vendor.name)).like(f"%{text}%", escape="\\"),
+        col(Vendor.slug).like(f"%{text}%", escape="\\"),
+    )
+
+
+def closest_first(q: str) -> list[ColumnElement[Any]]:
+    """An ORDER BY for :func:`name_contains` matches: the exact name, then names starting with
+    ``q``, then the shortest."""
+    text = q.strip().lower()
+    name = func.lower(col(Vendor.name))
+    return [
+        case((name == text, 0), (name.like(f"{_like_escaped(text)}%", escape="\\"), 1), else_=2),
+        func.length(col(Vendor.name)),
+        name,
+    ]
 
 
 def _check_category(category: str | None) -> None:

@@ -52,3 +52,19 @@ def test_vendor_validation(client: TestClient, keys: Keys) -> None:
     assert dup.status_code == 409
     listed = client.get("/api/v1/vendors?q=zoom", headers=keys.headers("viewer"))
     assert any(v["slug"] == "zoom" for v in listed.json()["items"])
+
+
+def test_vendor_search_takes_percent_and_underscore_literally(
+    client: TestClient, keys: Keys
+) -> None:
+    h = keys.headers("admin")
+    made = client.post(
+        "/api/v1/vendors", json={"slug": "fifty-pct", "name": "50% Off_Tools"}, headers=h
+    )
+    assert made.status_code == 201, made.text
+    for q, expected in [("%", ["fifty-pct"]), ("_t", ["fifty-pct"]), ("0% off", ["fifty-pct"])]:
+        listed = client.get("/api/v1/vendors", params={"q": q, "limit": 200}, headers=h).json()
+        assert [v["slug"] for v in listed["items"]] == expected, q
+    # a plain query still matches name or slug, any case
+    listed = client.get("/api/v1/vendors", params={"q": "FIFTY"}, headers=h).json()
+    assert [v["slug"] for v in listed["items"]] == ["fifty-pct"]
