@@ -69,6 +69,7 @@ class Reporter:
                 if job is None:
                     return
                 job.progress = done
+                job.heartbeat_at = utcnow()
                 if total is not None:
                     job.total = total
                 if message is not None:
@@ -113,7 +114,7 @@ class JobRunner:
             return None
         with self._lock:
             self._live.add(job_id)
-            if self._beating is None or not self._beating.is_alive():
+            if self._beating is None or not self._beating.is_alive() or self._stop.is_set():
                 self._stop.clear()
                 self._beating = threading.Thread(
                     target=self._heartbeat_loop, name="shadowspend-job-heartbeat", daemon=True

@@ -147,3 +147,55 @@ def test_a_large_import_that_fails_part_way_records_its_run_as_failed(
     assert run.error.startswith("OSError: disk I/O error")
     assert run.finished_at is not None
     assert stored == run.inserted == 4_000  # the history shows how far it got
+
+
+def test_a_running_job_keeps_stamping_its_heartbeat_from_its_own_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+    from collections.abc import Iterator
+    from contextlib import contextmanager
+
+    from app import db, migrate
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'jobs.db'}")
+    migrate.upgrade(engine)
+
+    @contextmanager
+    def factory() -> Iterator[Session]:
+        with Session(engine, expire_on_commit=False) as s:
+            yield s
+
+    runner = job_runner.JobRunner(max_workers=1)
+    runner.session_factory = factory
+    monkeypatch.setattr(job_runner, "HEARTBEAT_SECONDS", 0.05)
+    with factory() as s:
+        job_id = job_runner.create(s, "test").id
+        s.commit()
+    assert job_id is not None
+    release = threading.Event()
+    runner.submit(job_id, lambda session, report: {"released": release.wait(10)})
+    try:
+        beats = set()
+        deadline = time.monotonic() + 10
+        while len(beats) < 3 and time.monotonic() < deadline:
+            with factory() as s:
+                job = s.get(Job, job_id)
+                assert job is not None
+                if job.status == JobStatus.RUNNING and job.heartbeat_at is not None:
+                    beats.add(job.heartbeat_at)
+            time.sleep(0.05)
+        assert len(beats) >= 3, beats  # stamped again and again while the work runs
+        assert runner.live() == {job_id}
+        release.set()
+        runner.shutdown()
+        with factory() as s:
+            done = s.get(Job, job_id)
+            assert done is not None
+            assert (done.status, done.result) == (JobStatus.SUCCEEDED, {"released": True})
+    finally:
+        release.set()
+        runner.shutdown()
+        engine.dispose()
+    assert runner.live() == set()
