@@ -30,6 +30,9 @@ class Cadence:
     price_change_pct: float | None  # latest vs the first recurring charge, when it changed
     charges: int
     stopped: bool  # no charge for 1.5 intervals past the expected date (as of `today`)
+    # The expected charge is later than the cadence's own tolerance allows (as of `today`),
+    # though not yet long enough to call it stopped.
+    overdue: bool = False
 
 
 def _group_by_day(charges: list[tuple[date, int]]) -> list[tuple[date, int]]:
@@ -64,6 +67,7 @@ def detect(charges: list[tuple[date, int]], *, today: date | None = None) -> Cad
             change = None if first == 0 or last_amount == first else (last_amount - first) / first
             next_expected = last_day + timedelta(days=round(expected))
             stopped = today is not None and (today - last_day).days > expected * 1.5 + tolerance
+            overdue = today is not None and not stopped and (today - next_expected).days > tolerance
             return Cadence(
                 kind=name,
                 typical_amount=typical,
@@ -73,6 +77,7 @@ def detect(charges: list[tuple[date, int]], *, today: date | None = None) -> Cad
                 price_change_pct=None if change is None else round(change * 100, 1),
                 charges=len(positive),
                 stopped=stopped,
+                overdue=overdue,
             )
     return Cadence(
         kind=None,

@@ -47,8 +47,9 @@ class SubscriptionPublic(BaseModel):
     annual_run_rate_minor: int
     next_expected_date: date | None
     overdue: bool = Field(
-        description="The expected charge is past due and has not arrived (not yet long enough "
-        "to call the subscription stopped)"
+        description="The expected charge has not arrived though it is later than the cadence's "
+        "usual spread allows (a week's: 2 days, a month's: 6, a quarter's: 12, a year's: 25), "
+        "and not yet long enough to call the subscription stopped"
     )
     price_change_pct: float | None = Field(description="Latest vs first charge, when it moved")
     amount_drift: bool = Field(description="The latest charge differs from the usual by >10%")
@@ -198,7 +199,7 @@ def _subscriptions(
                 typical_amount_minor=cad.typical_amount,
                 annual_run_rate_minor=0 if cad.stopped else cad.annual_run_rate,
                 next_expected_date=cad.next_expected,
-                overdue=cad.next_expected is not None and cad.next_expected < today,
+                overdue=cad.overdue,
                 price_change_pct=cad.price_change_pct,
                 amount_drift=bool(drift),
                 stopped=cad.stopped,
@@ -217,9 +218,10 @@ def renewals(
     department_id: int | None = None,
     today: date | None = None,
 ) -> list[SubscriptionPublic]:
-    """Subscriptions whose next charge falls within the next ``days`` days, soonest first;
-    charges already past due (``overdue``) come first, oldest first: a renewal that did not
-    arrive is the one to look at (a cancelled tool, a card that changed, a move to invoice)."""
+    """Subscriptions whose next charge falls within the next ``days`` days, soonest first, so
+    expected charges that did not arrive come first; ``overdue`` marks those later than their
+    cadence allows: the ones to look at (a cancelled tool, a card that changed, a move to
+    invoice)."""
     today = today or utcnow().date()
     horizon = today + timedelta(days=days)
     due = [

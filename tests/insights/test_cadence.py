@@ -54,3 +54,30 @@ def test_stopped_subscription() -> None:
     assert result.stopped
     assert result.next_expected is None
     assert not detect(monthly(5), today=date(2026, 6, 1)).stopped
+
+
+@pytest.mark.parametrize(
+    ("charges", "days_late", "overdue"),
+    [
+        (monthly(5), 6, False),  # within a month's usual spread: still just due
+        (monthly(5), 7, True),
+        ([(D0 + timedelta(days=7 * i), 100) for i in range(6)], 2, False),
+        ([(D0 + timedelta(days=7 * i), 100) for i in range(6)], 3, True),
+        ([(D0, 50_000), (D0 + timedelta(days=365), 55_000)], 25, False),
+        ([(D0, 50_000), (D0 + timedelta(days=365), 55_000)], 26, True),
+    ],
+)
+def test_overdue_means_later_than_the_cadence_allows(
+    charges: list[tuple[date, int]], days_late: int, overdue: bool
+) -> None:
+    expected = detect(charges).next_expected
+    assert expected is not None
+    result = detect(charges, today=expected + timedelta(days=days_late))
+    assert (result.overdue, result.stopped) == (overdue, False)
+    assert not detect(charges, today=expected).overdue
+
+
+def test_a_stopped_subscription_is_not_overdue() -> None:
+    result = detect(monthly(5), today=date(2026, 12, 1))
+    assert result.stopped
+    assert not result.overdue
