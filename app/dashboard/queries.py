@@ -13,10 +13,8 @@ drill-down (``/transactions?...``) listing exactly the transactions behind it.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field, replace
 from datetime import date
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,6 +26,7 @@ from app.auth.service import Principal
 from app.config import get_settings
 from app.feeds import rollup
 from app.feeds import service as feeds_service
+from app.insights import service as insights_service
 from app.models import Department
 from app.transactions.service import TransactionFilter
 from connectors.money import exponent
@@ -340,51 +339,29 @@ def overview(session: Session, flt: TransactionFilter) -> Overview:
     )
 
 
-def insights_module() -> ModuleType | None:
-    """``app.insights.service`` when this build has it (imported lazily: it is optional)."""
-    try:
-        return importlib.import_module("app.insights.service")
-    except ImportError:
-        return None
-
-
 @dataclass(frozen=True, slots=True)
 class Insight:
-    """The result of an optional insights call: ``available`` False when the module or the
-    function is missing in this build, ``refused`` holds why the caller may not see it."""
+    """An insights answer for a page: ``items`` (subscriptions, renewals) or ``value`` (the
+    redundancy report); ``refused`` holds why the caller may not see it."""
 
-    available: bool
     value: Any = None
     refused: str | None = None
     items: list[Any] = field(default_factory=list)
 
 
 def subscriptions(session: Session, principal: Principal) -> Insight:
-    module = insights_module()
-    fn = getattr(module, "subscriptions", None) if module else None
-    if fn is None:
-        return Insight(available=False)
-    items = list(fn(session, department_id=principal.department_id))
-    return Insight(available=True, items=items)
+    items = insights_service.subscriptions(session, department_id=principal.department_id)
+    return Insight(items=list(items))
 
 
 def renewals(session: Session, principal: Principal, days: int = 90) -> Insight:
-    module = insights_module()
-    fn = getattr(module, "renewals", None) if module else None
-    if fn is None:
-        return Insight(available=False)
-    items = list(fn(session, days=days, department_id=principal.department_id))
-    return Insight(available=True, items=items)
+    items = insights_service.renewals(session, days=days, department_id=principal.department_id)
+    return Insight(items=list(items))
 
 
 def redundancy(session: Session, principal: Principal) -> Insight:
-    module = insights_module()
-    fn = getattr(module, "redundancy", None) if module else None
-    if fn is None:
-        return Insight(available=False)
     if principal.scoped:
         return Insight(
-            available=True,
-            refused="Redundancy compares departments; it needs a key without a department scope.",
+            refused="Redundancy compares departments; it needs a key without a department scope."
         )
-    return Insight(available=True, value=fn(session))
+    return Insight(value=insights_service.redundancy(session))

@@ -282,18 +282,6 @@ def test_finance_sees_no_findings(client: TestClient, keys: Any, spend: Spend) -
     assert client.get("/findings").status_code == 403
 
 
-def test_pages_show_an_empty_state_without_the_insights_package(
-    client: TestClient, keys: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from app.dashboard import queries
-
-    monkeypatch.setattr(queries, "insights_module", lambda: None)
-    sign_in(client, keys.admin)
-    assert "not available in this build" in client.get("/subscriptions").text
-    assert "not available in this build" in client.get("/redundancy").text
-    assert "not available in this build" in client.get("/fragments/renewals").text
-
-
 def test_overview_of_an_empty_period_says_so(client: TestClient, keys: Any) -> None:
     sign_in(client, keys.admin)
     page = client.get("/?from=1990-01-01&to=1990-12-31")
