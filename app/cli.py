@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -239,6 +243,30 @@ def classify(
     err.print(f"classified {count} rows -> {output}")
 
 
+@contextmanager
+def _graceful_stop(what: str) -> Iterator[Callable[[], bool]]:
+    """While the block runs, a first Ctrl-C (or SIGTERM, as a container stop sends) asks the
+    work to stop at its next safe point; a second Ctrl-C stops at once. Yields "was a stop
+    asked?". Only the main thread can own signal handlers; elsewhere nothing changes."""
+    asked = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield asked.is_set
+        return
+
+    def on_signal(signum: int, _frame: object) -> None:
+        if asked.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        asked.set()
+        err.print(f"stopping {what} after the current batch (Ctrl-C again to stop at once)")
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield asked.is_set
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 @cli.command("import")
 def import_file(
     file: Annotated[Path, typer.Argument(help="Statement file", exists=True, dir_okay=False)],
@@ -281,14 +309,17 @@ def import_file(
     with Session(engine, expire_on_commit=False) as session, file.open("rb") as fh:
         try:
             conn, parsed = import_service.parse(session, fh, opts)
-            with Progress(
-                TextColumn("importing"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                console=err,
-                transient=True,
-                disable=as_json and not err.is_terminal,
-            ) as progress:
+            with (
+                Progress(
+                    TextColumn("importing"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    console=err,
+                    transient=True,
+                    disable=as_json and not err.is_terminal,
+                ) as progress,
+                _graceful_stop("the import") as stop_requested,
+            ):
                 task = progress.add_task("import", total=parsed.row_count)
                 summary = import_service.store(
                     session,
@@ -298,9 +329,17 @@ def import_file(
                     filename=file.name,
                     progress=lambda done, _total: progress.update(task, completed=done),
                     commit_as_it_goes=True,
+                    stop_requested=stop_requested,
                 )
             session.commit()
             rollup.ensure_fresh(session)
+        except import_service.ImportStopped as stopped:
+            rollup.ensure_fresh(session)  # what was stored counts in the feeds at once
+            if as_json:
+                print(json.dumps({**stopped.counts, "rejected": 0, "error": str(stopped)}))
+            else:
+                err.print(f"[red]{stopped}[/red]")
+            raise typer.Exit(130) from None
         except AppError as exc:
             session.rollback()
             errors = exc.extra.get("errors", [])

@@ -149,3 +149,24 @@ def test_help_for_every_command() -> None:
         result = runner.invoke(cli, [command, "--help"])
         assert result.exit_code == 0, command
         assert "Usage" in result.output
+
+
+def test_a_first_ctrl_c_asks_the_import_to_stop_and_a_second_stops_it_at_once() -> None:
+    import os
+    import signal
+    import threading
+
+    import pytest
+
+    from app.cli import _graceful_stop
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signal handlers belong to the main thread")
+    before = signal.getsignal(signal.SIGINT)
+    with _graceful_stop("the import") as stop_requested:
+        assert not stop_requested()
+        os.kill(os.getpid(), signal.SIGTERM)  # as a container stop sends
+        assert stop_requested()
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is before

@@ -44,6 +44,24 @@ COMMIT_SECONDS = 1.0
 MAPPING_KEY = "csv_mapping"
 
 
+class ImportStopped(Exception):
+    """A large import was asked to stop (Ctrl-C, SIGTERM) and stopped between two batches,
+    after committing what it had stored."""
+
+    def __init__(self, stats: Any, rows: int) -> None:
+        super().__init__(
+            f"stopped on request after {stats.fetched:,} of {rows:,} rows; those are stored, "
+            "and importing the file again adds only the rest"
+        )
+        self.counts = {
+            "rows": rows,
+            "processed": stats.fetched,
+            "inserted": stats.inserted,
+            "updated": stats.updated,
+            "duplicates": stats.unchanged,
+        }
+
+
 class ImportRejected(AppError):
     """The file was refused whole; ``errors`` lists row- and field-level problems."""
 
@@ -163,9 +181,14 @@ def parse(
 
 
 def _fail_committed_run(session: Session, run_id: int, exc: BaseException) -> None:
-    """A large import failed part-way (a database error, Ctrl-C): its run was committed as
-    running at the first commit, so record the failure rather than leave it running."""
-    reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
+    """A large import failed or stopped part-way: its run was committed as running at the
+    first commit, so record why rather than leave it running."""
+    if not isinstance(exc, Exception):
+        # KeyboardInterrupt mid-statement: SQLAlchemy drops the connection, but sqlite3 keeps
+        # it (and its write lock) open until the interrupted statement is freed, so a write
+        # here would wait out busy_timeout. The run is closed by the heartbeat reaper instead.
+        return
+    reason = str(exc) if isinstance(exc, ImportStopped) else f"{type(exc).__name__}: {exc}"
     try:
         session.rollback()
         session.execute(
@@ -174,7 +197,9 @@ def _fail_committed_run(session: Session, run_id: int, exc: BaseException) -> No
             .values(
                 status=SyncRunStatus.FAILED,
                 finished_at=utcnow(),
-                error=f"{reason[:400]}; the rows committed before stay, and importing the file "
+                error=reason[:500]
+                if isinstance(exc, ImportStopped)
+                else f"{reason[:400]}; the rows committed before stay, and importing the file "
                 "again adds only what is missing",
             )
         )
@@ -192,6 +217,7 @@ def store(
     filename: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     commit_as_it_goes: bool = False,
+    stop_requested: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
     """Write a validated file. Returns the contract's counts (rows, inserted, duplicates,
     rejected, updated).
@@ -200,7 +226,11 @@ def store(
     every :data:`COMMIT_SECONDS` and reports ``progress`` after each commit, so progress
     counts rows that are stored; otherwise nothing is committed here and ``progress`` is
     called after every batch. The file was validated whole before: a commit part-way
-    through never stores part of a bad file, and a re-run adds only what is missing."""
+    through never stores part of a bad file, and a re-run adds only what is missing.
+
+    ``stop_requested`` (with ``commit_as_it_goes``) is asked after every batch; when it says
+    yes, what is stored is committed and :class:`ImportStopped` is raised, with the run
+    recorded as failed and why."""
     run = SyncRun(connection_id=connection.id or 0, trigger="import", heartbeat_at=utcnow())
     session.add(run)
     session.flush()
@@ -214,7 +244,8 @@ def store(
             # UNIQUE (connection_id, external_id) and date-led indexes take rows in random
             # places), so committing about once a second rather than every batch writes far
             # less: bench/bench_import.py, 200k rows, commits 2.6-4.5 s -> 1.0-1.3 s.
-            if time.monotonic() - last_commit < COMMIT_SECONDS:
+            stopping = stop_requested is not None and stop_requested()
+            if not stopping and time.monotonic() - last_commit < COMMIT_SECONDS:
                 return
             # The run's history shows how far it got, and that it is alive (see
             # app.jobs.runner.reap_stale).
@@ -223,6 +254,8 @@ def store(
             session.add(run)
             session.commit()
             last_commit = time.monotonic()
+            if stopping:
+                raise ImportStopped(stats, parsed.row_count)
         if progress is not None:
             # After the commit: a progress writer on another connection (the job's) would
             # wait for this transaction's write lock on SQLite.

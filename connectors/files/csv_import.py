@@ -18,6 +18,7 @@ re-import produces the same ids.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import hashlib
 import io
@@ -353,7 +354,10 @@ class CsvSource:
         try:
             yield from csv.reader(text, delimiter=self.delimiter)
         finally:
-            text.detach()
+            # A reader abandoned part-way (an import stopped) may be finalised after the
+            # caller closed its stream; there is nothing left to keep open then.
+            with contextlib.suppress(ValueError):
+                text.detach()
 
     def fall_back(self) -> bool:
         """Switch to the next candidate encoding after a decode error; False when none is left."""

@@ -199,3 +199,56 @@ def test_a_running_job_keeps_stamping_its_heartbeat_from_its_own_thread(
         runner.shutdown()
         engine.dispose()
     assert runner.live() == set()
+
+
+def test_a_large_import_asked_to_stop_commits_what_it_stored_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import db, migrate
+    from app.auth.service import SYSTEM
+    from app.classification.service import sync_builtin_catalog
+    from app.imports import service as import_service
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'import.db'}")
+    migrate.upgrade(engine)
+    with Session(engine) as s:
+        sync_builtin_catalog(s)
+        s.commit()
+    monkeypatch.setattr(import_service, "COMMIT_SECONDS", 3600.0)  # only the stop commits
+    lines = ["Date,Description,Amount"]
+    lines += [f"03/{(i % 28) + 1:02d}/2026,FIGMA INC #{i},{5 + i % 3}.00" for i in range(5_500)]
+    data = "\n".join(lines).encode()
+    asked = iter([False, True])
+    try:
+        with Session(engine, expire_on_commit=False) as s:
+            opts = import_service.ImportOptions(filename="big.csv", preset="amex")
+            connection, parsed = import_service.parse(s, data, opts)
+            with pytest.raises(import_service.ImportStopped) as stopped:
+                import_service.store(
+                    s,
+                    connection,
+                    parsed,
+                    SYSTEM,
+                    commit_as_it_goes=True,
+                    stop_requested=lambda: next(asked),
+                )
+        assert stopped.value.counts == {
+            "rows": 5_500,
+            "processed": 4_000,
+            "inserted": 4_000,
+            "updated": 0,
+            "duplicates": 0,
+        }
+        with Session(engine) as s:
+            run = s.exec(select(SyncRun)).one()
+            assert len(s.exec(select(Transaction.id)).all()) == run.inserted == 4_000
+        assert run.status == SyncRunStatus.FAILED
+        assert run.error == str(stopped.value)
+        assert run.error.startswith("stopped on request after 4,000 of 5,500 rows")
+        with Session(engine, expire_on_commit=False) as s:  # the same file again: the rest
+            connection, parsed = import_service.parse(s, data, opts)
+            again = import_service.store(s, connection, parsed, SYSTEM, commit_as_it_goes=True)
+            s.commit()
+        assert (again["inserted"], again["duplicates"]) == (1_500, 4_000)
+    finally:
+        engine.dispose()
