@@ -76,10 +76,24 @@ def daily_housekeeping() -> None:
         log.exception("ECB rate refresh failed; it will be retried tomorrow")
 
 
-def _add_jobs(scheduler: Any, interval_seconds: int) -> None:
+def warm_insights() -> None:
+    """Keep this process's subscriptions and redundancy answers current (see
+    app.insights.service.warm): with the embedded scheduler, the process that serves the
+    dashboard."""
+    from app.insights import service as insights_service
+
+    with Session(get_engine()) as session:
+        insights_service.warm(session)
+
+
+def _add_jobs(scheduler: Any, interval_seconds: int, *, embedded: bool) -> None:
     scheduler.add_job(
         dispatch_due, "interval", seconds=interval_seconds, id="dispatch", **JOB_DEFAULTS
     )
+    if embedded:  # a scheduler process of its own serves no dashboard
+        scheduler.add_job(
+            warm_insights, "interval", seconds=interval_seconds, id="warm", **JOB_DEFAULTS
+        )
     scheduler.add_job(
         daily_housekeeping, "cron", hour=5, minute=17, id="housekeeping", **JOB_DEFAULTS
     )
@@ -87,7 +101,7 @@ def _add_jobs(scheduler: Any, interval_seconds: int) -> None:
 
 def start_background(interval_seconds: int = 60) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
-    _add_jobs(scheduler, interval_seconds)
+    _add_jobs(scheduler, interval_seconds, embedded=True)
     scheduler.start()
     log.info("embedded scheduler started")
     return scheduler
@@ -95,7 +109,7 @@ def start_background(interval_seconds: int = 60) -> BackgroundScheduler:
 
 def run_forever(interval_seconds: int = 60) -> None:
     scheduler = BlockingScheduler(timezone="UTC")
-    _add_jobs(scheduler, interval_seconds)
+    _add_jobs(scheduler, interval_seconds, embedded=False)
     log.info("scheduler running; Ctrl-C to stop")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -211,3 +212,60 @@ def test_the_dashboard_labels_an_overdue_renewal_and_only_that_one(
         assert rows, path
         for row in rows:
             assert ('tag-warn">overdue</span>' in row) == ("Asana" in row), (path, row)
+
+
+def test_the_embedded_scheduler_warms_the_dashboard_answers_after_new_data(
+    session: Session, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contextlib import nullcontext
+
+    from app.feeds import rollup
+    from app.insights import service
+    from app.jobs import scheduler
+
+    marketing, _ = _seed(session)
+    rollup.ensure_fresh(session)
+    computed: list[str] = []
+    for name in ("_subscriptions", "_redundancy"):
+        real = getattr(service, name)
+        monkeypatch.setattr(
+            service,
+            name,
+            lambda *a, _real=real, _name=name, **kw: computed.append(_name) or _real(*a, **kw),
+        )
+    monkeypatch.setattr(scheduler, "Session", lambda *_: nullcontext(session))
+    monkeypatch.setattr(scheduler, "get_engine", lambda: None)
+
+    scheduler.warm_insights()
+    assert computed == ["_subscriptions", "_redundancy"]
+    scheduler.warm_insights()  # current: nothing recomputed
+    service.subscriptions(session)  # the visitor's answer is the warm one
+    service.renewals(session)
+    service.redundancy(session)
+    assert computed == ["_subscriptions", "_redundancy"]
+
+    # New data: the next tick recomputes, once.
+    conn = session.exec(select(Connection)).first()
+    assert conn is not None
+    _charge(session, conn, marketing, _vendor(session, "trello"), datetime.now(UTC).date(), 1, 99)
+    session.commit()
+    scheduler.warm_insights()  # rollups pending: skipped, nothing kept half-way
+    assert computed == ["_subscriptions", "_redundancy"]
+    rollup.ensure_fresh(session)
+    scheduler.warm_insights()
+    scheduler.warm_insights()
+    assert computed == ["_subscriptions", "_redundancy"] * 2
+
+
+def test_a_scheduler_process_of_its_own_does_not_warm_answers_it_never_serves() -> None:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from app.jobs import scheduler
+
+    for embedded, ids in (
+        (True, {"dispatch", "warm", "housekeeping"}),
+        (False, {"dispatch", "housekeeping"}),
+    ):
+        sched = BackgroundScheduler(timezone="UTC")
+        scheduler._add_jobs(sched, 60, embedded=embedded)
+        assert {job.id for job in sched.get_jobs()} == ids
