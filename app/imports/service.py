@@ -25,7 +25,7 @@ from app.connections import service as connection_service
 from app.db import utcnow
 from app.errors import AppError, Unprocessable
 from app.findings import engine as findings_engine
-from app.ingest.service import Ingestor
+from app.ingest.service import Ingestor, IngestStats
 from app.models import Connection, SyncRun, SyncRunStatus
 from connectors.files import (
     PRESETS,
@@ -48,7 +48,7 @@ class ImportStopped(Exception):
     """A large import was asked to stop (Ctrl-C, SIGTERM) and stopped between two batches,
     after committing what it had stored."""
 
-    def __init__(self, stats: Any, rows: int) -> None:
+    def __init__(self, stats: IngestStats, rows: int) -> None:
         super().__init__(
             f"stopped on request after {stats.fetched:,} of {rows:,} rows; those are stored, "
             "and importing the file again adds only the rest"
@@ -188,7 +188,13 @@ def _fail_committed_run(session: Session, run_id: int, exc: BaseException) -> No
         # it (and its write lock) open until the interrupted statement is freed, so a write
         # here would wait out busy_timeout. The run is closed by the heartbeat reaper instead.
         return
-    reason = str(exc) if isinstance(exc, ImportStopped) else f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, ImportStopped):
+        error = str(exc)[:500]
+    else:
+        error = (
+            f"{type(exc).__name__}: {str(exc)[:400]}; the rows committed before stay, and "
+            "importing the file again adds only what is missing"
+        )
     try:
         session.rollback()
         session.execute(
@@ -197,10 +203,7 @@ def _fail_committed_run(session: Session, run_id: int, exc: BaseException) -> No
             .values(
                 status=SyncRunStatus.FAILED,
                 finished_at=utcnow(),
-                error=reason[:500]
-                if isinstance(exc, ImportStopped)
-                else f"{reason[:400]}; the rows committed before stay, and importing the file "
-                "again adds only what is missing",
+                error=error,
             )
         )
         session.commit()
@@ -237,7 +240,7 @@ def store(
 
     last_commit = time.monotonic()
 
-    def on_batch(stats: Any) -> None:
+    def on_batch(stats: IngestStats) -> None:
         nonlocal last_commit
         if commit_as_it_goes:
             # Each commit writes every index page the rows since the last one touched (the
