@@ -1,42 +1,48 @@
-"""The matcher: descriptor -> :class:`Classification`, with ordered evidence.
+"""The matcher: descriptor -> :class:`Classification`, with scored, explained evidence.
 
-Order (the first that decides wins):
+Order:
 
-1. user rules (:class:`MatchRule`, ascending priority);
+1. user rules (:class:`MatchRule`, ascending priority): the first that matches decides;
 2. the provider's clean merchant name, when given, matched exactly;
-3. exact alias / billing descriptor on the leading tokens (longest first). When the hit is a
-   reseller or merchant of record (Paddle, FastSpring, 2Checkout, Apple, Microsoft, ...), the
-   tokens after it are matched as the product (exact, domain, truncated prefix); the reseller
-   bucket is the answer only when no product is visible;
-4. domain seen in the descriptor (``zapier.com``, also its bare label);
-5. truncated prefix: statements cut names ("ACTIVECAMP" for ActiveCampaign); a prefix that
-   belongs to exactly one vendor matches;
-6. fuzzy (rapidfuzz ratio on normalised keys) with a cutoff and a margin over the runner-up
-   vendor, ignored when the MCC names an ordinary non-software category;
-7. vendor named in the memo; then the MCC alone; otherwise "none".
+3. candidates found **anywhere** in the descriptor (:mod:`classifiers.candidates`): every
+   run of tokens that is a catalog name, alias, billing descriptor or legal name, a cut-off
+   name at the start of the merchant text, every domain; each scored on explained features
+   (kind and length of the key, curated or derived, where it stands, ordinary-word names,
+   shop words around it, point-of-sale prefixes, MCC, printed category labels). The best
+   candidate whose score reaches the threshold wins; the runner-up is named;
+4. roles: when the winner is an intermediary (merchant of record, app store, namespaced
+   biller), the product printed after it is the answer: a catalog vendor if it is one, else
+   the printed name itself (``matched_by="product"``); the intermediary's own bucket only when
+   nothing is printed;
+5. fuzzy (rapidfuzz ratio on the leading words) with a cutoff and a margin over the runner-up;
+6. vendor named in the memo;
+7. long-tail discovery: no vendor, but software by its evidence (MCC, a printed category
+   label, a domain, software words, the memo): the extracted name with a software
+   probability (``matched_by="discovered"``); otherwise "none".
 
 Software or not: a catalog vendor carries ``is_software`` (non-software brands are rejected
-explicitly); without a vendor, a strong software MCC says software, an information/telecom MCC
-only together with a software word in the memo. Thresholds were chosen by measurement on
-labelled data (see ``bench/bench_classify.py`` and ``tests/classifiers``).
+explicitly). Weights and thresholds live in ``data/weights.json`` and are chosen by
+measurement (``python -m classifiers.evaluate``).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from classifiers import candidates as cand
 from classifiers.catalog import Catalog, KeyHit
 from classifiers.mcc import clean_mcc, mcc_label, mcc_tier
 from classifiers.models import Classification, MatchedBy, MatchRule, Vendor
-from classifiers.normalise import ParsedDescriptor, compact, parse
+from classifiers.normalise import PROCESSORS, ParsedDescriptor, compact, parse
+from classifiers.tagging import Role, lexicon, tag
 
-CLASSIFIER_VERSION = "2026.11.1"
+CLASSIFIER_VERSION = "2026.12.1"
 
 # Fuzzy thresholds, measured with `bench/bench_classify.py --sweep` (ratio on compact keys):
 # cutoff 80-82 lets ordinary merchants through on the dev set ("BEERHIVE PUB",
@@ -46,148 +52,48 @@ CLASSIFIER_VERSION = "2026.11.1"
 FUZZY_CUTOFF = 85.0
 FUZZY_MARGIN = 4.0
 FUZZY_MIN_LEN = 6
-TRUNCATION_MIN_LEN = 8
-RESELLER_TRUNCATION_MIN_LEN = 5
-MAX_LEADING_TOKENS = 5
 MAX_CACHE = 250_000
 
 _MEMO_SOFTWARE = re.compile(
     r"\b(SOFTWARE|SAAS|SUBSCRIPTION|LICEN[CS]E|HOSTING|DOMAIN|CLOUD|API|SEATS?|WORKSPACE)\b"
 )
+# Words that name a billing page or a charge, never a product printed after a reseller.
+_NOT_A_PRODUCT = frozenset(
+    [
+        "BILL",
+        "BILLING",
+        "CHARGE",
+        "CHARGES",
+        "PAYMENT",
+        "HELP",
+        "HELPPAY",
+        "PAYHELP",
+        "INVOICE",
+        "ORDER",
+        "PURCHASE",
+        "SUBSCRIPTION",
+        "RENEWAL",
+        "MEMBERSHIP",
+        "STORE",
+        "ONLINE",
+        "COM",
+    ]
+)
 
-# A short single-word key ("BOX", "NOTION", "ZOOM") is also an ordinary word. Such a match is
-# dropped when the descriptor says "small merchant": one of these words follows it, a
-# point-of-sale processor (Square, Toast, ...) carried it, or the MCC is an ordinary category.
-SHORT_KEY_LEN = 6
-MERCHANT_WORDS = frozenset(
-    [
-        "BAR",
-        "GRILL",
-        "CAFE",
-        "COFFEE",
-        "BAKERY",
-        "KITCHEN",
-        "RESTAURANT",
-        "PIZZA",
-        "PIZZERIA",
-        "DELI",
-        "SUSHI",
-        "TACO",
-        "TACOS",
-        "BURGER",
-        "BURGERS",
-        "DINER",
-        "BISTRO",
-        "PUB",
-        "TAVERN",
-        "BREWING",
-        "BREWERY",
-        "WINE",
-        "WINES",
-        "LIQUOR",
-        "THAI",
-        "PHO",
-        "RAMEN",
-        "YOGA",
-        "STUDIO",
-        "SALON",
-        "SPA",
-        "NAILS",
-        "BARBER",
-        "FITNESS",
-        "GYM",
-        "CAR",
-        "WASH",
-        "AUTO",
-        "MOTORS",
-        "TIRE",
-        "HOTEL",
-        "INN",
-        "MOTEL",
-        "GROCERY",
-        "FARM",
-        "PHARMACY",
-        "DENTAL",
-        "CLINIC",
-        "BOUTIQUE",
-        "FLORIST",
-        "FLOWERS",
-        "BOOKS",
-        "TOYS",
-        "PET",
-        "VET",
-        "CHURCH",
-        "SCHOOL",
-        "PARKING",
-        "TAXI",
-        "CLEANERS",
-        "LAUNDRY",
-        "GAS",
-        "FUEL",
-        "EATERY",
-        "CANTINA",
-        "BBQ",
-        "WINGS",
-        "DONUTS",
-        "BAGELS",
-        "ICE",
-        "CREAM",
-    ]
-)
-SMALL_MERCHANT_PROCESSORS = frozenset(
-    [
-        "square",
-        "toast",
-        "shopify",
-        "sumup",
-        "zettle",
-        "dojo",
-        "clover",
-        "doordash",
-        "spoton",
-        "heartland",
-        "intuit_payments",
-        "worldline",
-        "pos",
-    ]
-)
+# "ADOBE *CREATIVE CLD": a biller's own prefix before a star, the soft-descriptor layout.
+_STAR_AFTER_FIRST = re.compile(r"^\s*[A-Z0-9][A-Z0-9.&'-]{2,}\s?\*")
+_NUMBER_WORDS = frozenset(["ONE", "TWO", "THREE", "FOUR", "FIVE", "TEN", "HUNDRED"])
 
 CONFIDENCE: dict[str, float] = {
     "rule": 1.0,
-    "descriptor": 0.97,
-    "alias": 0.95,
-    "domain": 0.93,
-    "truncated": 0.85,
-    "reseller": 0.75,
     "merchant_name": 0.95,
     "memo": 0.7,
-    "mcc_strong": 0.6,
-    "mcc_info_memo": 0.5,
+    "reseller": 0.75,
 }
 
 
-_CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-
-
-@lru_cache(maxsize=16384)
-def _word_prefixes(text: str) -> frozenset[str]:
-    """Compact keys of the leading whole words of a catalog text, camelCase split:
-    "PinnacleCart" -> {"PINNACLE", "PINNACLECART"}."""
-    words = _CAMEL.findall(text)
-    out: set[str] = set()
-    acc = ""
-    for w in words:
-        acc += w.upper()
-        out.add(acc)
-    return frozenset(out)
-
-
-@lru_cache(maxsize=8192)
-def _vendor_word_prefixes(vendor: Vendor) -> frozenset[str]:
-    out: set[str] = set()
-    for text in (vendor.name, *vendor.aliases):
-        out |= _word_prefixes(text)
-    return frozenset(out)
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +134,8 @@ class Classifier:
             if len(key) >= FUZZY_MIN_LEN - 1:
                 blocks.setdefault(key[:2], []).append(key)
         self._blocks = blocks
+        self.weights = cand.load_weights()
+        lexicon()  # load the word lists and gazetteer now, not on the first descriptor
 
     # -- public ---------------------------------------------------------------------------
     def classify(
@@ -237,38 +145,43 @@ class Classifier:
         mcc: str | None = None,
         memo: str | None = None,
         merchant_name: str | None = None,
+        boilerplate: frozenset[str] = frozenset(),
     ) -> Classification:
         """Classify one descriptor. ``mcc`` is a 4-digit ISO 18245 code (other values are
         ignored); ``memo`` is free text from the expense/cardholder; ``merchant_name`` is a
-        provider's cleaned merchant name when it has one."""
-        key = (descriptor, mcc, memo, merchant_name)
+        provider's cleaned merchant name when it has one; ``boilerplate`` is the wording the
+        descriptor's source repeats on most rows (:func:`classifiers.boilerplate.learn`)."""
+        key = (descriptor, mcc, memo, merchant_name, boilerplate)
         try:
             hit = self._raw_cache.get(key)
         except TypeError:  # unhashable garbage: classify without caching
-            return self._classify(descriptor, mcc, memo, merchant_name)
+            return self._classify(descriptor, mcc, memo, merchant_name, boilerplate)
         if hit is not None:
             return hit
-        result = self._classify(descriptor, mcc, memo, merchant_name)
+        result = self._classify(descriptor, mcc, memo, merchant_name, boilerplate)
         self._remember(self._raw_cache, key, result)
         return result
 
     def classify_many(
-        self, items: Iterable[tuple[str, str | None, str | None]]
+        self,
+        items: Iterable[tuple[str, str | None, str | None]],
+        boilerplate: frozenset[str] = frozenset(),
     ) -> list[Classification]:
-        """Classify ``(descriptor, mcc, memo)`` tuples in order; the batch path shares the
-        caches, so repeated descriptors cost a dictionary lookup."""
+        """Classify ``(descriptor, mcc, memo)`` tuples in order, with the same answers as
+        :meth:`classify` one by one; the batch path shares the caches, so repeated
+        descriptors cost a dictionary lookup."""
         cache = self._raw_cache
         out: list[Classification] = []
         append = out.append
         for descriptor, mcc, memo in items:
-            key = (descriptor, mcc, memo, None)
+            key = (descriptor, mcc, memo, None, boilerplate)
             try:
                 hit = cache.get(key)
             except TypeError:
-                append(self._classify(descriptor, mcc, memo, None))
+                append(self._classify(descriptor, mcc, memo, None, boilerplate))
                 continue
             if hit is None:
-                hit = self._classify(descriptor, mcc, memo, None)
+                hit = self._classify(descriptor, mcc, memo, None, boilerplate)
                 self._remember(cache, key, hit)
             append(hit)
         return out
@@ -291,7 +204,12 @@ class Classifier:
         cache[key] = value
 
     def _classify(
-        self, descriptor: object, mcc: object, memo: object, merchant_name: object
+        self,
+        descriptor: object,
+        mcc: object,
+        memo: object,
+        merchant_name: object,
+        boilerplate: frozenset[str] = frozenset(),
     ) -> Classification:
         parsed = parse(descriptor)
         code = clean_mcc(mcc)
@@ -301,11 +219,29 @@ class Classifier:
             ruled = self._apply_rules(descriptor, parsed)
             if ruled is not None:
                 return ruled
-        nkey = (parsed.text, parsed.domains, parsed.star_prefix, code, memo_text, name)
+        learned = (
+            frozenset(k for k in parsed.keys if k in boilerplate) if boilerplate else frozenset()
+        )
+        nkey: tuple[object, ...] = (
+            parsed.text,
+            parsed.domains,
+            parsed.star_prefix,
+            parsed.processor,
+            code,
+            memo_text,
+            name,
+            learned,
+        )
+        star = (
+            isinstance(descriptor, str)
+            and parsed.processor is None
+            and _STAR_AFTER_FIRST.match(descriptor.upper()) is not None
+        )
+        nkey = (*nkey, star)
         cached = self._norm_cache.get(nkey)
         if cached is not None:
             return cached
-        result = self._decide(parsed, code, memo_text, name)
+        result = self._decide(parsed, code, memo_text, name, learned, star)
         self._remember(self._norm_cache, nkey, result)
         return result
 
@@ -358,12 +294,12 @@ class Classifier:
     def _exact(
         self, tokens: Sequence[str], star_prefix: str | None, *, allow_weak: bool = False
     ) -> tuple[KeyHit, int] | None:
-        """Longest run of leading tokens that is a catalog key. Weak keys must cover every
-        token; very short reseller codes (FS, DRI) need the ``*`` that announces them."""
+        """Longest run of leading tokens that is a catalog key (used for a provider's clean
+        merchant name and the memo). Weak keys must cover every token."""
         n = len(tokens)
         if not n:
             return None
-        ctoks = tokens[:MAX_LEADING_TOKENS]
+        ctoks = tokens[: cand.MAX_SPAN]
         exact = self.catalog.exact
         for k in range(len(ctoks), 0, -1):
             key = "".join(ctoks[:k])
@@ -383,15 +319,27 @@ class Classifier:
                 return h, k
         return None
 
-    def _domain(self, domains: Sequence[str]) -> tuple[Vendor, str] | None:
+    def _domain_candidates(
+        self, domains: Sequence[str], keys: Sequence[str] = ()
+    ) -> list[cand.Candidate]:
+        """Each domain seen (or a parent domain: ``billing.acme.io`` -> ``acme.io``) that the
+        catalog knows, then a domain whose label is a strong catalog key."""
         index = self.catalog.domains
+        out: list[cand.Candidate] = []
+        seen: set[str] = set()
         for dom in domains:
             labels = dom.split(".")
             for i in range(len(labels) - 1):
-                cand = ".".join(labels[i:])
-                v = index.get(cand)
-                if v is not None:
-                    return v, dom
+                v = index.get(".".join(labels[i:]))
+                if v is not None and v.slug not in seen:
+                    seen.add(v.slug)
+                    at = _position(keys, dom)
+                    out.append(
+                        cand.Candidate(
+                            v, "domain", dom, at, at + 1, len(compact(dom)), True, "domain"
+                        )
+                    )
+                    break
         for dom in domains:
             labels = dom.split(".")
             if len(labels) < 2:
@@ -402,34 +350,12 @@ class Classifier:
                 else labels[-2]
             )
             hits = self.catalog.exact.get(label)
-            if hits and len(label) >= 5 and hits[0].strong:
-                return hits[0].vendor, dom
-        return None
-
-    def _truncated(
-        self, tokens: Sequence[str], min_len: int, *, exact_k: int | None = None
-    ) -> tuple[KeyHit, str] | None:
-        ctoks = tokens[:4]
-        for k in range(len(ctoks), 0, -1):
-            if exact_k is not None and k != exact_k:
-                continue
-            q = "".join(ctoks[:k])
-            if len(q) < min_len:
-                continue
-            keys = self.catalog.keys_with_prefix(q, limit=20)
-            if not keys:
-                continue
-            first = self.catalog.exact[keys[0]][0]
-            if not all(self.catalog.exact[k2][0].vendor.slug == first.vendor.slug for k2 in keys):
-                continue
-            if q in _vendor_word_prefixes(first.vendor) or any(
-                q in _word_prefixes(self.catalog.exact[k2][0].text) for k2 in keys
-            ):
-                # "PINNACLE" is a whole word of "PinnacleCart", not a cut: statements cut
-                # names at a fixed width, mid-word ("ACTIVECAMP", "GOOGLE STORA").
-                continue
-            return first, q
-        return None
+            if hits and len(label) >= 5 and hits[0].strong and hits[0].vendor.slug not in seen:
+                v = hits[0].vendor
+                seen.add(v.slug)
+                at = _position(keys, dom)
+                out.append(cand.Candidate(v, "domain", dom, at, at + 1, len(label), True, "domain"))
+        return out
 
     def _fuzzy(self, tokens: Sequence[str]) -> tuple[KeyHit, str, float, int] | None:
         ctoks = tokens[:2]
@@ -445,7 +371,7 @@ class Classifier:
                 q, block, scorer=fuzz.ratio, limit=6, score_cutoff=FUZZY_CUTOFF - FUZZY_MARGIN
             )
             # A key that merely extends the query (or the reverse) is truncation evidence,
-            # judged by _truncated with its own length floor ("ROCKET" is not "Rocketfy").
+            # judged with its own length floor ("ROCKET" is not "Rocketfy").
             found = [f for f in found if not (f[0].startswith(q) or q.startswith(f[0]))]
             if not found:
                 continue
@@ -467,206 +393,498 @@ class Classifier:
                 best = (top, q, top_score, k)
         return best
 
-    def _lookup(
+    def _context(
         self,
-        tokens: Sequence[str],
-        domains: Sequence[str],
-        star_prefix: str | None,
-        *,
-        product: bool = False,
-        allow_weak: bool = False,
-    ) -> _Match | None:
-        ex = self._exact(tokens, star_prefix, allow_weak=allow_weak)
-        if ex is not None:
-            h, k = ex
-            if k < len(tokens) and len(tokens[k]) >= 3:
-                # A longer key cut off by the statement beats the shorter exact one:
-                # "GOOGLE *GOOGLE STORA" is Google Storage, not the bare "GOOGLE *GOOGLE".
-                longer = self._truncated(tokens[: k + 1], TRUNCATION_MIN_LEN, exact_k=k + 1)
-                if longer is not None and longer[0].vendor.slug != h.vendor.slug:
-                    lh, q = longer
-                    return _Match(
-                        lh.vendor,
-                        lh.kind,
-                        lh.text,
-                        CONFIDENCE["truncated"],
-                        f"{q!r} is a cut-off {lh.kind} {lh.text!r}",
-                        k + 1,
-                    )
-            method: MatchedBy = h.kind
-            return _Match(h.vendor, method, h.text, CONFIDENCE[h.kind], f"{h.kind} {h.text!r}", k)
-        dm = self._domain(domains)
-        if dm is not None:
-            v, dom = dm
-            return _Match(v, "domain", dom, CONFIDENCE["domain"], f"domain {dom}")
-        tr = self._truncated(tokens, RESELLER_TRUNCATION_MIN_LEN if product else TRUNCATION_MIN_LEN)
-        if tr is not None:
-            h, q = tr
-            return _Match(
-                h.vendor,
-                h.kind,
-                h.text,
-                CONFIDENCE["truncated"],
-                f"{q!r} is a cut-off {h.kind} {h.text!r}",
+        parsed: ParsedDescriptor,
+        roles: tuple[Role, ...],
+        tier: str | None,
+        memo_soft: bool,
+        star: bool = False,
+    ) -> cand.Context:
+        dom_vendors = frozenset(
+            v.slug for d in parsed.domains if (v := self.catalog.domains.get(d)) is not None
+        )
+        processor = parsed.processor
+        if processor is None:
+            # A processor printed after the bank's own wording ("POS DEBIT SQ *...").
+            processor = next(
+                (
+                    PROCESSORS[k]
+                    for k, r in zip(parsed.keys, roles, strict=True)
+                    if r == "proc" and k in PROCESSORS
+                ),
+                None,
             )
-        return None
-
-    def _looks_like_small_merchant(
-        self, match: _Match, parsed: ParsedDescriptor, tier: str | None
-    ) -> bool:
-        """True when a software match is more likely an ordinary merchant: a short key
-        ("ZOOM CAR WASH", "SQ *NOTION BAKERY"), or any key of a vendor known only from the
-        open sources ("PEPPERONI PIZZA" is not the Pepperoni tool)."""
-        if not match.vendor.is_software or match.method in ("domain", "rule"):
-            return False
-        used = match.tokens_used
-        if not used:
-            return False
-        short = len(compact("".join(parsed.tokens[:used]))) <= SHORT_KEY_LEN
-        if not short and self.catalog.is_curated(match.vendor.slug):
-            return False
-        return (
-            tier == "other"
-            or parsed.processor in SMALL_MERCHANT_PROCESSORS
-            or any(t in MERCHANT_WORDS for t in parsed.tokens[used:])
+        return cand.Context(
+            keys=parsed.keys,
+            roles=roles,
+            tier=tier,
+            processor=processor,
+            domains=parsed.domains,
+            domain_vendors=dom_vendors,
+            category_label=_has_category_label(parsed.keys),
+            memo_software=memo_soft,
+            corroborated=tier in ("strong", "info", "catch_all") or memo_soft,
+            soft_descriptor=star,
         )
 
+    def _candidates(
+        self, parsed: ParsedDescriptor, ctx: cand.Context, allow_weak: bool
+    ) -> list[cand.Candidate]:
+        keys = parsed.keys
+        roles = ctx.roles
+        found = cand.generate(self.catalog, keys, roles, allow_weak=allow_weak)
+        found += self._domain_candidates(parsed.domains, keys)
+        lead = next((i for i, r in enumerate(roles) if r not in ("noise", "bank", "proc")), None)
+        starts = {lead} if lead is not None else set()
+        starts |= {i + 1 for i, r in enumerate(roles[:-1]) if r == "proc"}
+        for start in sorted(starts):
+            if start is None or start >= len(keys):
+                continue
+            tr = cand.truncated(self.catalog, keys, start, cand.TRUNCATION_MIN_LEN)
+            if tr is not None:
+                found.append(tr)
+        w = self.weights
+        return sorted((cand.score(c, ctx, w) for c in found), key=lambda c: (-c.score, -c.key_len))
+
+    def _product(
+        self,
+        parsed: ParsedDescriptor,
+        ctx: cand.Context,
+        reseller: cand.Candidate,
+        found: Sequence[cand.Candidate],
+    ) -> cand.Candidate | str | None:
+        """What an intermediary sold: a catalog vendor printed after it, or the printed name
+        itself; None when nothing is printed."""
+        end = reseller.end
+        roles = list(ctx.roles)
+        for i in range(reseller.start, end):
+            roles[i] = "proc"
+        pctx = cand.Context(
+            keys=ctx.keys,
+            roles=tuple(roles),
+            tier=ctx.tier,
+            processor=ctx.processor,
+            domains=ctx.domains,
+            domain_vendors=ctx.domain_vendors,
+            category_label=ctx.category_label,
+            memo_software=ctx.memo_software,
+            corroborated=ctx.corroborated,
+            soft_descriptor=ctx.soft_descriptor,
+        )
+        w = self.weights
+        options = [
+            cand.score(
+                cand.Candidate(
+                    c.vendor,
+                    c.hit_kind,
+                    c.key_text,
+                    c.start,
+                    c.end,
+                    c.key_len,
+                    c.curated,
+                    c.method,
+                    c.strong,
+                ),
+                pctx,
+                w,
+            )
+            for c in found
+            if c.vendor.slug != reseller.vendor.slug
+            and not c.vendor.is_reseller
+            and (c.start >= end or c.hit_kind == "domain")
+        ]
+        if end < len(ctx.keys):
+            tr = cand.truncated(self.catalog, ctx.keys, end, cand.PRODUCT_TRUNCATION_MIN_LEN)
+            if tr is not None and tr.vendor.slug != reseller.vendor.slug:
+                options.append(cand.score(tr, pctx, w))
+        options = [o for o in options if o.score >= w.product_accept]
+        if options:
+            return max(options, key=lambda c: (c.score, c.key_len))
+        return _printed_name(parsed, ctx.roles, end, reseller)
+
     def _decide(
-        self, parsed: ParsedDescriptor, code: str | None, memo: str | None, name: str | None
+        self,
+        parsed: ParsedDescriptor,
+        code: str | None,
+        memo: str | None,
+        name: str | None,
+        learned: frozenset[str],
+        star: bool = False,
     ) -> Classification:
         tier = mcc_tier(code)
-        tokens = parsed.keys  # compact matching keys, one per normalised token
-        match: _Match | None = None
-        reseller: Vendor | None = None
+        norm = parsed.text
+        memo_soft = memo is not None and _MEMO_SOFTWARE.search(memo.upper()) is not None
 
         if name is not None:
-            np = parse(name)
-            ex = self._exact(np.keys, np.star_prefix)
-            if ex is not None and not ex[0].vendor.is_reseller:
-                h, _ = ex
-                match = _Match(
-                    h.vendor,
-                    h.kind,
-                    h.text,
-                    CONFIDENCE["merchant_name"],
-                    f"merchant name {name!r} is {h.kind} {h.text!r}",
+            named = parse(name)
+            hit = self._exact(named.keys, named.star_prefix)
+            if hit is not None and not hit[0].vendor.is_reseller:
+                h, _ = hit
+                return self._answer(
+                    _Match(
+                        h.vendor,
+                        h.kind,
+                        h.text,
+                        CONFIDENCE["merchant_name"],
+                        f"merchant name {name!r} is {h.kind} {h.text!r}",
+                    ),
+                    norm,
+                    code,
+                    tier,
                 )
 
-        memo_soft = memo is not None and _MEMO_SOFTWARE.search(memo.upper()) is not None
+        roles = tag(parsed.keys, parsed.star_prefix, learned) if parsed.keys else ()
+        ctx = self._context(parsed, roles, tier, memo_soft, star)
         corroborated = tier in ("strong", "info", "catch_all") or memo_soft
-        if match is None:
-            match = self._lookup(
-                tokens, parsed.domains, parsed.star_prefix, allow_weak=corroborated
+        found = self._candidates(parsed, ctx, corroborated)
+        w = self.weights
+        accepted = [c for c in found if c.score >= w.accept]
+        if accepted:
+            best = accepted[0]
+            runner = next((c for c in found if c.vendor.slug != best.vendor.slug), None)
+            reseller: cand.Candidate | None = None
+            if best.vendor.is_reseller:
+                reseller = best
+                product = self._product(parsed, ctx, best, found)
+                if isinstance(product, cand.Candidate):
+                    via = None if _own_product(reseller, product) else reseller
+                    return self._scored_answer(product, runner, norm, code, tier, via)
+                if isinstance(product, str):
+                    return self._printed_product(product, reseller, norm)
+                return self._scored_answer(best, runner, norm, code, tier, None, bucket=True)
+            earlier = next(
+                (
+                    c
+                    for c in found
+                    if c.vendor.is_reseller
+                    and c.end <= best.start
+                    and c.hit_kind != "domain"
+                    and (c.score >= w.product_accept or ctx.roles[c.start] == "proc")
+                ),
+                None,
             )
-            if match is not None and self._looks_like_small_merchant(match, parsed, tier):
-                match = None
-            if match is not None and match.vendor.is_reseller:
-                reseller = match.vendor
-                rest = tokens[match.tokens_used :] if match.tokens_used else ()
-                rest_domains = tuple(
-                    d for d in parsed.domains if self.catalog.domains.get(d) is not reseller
-                )
-                product = (
-                    self._lookup(rest, rest_domains, None, product=True)
-                    if (rest or rest_domains)
-                    else None
-                )
-                if (
-                    product is not None
-                    and product.vendor.slug != reseller.slug
-                    and not (product.vendor.is_reseller)
-                ):
-                    match = replace(
-                        product,
-                        score=product.score * 0.97,
-                        how=f"sold through {reseller.name}; product {product.how}",
-                    )
-                else:
-                    match = _Match(
-                        reseller,
-                        "reseller",
-                        match.text,
-                        CONFIDENCE["reseller"],
-                        f"reseller {match.text!r}, product not visible",
-                    )
+            if earlier is not None and _own_product(earlier, best):
+                earlier = None
+            return self._scored_answer(best, runner, norm, code, tier, earlier)
 
-        if match is None and tokens:
-            fz = self._fuzzy(tokens)
-            if fz is not None and tier != "other":
-                h, q, score, k = fz
-                match = _Match(
-                    h.vendor,
-                    "fuzzy",
-                    h.text,
-                    round(score / 100 * 0.85, 3),
-                    f"{q!r} is close to {h.kind} {h.text!r} ({score:.0f}/100)",
-                    k,
-                )
-                if self._looks_like_small_merchant(match, parsed, tier):
-                    match = None
+        if parsed.keys and tier != "other":
+            lead = next((i for i, r in enumerate(roles) if r == "word"), None)
+            if lead is not None:
+                fz = self._fuzzy(parsed.keys[lead:])
+                if fz is not None:
+                    h, q, fscore, k = fz
+                    fc = cand.Candidate(
+                        h.vendor, "fuzzy", h.text, lead, lead + k, len(q), h.curated, h.kind
+                    )
+                    cand.score(fc, ctx, w)
+                    if fc.score >= w.accept:
+                        fc.features["spelling"] = round(fscore, 1)
+                        return self._scored_answer(
+                            fc, None, norm, code, tier, None, fuzzy_score=fscore, fuzzy_q=q
+                        )
 
-        if match is None and memo is not None:
+        if memo is not None:
             mp = parse(memo)
             for i in range(min(len(mp.keys), 12)):
-                ex = self._exact(mp.keys[i:], None)
-                if ex is not None and ex[0].curated and not ex[0].vendor.is_reseller:
-                    h, _ = ex
-                    match = _Match(
-                        h.vendor, "alias", h.text, CONFIDENCE["memo"], f"memo mentions {h.text!r}"
+                hit = self._exact(mp.keys[i:], None)
+                if hit is not None and hit[0].curated and not hit[0].vendor.is_reseller:
+                    h, _ = hit
+                    return self._answer(
+                        _Match(
+                            h.vendor,
+                            "alias",
+                            h.text,
+                            CONFIDENCE["memo"],
+                            f"memo mentions {h.text!r}",
+                        ),
+                        norm,
+                        code,
+                        tier,
                     )
-                    break
+        return self._discover(parsed, roles, ctx, code, tier, found)
 
+    # answers ----------------------------------------------------------------------------
+    def _scored_answer(
+        self,
+        c: cand.Candidate,
+        runner: cand.Candidate | None,
+        norm: str,
+        code: str | None,
+        tier: str | None,
+        reseller: cand.Candidate | None,
+        *,
+        bucket: bool = False,
+        fuzzy_score: float | None = None,
+        fuzzy_q: str | None = None,
+    ) -> Classification:
+        v = c.vendor
+        w = self.weights
+        conf = _sigmoid(c.score - w.accept / 2)
+        if reseller is not None:
+            conf *= 0.97
+        if bucket:
+            conf = min(conf, CONFIDENCE["reseller"])
+        if c.hit_kind == "domain":
+            what = f"domain {c.key_text}"
+        elif c.hit_kind == "truncated":
+            what = f"cut-off {c.method} {c.key_text!r}"
+        elif c.hit_kind == "fuzzy":
+            what = f"{fuzzy_q!r} is close to {c.method} {c.key_text!r} ({fuzzy_score:.0f}/100)"
+        else:
+            what = f"{c.method} {c.key_text!r}"
+        how = f"{what}; score {c.score:.1f} ({c.explain()})"
+        if bucket:
+            how = f"reseller {c.key_text!r}, product not visible; score {c.score:.1f}"
+        elif reseller is not None:
+            how = f"sold through {reseller.vendor.name}; product {how}"
+        if runner is not None:
+            how += f"; runner-up {runner.vendor.name} {runner.score:.1f}"
+        method: MatchedBy
+        if bucket:
+            method = "reseller"
+        elif c.hit_kind == "fuzzy":
+            method = "fuzzy"
+        else:
+            method = c.method  # type: ignore[assignment]
+        verdict = "software" if v.is_software else "not software by policy"
+        extra = ""
+        if code and tier == "strong" and v.is_software:
+            extra = f"; MCC {code} agrees"
+        elif code and tier == "other" and v.is_software:
+            extra = f"; MCC {code} ({mcc_label(code)}) is not a software category"
+        return Classification(
+            vendor_slug=v.slug,
+            vendor_name=v.name,
+            category=(v.category or None) if v.is_software else None,
+            is_software=v.is_software,
+            confidence=round(conf, 3),
+            matched_by=method,
+            matched_text=c.key_text,
+            normalised=norm,
+            explanation=f"{v.name} ({verdict}): {how}{extra}",
+            reseller_slug=reseller.vendor.slug if reseller is not None else None,
+            software_probability=round(conf if v.is_software else 1 - conf, 3),
+        )
+
+    def _printed_product(self, product: str, reseller: cand.Candidate, norm: str) -> Classification:
+        r = reseller.vendor
+        conf = 0.6 if r.is_software else 0.55
+        verdict = "software" if r.is_software else "not software, as its seller"
+        return Classification(
+            vendor_slug=None,
+            vendor_name=product,
+            category=("other_software" if r.is_software else None),
+            is_software=r.is_software,
+            confidence=conf,
+            matched_by="product",
+            matched_text=product,
+            normalised=norm,
+            explanation=(
+                f"{product} ({verdict}): printed after {r.name} ({reseller.key_text!r}), "
+                "which sells others' products; not in the catalog"
+            ),
+            reseller_slug=r.slug,
+            software_probability=conf if r.is_software else 1 - conf,
+            candidate_name=product,
+        )
+
+    def _answer(
+        self, match: _Match, norm: str, code: str | None, tier: str | None
+    ) -> Classification:
+        v = match.vendor
+        conf = match.score
+        extra = ""
+        if code and tier == "strong" and v.is_software:
+            conf = min(1.0, conf + 0.03)
+            extra = f"; MCC {code} agrees"
+        elif code and tier == "other" and v.is_software and match.method != "rule":
+            conf = max(0.05, conf - 0.1)
+            extra = f"; MCC {code} ({mcc_label(code)}) is not a software category"
+        verdict = "software" if v.is_software else "not software by policy"
+        return Classification(
+            vendor_slug=v.slug,
+            vendor_name=v.name,
+            category=(v.category or None) if v.is_software else None,
+            is_software=v.is_software,
+            confidence=round(conf, 3),
+            matched_by=match.method,
+            matched_text=match.text,
+            normalised=norm,
+            explanation=f"{v.name} ({verdict}): {match.how}{extra}",
+        )
+
+    def _discover(
+        self,
+        parsed: ParsedDescriptor,
+        roles: tuple[Role, ...],
+        ctx: cand.Context,
+        code: str | None,
+        tier: str | None,
+        found: Sequence[cand.Candidate],
+    ) -> Classification:
+        """No vendor: is it software anyway, by its evidence? If so, name it."""
         norm = parsed.text
-        if match is not None:
-            v = match.vendor
-            conf = match.score
-            extra = ""
-            if code and tier == "strong" and v.is_software:
-                conf = min(1.0, conf + 0.03)
-                extra = f"; MCC {code} agrees"
-            elif code and tier == "other" and v.is_software and match.method != "rule":
-                conf = max(0.05, conf - 0.1)
-                extra = f"; MCC {code} ({mcc_label(code)}) is not a software category"
-            verdict = "software" if v.is_software else "not software by policy"
-            return Classification(
-                vendor_slug=v.slug,
-                vendor_name=v.name,
-                category=(v.category or None) if v.is_software else None,
-                is_software=v.is_software,
-                confidence=round(conf, 3),
-                matched_by=match.method,
-                matched_text=match.text,
-                normalised=norm,
-                explanation=f"{v.name} ({verdict}): {match.how}{extra}",
-                reseller_slug=reseller.slug if reseller is not None and reseller is not v else None,
-            )
-
+        lex = lexicon()
+        w = self.weights.discover_features
+        ev: dict[str, float] = {}
         if tier == "strong":
+            ev[f"MCC {code} ({mcc_label(code or '')})"] = w["mcc_strong"]
+        elif tier == "info":
+            ev[f"MCC {code} (information/telecom)"] = w["mcc_info"]
+        elif tier == "other":
+            ev[f"MCC {code} ({mcc_label(code or '')})"] = w["mcc_other"]
+        if ctx.category_label:
+            ev["a software category label is printed"] = w["category_label"]
+        known_domains = {d for d in parsed.domains if self.catalog.domains.get(d) is not None}
+        new_domains = [d for d in parsed.domains if d not in known_domains]
+        if new_domains:
+            tld = new_domains[0].rsplit(".", 1)[-1]
+            if tld in lex.software_tlds:
+                ev[f"domain {new_domains[0]} (.{tld})"] = w["domain_software_tld"]
+            else:
+                ev[f"domain {new_domains[0]}"] = w["domain"]
+        strong_words = [k for k in parsed.keys if k in lex.strong_software_words]
+        if strong_words:
+            ev[f"the word {strong_words[0]}"] = w["strong_software_word"]
+        elif "soft" in roles:
+            ev["software wording"] = w["software_word"]
+        if ctx.memo_software:
+            ev["the memo names software"] = w["memo_software"]
+        if "merchant" in roles:
+            ev["a shop word"] = w["merchant_word"]
+        if ctx.processor in lex.small_merchant_processors:
+            ev[f"point-of-sale prefix ({ctx.processor})"] = w["small_pos"]
+        total = self.weights.discover_bias + sum(ev.values())
+        p = _sigmoid(total)
+        software = total >= 0 and bool(ev)
+        # A catalog brand that is not software (found but below the bar) still counts.
+        name = _extract_name(parsed, roles, new_domains) if software else None
+        evidence = "; ".join(f"{k} {v:+.1f}" for k, v in ev.items())
+        if software:
+            if name is None and tier == "strong":
+                return Classification(
+                    None,
+                    None,
+                    "other_software",
+                    True,
+                    round(p, 3),
+                    "mcc",
+                    code,
+                    norm,
+                    f"no catalog vendor; MCC {code} ({mcc_label(code or '')}) is a software "
+                    f"category (software probability {p:.2f}: {evidence})",
+                    software_probability=round(p, 3),
+                )
             return Classification(
                 None,
                 None,
                 "other_software",
                 True,
-                CONFIDENCE["mcc_strong"],
-                "mcc",
-                code,
+                round(p, 3),
+                "discovered",
+                name,
                 norm,
-                f"no catalog vendor; MCC {code} ({mcc_label(code or '')}) is a software category",
-            )
-        if tier == "info" and memo_soft:
-            return Classification(
-                None,
-                None,
-                "other_software",
-                True,
-                CONFIDENCE["mcc_info_memo"],
-                "mcc",
-                code,
-                norm,
-                f"no catalog vendor; MCC {code} is information/telecom and the memo names software",
+                f"{name or 'an unnamed seller'} (software, not in the catalog): software "
+                f"probability {p:.2f} from {evidence}",
+                software_probability=round(p, 3),
+                candidate_name=name,
             )
         conf = 0.8 if tier == "other" else 0.5 if tier == "info" else 0.6
         why = "empty descriptor" if not norm else f"no catalog vendor matches {norm[:60]!r}"
+        if found:
+            top = found[0]
+            why += f" (closest: {top.vendor.name} {top.score:.1f}, below {self.weights.accept:.1f})"
         if code and tier:
             why += f"; MCC {code} is {tier.replace('_', '-')}"
-        return Classification(None, None, None, False, conf, "none", None, norm, why)
+        return Classification(
+            None,
+            None,
+            None,
+            False,
+            conf,
+            "none",
+            None,
+            norm,
+            why,
+            software_probability=round(p, 3) if ev else None,
+        )
+
+
+def _position(keys: Sequence[str], domain: str) -> int:
+    """The token where a domain is printed (0 when it is not among the tokens)."""
+    key = compact(domain)
+    for i, k in enumerate(keys):
+        if k == key or (len(k) > 4 and key.startswith(k)) or k.startswith(key):
+            return i
+    return 0
+
+
+def _own_product(reseller: cand.Candidate, product: cand.Candidate) -> bool:
+    """A namespace biller selling its own product ("MSFT *MICROSOFT 365", "GOOGLE *CLOUD"):
+    the product's catalog text starts with the biller's word."""
+    text = compact(product.key_text)
+    own = {compact(reseller.vendor.name.split()[0]), compact(reseller.key_text)}
+    own |= {compact(a.split()[0]) for a in reseller.vendor.descriptors if a.split()}
+    return any(o and len(o) >= 3 and text.startswith(o) for o in own)
+
+
+def _has_category_label(keys: Sequence[str]) -> bool:
+    labels = lexicon().category_labels
+    joined = " ".join(keys)
+    return any(" ".join(toks) in joined for toks in labels.values())
+
+
+def _title(words: Sequence[str]) -> str:
+    return " ".join(w.capitalize() if w.isalpha() else w for w in words)
+
+
+def _printed_name(
+    parsed: ParsedDescriptor, roles: Sequence[Role], start: int, reseller: cand.Candidate
+) -> str | None:
+    """The product name printed after an intermediary: the words up to the first reference,
+    place or bank word."""
+    words: list[str] = []
+    own = {compact(x) for x in (reseller.vendor.name.split() + reseller.key_text.split())}
+    i = start
+    for i in range(start, len(parsed.keys)):
+        r = roles[i]
+        if r in ("word", "soft", "merchant"):
+            k = parsed.keys[i]
+            if k in _NOT_A_PRODUCT or k in own or k in _NUMBER_WORDS:
+                if words:
+                    break
+                continue
+            words.append(k)
+            if len(words) == 3:
+                break
+        elif words:
+            break
+    after = parsed.keys[i + 1] if i + 1 < len(parsed.keys) else ""
+    if words and (after in lexicon().address_words or parsed.keys[i] in lexicon().address_words):
+        return None  # "ONE APPLE PARK WAY": the seller's address, not a product
+    if not words or len("".join(words)) < 3 or not any(len(x) >= 3 for x in words):
+        return None
+    if compact("".join(words)) in {compact(reseller.vendor.name), compact(reseller.key_text)}:
+        return None
+    return _title(words)
+
+
+def _extract_name(
+    parsed: ParsedDescriptor, roles: Sequence[Role], domains: Sequence[str]
+) -> str | None:
+    """A long-tail seller's name: its domain when it prints one, else the first words of
+    the merchant text."""
+    if domains:
+        return domains[0]
+    words: list[str] = []
+    for k, r in zip(parsed.keys, roles, strict=True):
+        if r in ("word", "soft"):
+            words.append(k)
+            if len(words) == 3:
+                break
+        elif words:
+            break
+    if not words or len("".join(words)) < 3:
+        return None
+    return _title(words)

@@ -148,13 +148,78 @@ def _default_path() -> Path:
     return Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "descriptors-dev.csv"
 
 
+def _own_path() -> Path:
+    return Path(__file__).resolve().parents[1] / "tests" / "classifiers" / "data" / "labelled.csv"
+
+
+def protocol_report(paths: list[Path]) -> str:
+    """The figures that cannot be memorised (see :mod:`classifiers.protocol`)."""
+    from classifiers import protocol
+
+    rows: list[protocol.Row] = []
+    for p in paths:
+        rows += protocol.read_rows(p)
+    clf = Classifier()
+    lines = [
+        f"protocol over {len(rows)} labelled rows from {len({r.source for r in rows})} sources"
+    ]
+    lines.append(f"in-sample:                 {protocol.score_rows(clf, rows).line()}")
+    loso, chosen = protocol.leave_one_source_out(rows, Classifier)
+    lines.append(f"leave-one-source-out:      {loso.line()}")
+    thresholds = sorted(set(chosen.values()))
+    lines.append(f"  thresholds chosen per fold: {thresholds}")
+    reduced = protocol.derivable_only(clf.catalog)
+    gap_loso, _ = protocol.leave_one_source_out(rows, lambda: Classifier(reduced))
+    lines.append(f"derivable catalog, LOSO:   {gap_loso.line()}")
+    lines.append(
+        "memorisation gap (LOSO, full - derivable): "
+        f"recall {loso.recall - gap_loso.recall:+.3f}, "
+        f"vendor {loso.vendor_accuracy - gap_loso.vendor_accuracy:+.3f}"
+    )
+    labels = sorted({r.label for r in rows if r.software and r.label})
+    vendors = [v for v in (clf.catalog.lookup_name(x) for x in labels) if v is not None]
+    vendors = sorted(
+        {v.slug: v for v in vendors if not v.is_reseller}.values(), key=lambda v: v.slug
+    )
+    tt = protocol.template_transfer(clf, vendors)
+    lines.append(
+        f"template transfer: {tt.vendors} vendors x {len(tt.per_shape)} layouts = {tt.rows} rows: "
+        f"vendor named {tt.named / tt.rows:.3f}, software {tt.software / tt.rows:.3f}, "
+        f"vendors surviving every layout {tt.survived_all}/{tt.vendors}"
+    )
+    for shape, (ok, n) in tt.per_shape.items():
+        lines.append(f"  {ok / n:.2f}  {shape}")
+    brands = protocol.brand_words(clf.catalog, labels)
+    la_rows = protocol.lookalike_rows(brands)
+    la = protocol.lookalikes(clf, la_rows)
+    lines.append(
+        f"look-alikes: {la.rows} made-up ordinary merchants ({len(brands)} brand words): "
+        f"flagged as software {la.flagged / la.rows:.3f}"
+    )
+    for d, why in la.examples[:10]:
+        lines.append(f"  flagged: {d!r}: {why}")
+    soft, unknown, found = protocol.unknown_vendors(clf, rows)
+    lines.append(
+        f"unknown vendors: {unknown}/{soft} software rows name a vendor the catalog lacks "
+        f"({unknown / soft if soft else 0:.3f}); long-tail discovery calls {found} of them software"
+    )
+    for d, name, why in tt.failures[:15]:
+        lines.append(f"  transfer miss: {d!r} ({name}): {why}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    path = Path(args[0]) if args else _default_path()
-    print(f"evaluating {path}")
-    print(evaluate(path).render())
+    quick = "--in-sample" in args
+    args = [a for a in args if a != "--in-sample"]
+    paths = (
+        [Path(a) for a in args]
+        if args
+        else [p for p in (_default_path(), _own_path()) if p.exists()]
+    )
+    for path in paths:
+        print(f"evaluating {path}")
+        print(evaluate(path).render())
+    if not quick:
+        print(protocol_report(paths))
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -8,7 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-MatchedBy = Literal["rule", "alias", "descriptor", "domain", "fuzzy", "reseller", "mcc", "none"]
+MatchedBy = Literal[
+    "rule",
+    "alias",
+    "descriptor",
+    "domain",
+    "fuzzy",
+    "reseller",
+    "product",
+    "mcc",
+    "discovered",
+    "none",
+]
 RuleKind = Literal["contains", "exact", "regex"]
 
 
@@ -62,6 +73,13 @@ class Classification:
     ``confidence`` is in [0, 1]. ``matched_by`` names the evidence that decided (see
     :data:`MatchedBy`); ``matched_text`` is the alias, descriptor, domain, rule pattern or MCC
     that matched. ``reseller_slug`` is set when the charge went through a merchant of record.
+
+    ``matched_by="product"``: a product printed after an intermediary that the catalog does
+    not know (``vendor_name`` is the printed name, ``vendor_slug`` None). ``"discovered"``: no
+    vendor, but software by its evidence (MCC, category label, domain, software words).
+    ``candidate_name`` is the seller's name extracted for both, the key under which the
+    service collects candidate vendors; ``software_probability`` is the scorer's estimate
+    (None where it was not estimated).
     """
 
     vendor_slug: str | None
@@ -74,3 +92,5 @@ class Classification:
     normalised: str
     explanation: str
     reseller_slug: str | None = None
+    software_probability: float | None = None
+    candidate_name: str | None = None

@@ -27,7 +27,7 @@ EVIDENCE = [
     ("SLACK T01ABCD2EF 415-6305884 CA 02/11", "slack", True, "descriptor"),
     ("HOOTSUITE MEDIA VANCOUVER BC", "hootsuite", True, "descriptor"),
     ("GODADDY.COM 480-505-8855 AZ", "godaddy", True, "descriptor"),
-    ("DIGITAL MARKETING WWW.EZS3.COM 07/15", "ezs3", True, "domain"),
+    ("DIGITAL MARKETING WWW.EZS3.COM 07/15", "ezs3", True, "descriptor"),
     ("NORTHWIND CHARGE STORYBLOCKS.COM", "storyblocks", True, "domain"),
     ("PAYPAL *ACTIVECAMP 402-935-7733 IL", "activecampaign", True, "descriptor"),
     ("CONSTANTCONT 855-229-5506 MA", "constant-contact", True, "descriptor"),
@@ -52,14 +52,15 @@ def test_evidence(
 RESELLERS = [
     ("PADDLE.NET* SETAPP", "setapp", "paddle", "descriptor"),
     ("PADDLE.NET* PADDLE", "paddle", None, "reseller"),
-    ("PADDLE.NET* ZZQXWV", "paddle", None, "reseller"),
+    ("PADDLE.NET* ZZQXWV", None, "paddle", "product"),  # printed product, not in the catalog
     ("FS *SUBLIMEHQ.COM 8773278914 CA", "sublime", "fastspring", "domain"),
     ("FS *ahrefs.com 877-3278914 CA", "ahrefs", "fastspring", "descriptor"),
     ("FSPRG.COM", "fastspring", None, "reseller"),
     ("2CO.COM*BITDEFENDER", "bitdefender", "2checkout", "descriptor"),
-    ("AVANGATE*SOFTWAREPROD", "2checkout", None, "reseller"),
+    ("AVANGATE*SOFTWAREPROD", None, "2checkout", "product"),
     ("DRI*KASPERSKY LAB", "kaspersky", "digital-river", "descriptor"),
-    ("GUMRD.COM* SOMECREATOR", "gumroad", None, "reseller"),
+    ("GUMRD.COM* SOMECREATOR", None, "gumroad", "product"),
+    ("GUMRD.COM 800-555-0100 CA", "gumroad", None, "reseller"),  # nothing printed: the bucket
     ("APPLE.COM/BILL 866-712-7753 CA", "apple-services", None, "reseller"),
     ("APL* ITUNES.COM/BILL", "apple-services", None, "reseller"),
     ("MSFT * E0300ABCDE MSBILL.INFO WA", "microsoft", None, "reseller"),
@@ -76,7 +77,7 @@ RESELLERS = [
 
 @pytest.mark.parametrize(("descriptor", "slug", "reseller", "method"), RESELLERS)
 def test_resellers(
-    clf: Classifier, descriptor: str, slug: str, reseller: str | None, method: str
+    clf: Classifier, descriptor: str, slug: str | None, reseller: str | None, method: str
 ) -> None:
     r = clf.classify(descriptor)
     assert (r.vendor_slug, r.reseller_slug, r.matched_by) == (slug, reseller, method), r.explanation
@@ -138,7 +139,9 @@ def test_mcc_without_catalog_match(
     r = clf.classify("NORTHWIND TRADERS 4155550100 CA", mcc=mcc, memo=memo)
     assert r.vendor_slug is None
     assert r.is_software is software
-    assert r.matched_by == ("mcc" if software else "none")
+    # Software by its evidence: the seller is named as a candidate vendor.
+    assert r.matched_by == ("discovered" if software else "none")
+    assert r.candidate_name == ("Northwind Traders" if software else None)
 
 
 def test_catch_all_mcc_counts_with_a_catalog_match(clf: Classifier) -> None:

