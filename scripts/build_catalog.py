@@ -2,6 +2,13 @@
 
 Reproducible: the same inputs give a byte-identical file (sorted output, no timestamps).
 
+Format 2, one vendor per line: slug, name, domains, category, is_software, is_reseller, role,
+pricing_model, curated, sources, and ``aliases``, ``descriptors`` and ``legal_names`` as
+``[text, provenance]`` pairs (provenance: ``name``, ``domain``, ``doc:<url>`` or
+``open:<source>``, see :mod:`classifiers.provenance`). Legal names come from the curated layer
+and from wappalyzer's ``cpe`` (the CPE vendor of a linked technology: ``cpe:2.3:a:atlassian:
+confluence`` gives Atlassian).
+
     .venv/bin/python scripts/build_catalog.py [--sources ../shared/catalog-sources] [--check]
 
 Sources (facts only: names, domains, categories; no description text is read):
@@ -51,7 +58,7 @@ from classifiers.taxonomy import CATEGORIES  # noqa: E402
 
 OUT = ROOT / "classifiers" / "data" / "catalog.json"
 CURATED = ROOT / "classifiers" / "data" / "curated.toml"
-FORMAT = 1
+FORMAT = 2
 DEFAULT_SOURCES = ROOT / ".." / "shared" / "catalog-sources"
 
 WAPPALYZER_CATEGORIES: dict[int, str] = {
@@ -624,12 +631,11 @@ def build(sources: Path, curated: Path = CURATED) -> dict[str, Any]:
 
 
 def render(catalog: dict[str, Any]) -> str:
-    # One vendor per line keeps diffs reviewable and the file compact.
+    # One vendor per line keeps diffs reviewable and the file compact. Strings keep their
+    # order (the curated layer's, then the sources'), each as a [text, provenance] pair.
     lines = []
     for v in catalog["vendors"]:
-        out = {k: v[k] for k in v if k not in ("legal_names", "role")}
-        out["aliases"] = list(v["aliases"])
-        out["descriptors"] = list(v["descriptors"])
+        out = {k: (list(map(list, v[k].items())) if k in STRING_FIELDS else v[k]) for k in v}
         lines.append(json.dumps(out, ensure_ascii=False, sort_keys=True))
     return f'{{"format": {FORMAT}, "vendors": [\n' + ",\n".join(lines) + "\n]}\n"
 
