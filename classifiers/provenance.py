@@ -43,6 +43,7 @@ LEGAL_SUFFIXES = frozenset([
 # fmt: on
 _WORD = re.compile(r"[A-Z0-9]+")
 _PAREN = re.compile(r"\s*\([^)]*\)")
+_PAREN_INNER = re.compile(r"\(([^)]*)\)")
 # Second-level labels under which a country code puts registrable names: "example.co.uk".
 _SLD = frozenset(["CO", "COM", "NET", "ORG", "AC", "GOV", "NE", "OR"])
 
@@ -67,8 +68,11 @@ def canon(text: str) -> str:
 
 
 def name_forms(name: str) -> frozenset[str]:
-    """Canonical spellings derivable from a vendor name."""
+    """Canonical spellings derivable from a vendor name: the name, the name without a
+    parenthetical and the parenthetical itself ("Meta (Facebook ads)": META, FACEBOOKADS),
+    the name without a leading "The"."""
     forms = {canon(name), canon(_PAREN.sub("", name))}
+    forms |= {canon(inner) for inner in _PAREN_INNER.findall(name)}
     words = _words(name)
     if len(words) > 1 and words[0] == "THE":
         forms.add(canon(" ".join(words[1:])))
