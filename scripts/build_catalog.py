@@ -11,22 +11,30 @@ confluence`` gives Atlassian).
 
     .venv/bin/python scripts/build_catalog.py [--sources ../shared/catalog-sources] [--check]
 
-Sources (facts only: names, domains, categories; no description text is read):
+Sources (facts only: names, domains, categories, company ids; no description text is read):
 
-- wappalyzer technologies.json (MIT, 2023-01): entries marked SaaS or with a pricing model, in a
-  category we map to our taxonomy. Advertising, retargeting, payment processors, BNPL,
-  shipping carriers, ticketing, domain parking, fundraising, themes and pure libraries are
-  dropped: they are not software a team subscribes to, or not software at all by our policy.
+- wappalyzer technologies.json (MIT, 2023-01): products a team buys, in a category we map to
+  our taxonomy: entries marked SaaS or with a pricing model, and commercial entries without
+  pricing flags (not open source, not hosted on a code host). Advertising, retargeting,
+  payment processors, BNPL, shipping carriers, ticketing, domain parking and fundraising are
+  dropped (not software by our policy), and so are entries made only of building blocks
+  (languages, frameworks, libraries, web servers, themes, fulfilment). ``cpe`` names the
+  company behind a technology (a legal name).
 - 2fa-directory entries.json: entries in software-like categories (developer, hosting, domains,
   cloud, security, backup, email, communication, task, remote, vpn, identity, marketing,
   creativity, finance). Banking, retail, crypto, universities, gaming, investing, social,
   entertainment, health, travel, transport, government, insurance, food, postal, tickets,
   crowdfunding, betting, IoT, utilities (energy/telecom), payments and "other" are dropped.
-- gilbarbara logos.json: developer/tech brands; used to enrich names/domains of vendors found
-  elsewhere and added as developer tools only when they carry a commercial domain (not a code
-  host or a package registry).
-- simple-icons brands.json: aliases ("aka") for vendors already in the catalog; never adds a
-  vendor on its own (it is a brand list, mostly not software).
+- gilbarbara logos.json: developer/tech brands; added as developer tools only when they carry a
+  commercial domain (not a code host or a package registry).
+- simple-icons brands.json: aliases ("aka") for vendors already in the catalog, and brands
+  named as products of a software vendor whose own site is their icon source ("Cloudflare
+  Pages" sourced from cloudflare.com); never a brand on its own (it is a brand list, mostly not
+  software).
+
+A technology or logo whose website is a page under another site (``atlassian.com/software/
+jira``, ``aws.amazon.com/cloudwatch``) is a product: a vendor of its own, whose legal name is
+the site's owner when the product's name says so ("Atlassian Jira", "AWS CloudWatch").
 
 The curated layer (``classifiers/data/curated.toml``) wins over derived entries with the same
 slug, name or domain, and adds the non-software brands and the resellers. Every alias,
@@ -129,9 +137,21 @@ WAPPALYZER_CATEGORIES: dict[int, str] = {
     106: "ecommerce",
     108: "ecommerce",
     110: "productivity",
+    # Commercial products in these are software a team buys; libraries in them are caught by
+    # the open-source rule in wappalyzer().
+    3: "developer_tools",
+    7: "design",
+    20: "design",
+    49: "productivity",
+    79: "developer_tools",
+    93: "ecommerce",
+    105: "design",
 }
 # Categories that make an entry "not software" for us even if another category would map.
 WAPPALYZER_EXCLUDE = {36, 41, 77, 91, 99, 104, 109, 111}
+# Categories of building blocks (languages, frameworks, libraries, servers, themes, fulfilment):
+# an entry with only these is not a product a team subscribes to, whatever its pricing flags.
+WAPPALYZER_PARTS = {12, 17, 18, 19, 22, 23, 24, 25, 26, 27, 28, 33, 56, 57, 59, 64, 65, 66, 80, 107}
 
 TWOFA_CATEGORIES: dict[str, str] = {
     "developer": "developer_tools",
@@ -212,11 +232,14 @@ def name_key(name: str) -> str:
 
 def cpe_company(cpe: str | None) -> str | None:
     """The vendor part of a CPE 2.3 name, as a company name: ``cpe:2.3:a:atlassian:jira``
-    gives ``Atlassian``. CPE vendor ids are lower-case with underscores; we title-case them."""
+    gives ``Atlassian``. CPE vendor ids are lower-case with underscores; we title-case them
+    (acronyms of up to three letters upper-case)."""
     parts = (cpe or "").split(":")
     if len(parts) < 5 or not parts[3] or parts[3] in {"*", "-"}:
         return None
-    return " ".join(w[:1].upper() + w[1:] for w in parts[3].replace("_", " ").split())
+    words = parts[3].replace("_", " ").split()
+    # Short ids are acronyms: "ibm" is IBM.
+    return " ".join(w.upper() if len(w) <= 3 else w[:1].upper() + w[1:] for w in words)
 
 
 @dataclass(frozen=True)
@@ -432,10 +455,20 @@ def entry(
 
 
 def wappalyzer(src: Path, b: Builder) -> None:
+    """Wappalyzer technologies that are products a team buys: SaaS or priced ones, and
+    commercial ones without pricing flags (neither open source nor hosted on a code host).
+    A technology whose website is a page under another site (``atlassian.com/software/jira``)
+    is a product of that site's owner: it becomes a vendor of its own, and
+    :func:`attach_products` names the owner as its legal name."""
     data = json.loads((src / "technologies.json").read_text(encoding="utf-8"))
     for name, tech in sorted(data.items()):
         cats = set(tech.get("cats", []))
-        if cats & WAPPALYZER_EXCLUDE or not (tech.get("saas") or tech.get("pricing")):
+        if cats & WAPPALYZER_EXCLUDE or cats <= WAPPALYZER_PARTS:
+            continue
+        priced = bool(tech.get("saas") or tech.get("pricing"))
+        url = tech.get("website") or ""
+        host = host_of(url)
+        if not priced and (tech.get("oss") or not host or host.endswith(CODE_HOSTS)):
             continue
         mapped = [WAPPALYZER_CATEGORIES[c] for c in sorted(cats) if c in WAPPALYZER_CATEGORIES]
         if not mapped:
@@ -452,8 +485,88 @@ def wappalyzer(src: Path, b: Builder) -> None:
             if "freemium" in pricing
             else None
         )
-        host = host_of(tech.get("website"))
-        b.add(entry(name, [host] if host else [], mapped[0], pricing=model), "wappalyzer")
+        path = urlparse(url if "//" in url else f"https://{url}").path.strip("/ ")
+        if host and path and not host.endswith(CODE_HOSTS):
+            e = entry(name, [], mapped[0], pricing=model)
+            e["product_of"] = host
+            b.add(e, "wappalyzer")
+        else:
+            b.add(entry(name, [host] if host else [], mapped[0], pricing=model), "wappalyzer")
+
+
+def owner_of(b: Builder, host: str, slug: str) -> dict[str, Any] | None:
+    """The vendor (other than ``slug``) owning ``host`` or a parent domain of it."""
+    labels = host.split(".")
+    for i in range(len(labels) - 1):
+        owner = b.by_domain.get(".".join(labels[i:]))
+        if owner and owner != slug:
+            return b.vendors[owner]
+    return None
+
+
+def company_name(vendor: dict[str, Any]) -> str:
+    # "Google (Play & other purchases)" is Google.
+    return re.sub(r"\s*\([^)]*\)", "", vendor["name"]).strip()
+
+
+def _upper_words(text: str) -> list[str]:
+    return re.findall(r"[A-Z0-9]+", unicodedata.normalize("NFKD", text).upper())
+
+
+def maker_of(product: str, owner: dict[str, Any]) -> str | None:
+    """The owner's name as the company behind ``product`` when the product's name says so:
+    it starts with the owner's name ("Adobe Photoshop" on adobe.com), or, for a curated
+    owner, with the owner's domain label ("AWS CloudWatch" on aws.amazon.com is Amazon Web
+    Services'). A marketplace page ("apps.shopify.com/some-app") names no maker."""
+    name = company_name(owner)
+    words, owner_words = _upper_words(product), _upper_words(name)
+    if not owner_words or len(words) <= len(owner_words):
+        return None
+    if words[: len(owner_words)] == owner_words:
+        return name
+    labels = {label for d in owner["domains"] for label in _upper_words(d.split(".")[-2:][0])}
+    if owner.get("curated") and words[0] in labels:
+        return name
+    return None
+
+
+def attach_products(b: Builder, sources: Path) -> None:
+    """Products on another vendor's site get that vendor as their legal name when their name
+    says so (:func:`maker_of`); a product whose site nobody else owns takes the site as its
+    domain. Then simple-icons brands named as products of a software vendor whose own site
+    is their icon source join as that vendor's products (Simple Icons has no categories: the
+    maker is the evidence that the brand is software)."""
+    for slug in sorted(b.vendors):
+        v = b.vendors[slug]
+        host = v.pop("product_of", None)
+        if not host:
+            continue
+        owner = owner_of(b, host, slug)
+        if owner is None:
+            v["domains"] = list(dict.fromkeys([*v["domains"], host]))
+            b.by_domain.setdefault(host, slug)
+            continue
+        maker = maker_of(v["name"], owner)
+        if maker:
+            source = "wappalyzer" if "wappalyzer" in b.sources[slug] else "gilbarbara-logos"
+            v["legal_names"].setdefault(maker, f"open:{source}")
+    data = json.loads((sources / "simple-icons" / "brands.json").read_text(encoding="utf-8"))
+    bad_names, _ = b.excluded
+    for item in sorted(data, key=lambda x: x["title"]):
+        host = host_of(item.get("source"))
+        key = name_key(item["title"])
+        if not host or host.endswith(CODE_HOSTS) or key in b.by_name or key in bad_names:
+            continue
+        owner = owner_of(b, host, "")
+        if owner is None or not owner["is_software"] or owner["is_reseller"]:
+            continue
+        maker = maker_of(item["title"], owner)
+        if maker is None:
+            continue
+        e = entry(item["title"], [], owner["category"])
+        e["aliases"] = dict.fromkeys(simple_icons_aka(item), "open:simple-icons")
+        e["legal_names"] = {maker: "open:simple-icons"}
+        b.add(e, "simple-icons")
 
 
 def twofa(src: Path, b: Builder) -> None:
@@ -471,10 +584,17 @@ def twofa(src: Path, b: Builder) -> None:
 def logos(src: Path, b: Builder) -> None:
     data = json.loads((src / "logos.json").read_text(encoding="utf-8"))
     for item in sorted(data, key=lambda x: x["name"]):
-        host = host_of(item.get("url"))
+        url = item.get("url") or ""
+        host = host_of(url)
         if not host or host.endswith(CODE_HOSTS):
             continue
-        b.add(entry(item["name"], [host], "developer_tools"), "gilbarbara-logos")
+        if urlparse(url if "//" in url else f"https://{url}").path.strip("/ "):
+            # A page under another site (aws.amazon.com/cloudwatch): a product of its owner.
+            e = entry(item["name"], [], "developer_tools")
+            e["product_of"] = host
+            b.add(e, "gilbarbara-logos")
+        else:
+            b.add(entry(item["name"], [host], "developer_tools"), "gilbarbara-logos")
 
 
 def simple_icons(src: Path, b: Builder) -> None:
@@ -497,7 +617,9 @@ def legal_names_from_cpe(b: Builder, index: OpenIndex, company_names: dict[str, 
             if source != "wappalyzer":
                 continue
             for key in sorted(e.companies):
-                v["legal_names"].setdefault(company_names[key], "open:wappalyzer")
+                # "cpe:2.3:a:nodejs:node.js" says nothing the name does not.
+                if key not in name_forms(v["name"]):
+                    v["legal_names"].setdefault(company_names[key], "open:wappalyzer")
 
 
 KINDS = {"software": (True, False), "reseller": (True, True), "not_software": (False, False)}
@@ -620,6 +742,7 @@ def build(sources: Path, curated: Path = CURATED) -> dict[str, Any]:
     simple_icons(sources / "simple-icons", b)
     for e in load_curated(curated, index):
         b.add(e, "curated", overwrite=True)
+    attach_products(b, sources)
     legal_names_from_cpe(b, index, company_names)
     vendors = []
     for slug in sorted(b.vendors):
