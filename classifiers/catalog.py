@@ -9,6 +9,7 @@ Catalogs are immutable after construction and safe to share between threads.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import json
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
+from classifiers import provenance
 from classifiers.models import Vendor
 from classifiers.normalise import compact, key_of
 
@@ -158,22 +160,32 @@ class Catalog:
 
     @classmethod
     def _load_packaged(cls) -> Catalog:
+        """Read ``data/catalog.json`` (format 2: every alias, descriptor and legal name is a
+        ``[text, provenance]`` pair). Raises ValueError for another format."""
         raw = resources.files("classifiers").joinpath("data/catalog.json").read_text("utf-8")
         data: dict[str, Any] = json.loads(raw)
+        if data.get("format") != 2:
+            raise ValueError(f"catalog.json format {data.get('format')!r}, expected 2")
         vendors: list[Vendor] = []
         curated: list[str] = []
         for item in data["vendors"]:
+            aliases = [(t, p) for t, p in item["aliases"]]
+            descriptors = [(t, p) for t, p in item["descriptors"]]
+            legal_names = [(t, p) for t, p in item["legal_names"]]
             vendors.append(
                 Vendor(
                     slug=item["slug"],
                     name=item["name"],
                     domains=tuple(item["domains"]),
                     category=item["category"],
-                    aliases=tuple(item["aliases"]),
-                    descriptors=tuple(item["descriptors"]),
+                    aliases=tuple(t for t, _ in aliases),
+                    descriptors=tuple(t for t, _ in descriptors),
                     is_reseller=item["is_reseller"],
                     pricing_model=item["pricing_model"],
                     is_software=item["is_software"],
+                    legal_names=tuple(t for t, _ in legal_names),
+                    role=item["role"],
+                    provenance=(*aliases, *descriptors, *legal_names),
                 )
             )
             if item.get("curated"):
@@ -255,6 +267,29 @@ class Catalog:
             if dom in self.domains:
                 return self.domains[dom]
         return None
+
+    def without_undocumented(self) -> Catalog:
+        """A copy keeping only the aliases, descriptors and legal names whose provenance is
+        ``name``, ``domain`` or ``doc:<url>``: what is left of the catalog without what open
+        catalogs contributed (and without any string of unknown origin). Comparing the two
+        measures how much recognition rests on strings a vendor's facts do not explain.
+        Vendors, their names, domains and trust levels are kept."""
+
+        def keep(v: Vendor, texts: tuple[str, ...]) -> tuple[str, ...]:
+            documented = {t for t, p in v.provenance if provenance.is_documented(p)}
+            return tuple(t for t in texts if t in documented)
+
+        vendors = [
+            dataclasses.replace(
+                v,
+                aliases=keep(v, v.aliases),
+                descriptors=keep(v, v.descriptors),
+                legal_names=keep(v, v.legal_names),
+                provenance=tuple((t, p) for t, p in v.provenance if provenance.is_documented(p)),
+            )
+            for v in self.vendors
+        ]
+        return Catalog(vendors, curated=self._curated)
 
 
 _BUILTIN: Catalog | None = None

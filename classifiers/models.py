@@ -5,7 +5,7 @@ Every type is a frozen dataclass so results can be cached and shared between thr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 MatchedBy = Literal[
@@ -34,6 +34,18 @@ class Vendor:
     when the product behind the charge is not visible. ``is_software`` is False for brands the
     catalog carries only so that they are recognised and explicitly rejected (streaming, ads,
     hardware stores, ...).
+
+    ``legal_names`` are the companies behind the product ("Atlassian" for Confluence).
+    ``role`` says what kind of intermediary a reseller or namespaced biller is: ``processor``,
+    ``wallet``, ``merchant_of_record``, ``app_store`` or ``namespace`` (a parent that prints
+    ``PARENT *PRODUCT``); None for a vendor selling its own product. ``provenance`` pairs each
+    alias, descriptor and legal name with where it comes from, in that order: ``name``,
+    ``domain``, ``doc:<url>`` or ``open:<source>`` (see :mod:`classifiers.provenance`); a
+    vendor made by hand has none.
+
+    The last three fields do not take part in equality: a vendor read back from a store that
+    does not keep them (the service's vendors table) equals the packaged one, so
+    :meth:`Catalog.from_vendors` still recognises it as unedited.
     """
 
     slug: str
@@ -45,6 +57,9 @@ class Vendor:
     is_reseller: bool = False
     pricing_model: str | None = None
     is_software: bool = True
+    legal_names: tuple[str, ...] = field(default=(), compare=False)
+    role: str | None = field(default=None, compare=False)
+    provenance: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ def test_taxonomy_slugs() -> None:
 def test_builtin_catalog_size_and_shape() -> None:
     cat = Catalog.builtin()
     software = [v for v in cat.vendors if v.is_software]
-    assert len(software) >= 2500
+    assert len(software) >= 4000
     assert len({v.slug for v in cat.vendors}) == len(cat.vendors)
     for v in software:
         assert v.category in CATEGORIES, v
@@ -106,3 +106,65 @@ def test_from_vendors_with_the_builtin_vendors_matches_like_builtin() -> None:
     a, b = Classifier(Catalog.builtin()), Classifier(rebuilt)
     for d in ["ASTRO BURGERS", "KOUNT INC BOISE ID", "FIGMA", "SQ *JASMINE THAI", "TARGET"]:
         assert a.classify(d) == b.classify(d), d
+
+
+def test_builtin_strings_carry_provenance() -> None:
+    from classifiers import provenance
+
+    cat = Catalog.builtin()
+    for v in cat.vendors:
+        texts = [t for t, _ in v.provenance]
+        assert texts == [*v.aliases, *v.descriptors, *v.legal_names], v.slug
+        for _, source in v.provenance:
+            provenance.check(source)
+    paddle = cat.get("paddle")
+    assert paddle is not None
+    assert paddle.role == "merchant_of_record"
+    assert ("PADDLE.NET* PADDLE", "doc:") in [(t, p[:4]) for t, p in paddle.provenance]
+    assert any(v.legal_names for v in cat.vendors)
+
+
+def test_without_undocumented_keeps_name_domain_and_doc_strings_only() -> None:
+    v = Vendor(
+        slug="acme",
+        name="Acme",
+        domains=("acme.io",),
+        category="ai",
+        aliases=("Acme Cloud", "ACME.IO"),
+        descriptors=("ACME", "ACME *PRO", "ACMECO"),
+        legal_names=("Acme Holdings",),
+        provenance=(
+            ("Acme Cloud", "open:simple-icons"),
+            ("ACME.IO", "domain"),
+            ("ACME", "name"),
+            ("ACME *PRO", "doc:https://acme.io/billing"),
+            ("Acme Holdings", "open:wappalyzer"),
+        ),
+    )
+    cat = Catalog([v], curated=["acme"])
+    got = cat.without_undocumented().get("acme")
+    assert got is not None
+    assert got.aliases == ("ACME.IO",)
+    assert got.descriptors == ("ACME", "ACME *PRO")  # ACMECO has no provenance at all
+    assert got.legal_names == ()
+    assert cat.without_undocumented().is_curated("acme")
+
+
+def test_provenance_fields_do_not_make_a_vendor_look_edited() -> None:
+    # The service stores vendors without the provenance fields and rebuilds them: they must
+    # still equal the packaged vendors so that from_vendors keeps their trust level.
+    cat = Catalog.builtin()
+    v = next(v for v in cat.vendors if v.provenance and not cat.is_curated(v.slug))
+    bare = Vendor(
+        slug=v.slug,
+        name=v.name,
+        domains=v.domains,
+        category=v.category,
+        aliases=v.aliases,
+        descriptors=v.descriptors,
+        is_reseller=v.is_reseller,
+        pricing_model=v.pricing_model,
+        is_software=v.is_software,
+    )
+    assert bare == v
+    assert not Catalog.from_vendors([bare]).is_curated(v.slug)
