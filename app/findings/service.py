@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, update
 from sqlalchemy import select as sa_select
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.api.pagination import PageParams, paginate
@@ -42,6 +42,7 @@ from app.models import (
     Vendor,
 )
 from app.transactions import service as transaction_service
+from app.vendors import service as vendor_service
 from connectors.money import format_minor
 
 
@@ -133,10 +134,7 @@ def list_findings(
         if flt.category:
             vendor_q = vendor_q.where(Vendor.category == flt.category)
         if flt.q:
-            like = f"%{flt.q.lower()}%"
-            vendor_q = vendor_q.where(
-                or_(func.lower(Vendor.name).like(like), col(Vendor.slug).like(like))
-            )
+            vendor_q = vendor_q.where(vendor_service.name_contains(flt.q))
         stmt = stmt.where(col(Finding.vendor_id).in_(vendor_q))
     order = {
         "severity": [Finding.severity_score, Finding.id],

@@ -6,10 +6,10 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from app import search
 from app.auth.service import Principal
 from app.departments import service as department_service
 from app.errors import Forbidden, Unprocessable
@@ -68,12 +68,9 @@ def apply_filter(
     if flt.channel:
         stmt = stmt.where(Transaction.channel == flt.channel)
     if flt.q:
-        like = f"%{flt.q.lower()}%"
         stmt = stmt.where(
-            or_(
-                func.lower(Transaction.descriptor).like(like),
-                func.lower(col(Transaction.merchant_name)).like(like),
-                func.lower(col(Transaction.memo)).like(like),
+            search.contains(
+                flt.q, Transaction.descriptor, Transaction.merchant_name, Transaction.memo
             )
         )
     return stmt
