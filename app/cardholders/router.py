@@ -22,11 +22,13 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 def list_cardholders(
     session: SessionDep,
     page: PageDep,
-    _: Annotated[Principal, Depends(require(Perm.CARDHOLDERS_READ))],
+    principal: Annotated[Principal, Depends(require(Perm.CARDHOLDERS_READ))],
     department_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Name or email contains")] = None,
 ) -> Page[CardholderPublic]:
-    """Cardholders, optionally filtered by department or a name/email search."""
+    """Cardholders, optionally filtered by department or a name/email search. A
+    department-scoped key sees only its own department's."""
+    department_id = principal.department_filter(department_id)
     stmt = select(Cardholder)
     if department_id is not None:
         stmt = stmt.where(Cardholder.department_id == department_id)

@@ -114,11 +114,7 @@ def list_findings(
     session: Session, flt: FindingFilter, page: PageParams, principal: Principal
 ) -> tuple[list[Finding], str | None]:
     stmt = select(Finding)
-    department_id = flt.department_id
-    if principal.scoped:
-        if department_id is not None and department_id != principal.department_id:
-            raise Forbidden("this key is scoped to another department")
-        department_id = principal.department_id
+    department_id = principal.department_filter(flt.department_id)
     if flt.status:
         stmt = stmt.where(Finding.status == flt.status)
     if flt.severity:

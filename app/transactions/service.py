@@ -12,7 +12,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app import search
 from app.auth.service import Principal
 from app.departments import service as department_service
-from app.errors import Forbidden, Unprocessable
+from app.errors import Unprocessable
 from app.models import ClassificationPublic, Transaction, TransactionPublic, Vendor
 from connectors.money import format_minor
 
@@ -36,9 +36,7 @@ def scoped_filter(flt: TransactionFilter, principal: Principal) -> TransactionFi
     """Department-scoped keys only ever see their own department's rows."""
     if not principal.scoped:
         return flt
-    if flt.department_id is not None and flt.department_id != principal.department_id:
-        raise Forbidden("this key is scoped to another department")
-    return dataclasses.replace(flt, department_id=principal.department_id)
+    return dataclasses.replace(flt, department_id=principal.department_filter(flt.department_id))
 
 
 def apply_filter(
