@@ -1,36 +1,18 @@
-"""Structured logs with the request id on every line, and secrets scrubbed."""
+"""Structured logs with the request id on every line, and credentials scrubbed
+(:func:`app.redact.scrub`, the same scrubber stored error texts go through)."""
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from app.redact import scrub
+
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
-
-# API keys, bearer tokens, Fernet tokens and key=value secrets never reach a log line.
-_SECRET_PATTERNS = [
-    (re.compile(r"ssk_[0-9a-f]{12}_[A-Za-z0-9_\-]+"), "ssk_***"),
-    (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-]+"), r"\1***"),
-    (re.compile(r"gAAAAA[A-Za-z0-9_\-=]+"), "***"),
-    (
-        re.compile(
-            r"(?i)((?:secret|password|token|api_key|client_secret|access_token)"
-            r"['\"]?\s*[:=]\s*['\"]?)[^'\",\s}]+"
-        ),
-        r"\1***",
-    ),
-]
-
-
-def scrub(text: str) -> str:
-    for pattern, replacement in _SECRET_PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
 
 
 class RequestIdFilter(logging.Filter):

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.auth import service as auth_service
-from app.auth.permissions import Perm, allowed
+from app.auth.permissions import SCOPES, Perm, Scope, allowed
 from app.auth.service import Principal
 from app.db import get_engine, read_only_bind
 from app.errors import Forbidden, Unauthorized
@@ -106,6 +106,10 @@ class PermissionDependency:
         if not allowed(principal.role, self.permission):
             raise Forbidden(
                 f"the {principal.role.value} role may not {self.permission.value.replace(':', ' ')}"
+            )
+        if principal.scoped and SCOPES[self.permission] is Scope.UNSCOPED_ONLY:
+            raise Forbidden(
+                f"{self.permission.value} spans departments; use a key without a department scope"
             )
         return principal
 

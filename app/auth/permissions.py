@@ -1,7 +1,8 @@
 """The one table that decides which role may call what.
 
 Every route under /api/v1 declares exactly one permission from here (tests walk the routes and
-fail on one that does not). Department-scoped keys additionally see only their department's rows.
+fail on one that does not). What a department-scoped key may do with each permission is in
+:data:`SCOPES` (a test generated from it checks every read route for leaks).
 """
 
 from __future__ import annotations
@@ -74,6 +75,53 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.INSIGHTS_READ: frozenset({ADM, IT, MKT, FIN, VWR}),
     # Spans every department, so not for department-scoped (marketing) keys.
     Perm.REDUNDANCY_READ: frozenset({ADM, IT, FIN, VWR}),
+}
+
+
+class Scope(StrEnum):
+    """What a department-scoped key gets from a permission."""
+
+    # The rows belong to departments: a scoped key gets its own department's (and, where a
+    # row can be company-wide, those), never another's.
+    DEPARTMENT = "department"
+    # Shared data that belongs to no department (the catalog, rules, rates, connections, jobs):
+    # a scoped key gets what an unscoped key of its role gets.
+    SHARED = "shared"
+    # Spans every department (the audit trail, cross-department reports) or could widen a
+    # scope (minting keys): refused to a scoped key.
+    UNSCOPED_ONLY = "unscoped_only"
+
+
+SCOPES: dict[Perm, Scope] = {
+    Perm.DEPARTMENTS_READ: Scope.DEPARTMENT,
+    Perm.DEPARTMENTS_WRITE: Scope.SHARED,
+    Perm.CARDHOLDERS_READ: Scope.DEPARTMENT,
+    Perm.CARDHOLDERS_WRITE: Scope.SHARED,
+    Perm.CONNECTIONS_READ: Scope.SHARED,
+    Perm.CONNECTIONS_WRITE: Scope.SHARED,
+    Perm.CONNECTIONS_SYNC: Scope.SHARED,
+    Perm.TRANSACTIONS_READ: Scope.DEPARTMENT,
+    Perm.IMPORTS_WRITE: Scope.SHARED,
+    Perm.VENDORS_READ: Scope.SHARED,
+    Perm.VENDORS_WRITE: Scope.SHARED,
+    Perm.RULES_READ: Scope.SHARED,
+    Perm.RULES_WRITE: Scope.SHARED,
+    Perm.CLASSIFY: Scope.SHARED,
+    Perm.RECLASSIFY: Scope.SHARED,
+    Perm.FINDINGS_READ: Scope.DEPARTMENT,
+    Perm.FINDINGS_DECIDE: Scope.DEPARTMENT,
+    Perm.SANCTIONED_READ: Scope.DEPARTMENT,
+    Perm.SANCTIONED_WRITE: Scope.SHARED,
+    Perm.REGISTRATIONS_READ: Scope.DEPARTMENT,
+    Perm.REGISTRATIONS_WRITE: Scope.DEPARTMENT,
+    # The spend feed is scoped; the FX rates under the same permission are shared data.
+    Perm.FEEDS_READ: Scope.DEPARTMENT,
+    Perm.AUDIT_READ: Scope.UNSCOPED_ONLY,
+    Perm.API_KEYS_MANAGE: Scope.UNSCOPED_ONLY,
+    Perm.FX_WRITE: Scope.SHARED,
+    Perm.JOBS_READ: Scope.SHARED,
+    Perm.INSIGHTS_READ: Scope.DEPARTMENT,
+    Perm.REDUNDANCY_READ: Scope.UNSCOPED_ONLY,
 }
 
 

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
 from app.db import utcnow
-from app.errors import Conflict, NotFound, Unauthorized, Unprocessable
+from app.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from app.models import ApiKey, Department, Role
 
 KEY_PREFIX = "ssk"
@@ -41,6 +41,15 @@ class Principal:
     @property
     def scoped(self) -> bool:
         return self.department_id is not None
+
+    def department_filter(self, requested: int | None) -> int | None:
+        """The department a list is narrowed to: a scoped key's own (asking for another one is
+        :class:`~app.errors.Forbidden`); for an unscoped key, what it asked for (None: all)."""
+        if not self.scoped:
+            return requested
+        if requested is not None and requested != self.department_id:
+            raise Forbidden("this key is scoped to another department")
+        return self.department_id
 
 
 SYSTEM = Principal(key_id=None, name="system", role=Role.ADMIN)

@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile, status
-from sqlalchemy import func, or_
-from sqlmodel import col, select
+from sqlmodel import select
 
+from app import search
 from app.api.deps import SessionDep, require
 from app.api.pagination import Page, PageDep, paginate
 from app.auth.permissions import Perm
@@ -22,22 +22,18 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 def list_cardholders(
     session: SessionDep,
     page: PageDep,
-    _: Annotated[Principal, Depends(require(Perm.CARDHOLDERS_READ))],
+    principal: Annotated[Principal, Depends(require(Perm.CARDHOLDERS_READ))],
     department_id: int | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Name or email contains")] = None,
 ) -> Page[CardholderPublic]:
-    """Cardholders, optionally filtered by department or a name/email search."""
+    """Cardholders, optionally filtered by department or a name/email search. A
+    department-scoped key sees only its own department's."""
+    department_id = principal.department_filter(department_id)
     stmt = select(Cardholder)
     if department_id is not None:
         stmt = stmt.where(Cardholder.department_id == department_id)
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(col(Cardholder.name)).like(like),
-                func.lower(col(Cardholder.email)).like(like),
-            )
-        )
+        stmt = stmt.where(search.contains(q, Cardholder.name, Cardholder.email))
     rows, cursor = paginate(session, stmt, page, [Cardholder.id])  # type: ignore[list-item]
     return Page(items=[CardholderPublic.model_validate(r) for r in rows], next_cursor=cursor)
 

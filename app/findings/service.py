@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, update
 from sqlalchemy import select as sa_select
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.api.pagination import PageParams, paginate
@@ -42,6 +42,7 @@ from app.models import (
     Vendor,
 )
 from app.transactions import service as transaction_service
+from app.vendors import service as vendor_service
 from connectors.money import format_minor
 
 
@@ -113,11 +114,7 @@ def list_findings(
     session: Session, flt: FindingFilter, page: PageParams, principal: Principal
 ) -> tuple[list[Finding], str | None]:
     stmt = select(Finding)
-    department_id = flt.department_id
-    if principal.scoped:
-        if department_id is not None and department_id != principal.department_id:
-            raise Forbidden("this key is scoped to another department")
-        department_id = principal.department_id
+    department_id = principal.department_filter(flt.department_id)
     if flt.status:
         stmt = stmt.where(Finding.status == flt.status)
     if flt.severity:
@@ -133,10 +130,7 @@ def list_findings(
         if flt.category:
             vendor_q = vendor_q.where(Vendor.category == flt.category)
         if flt.q:
-            like = f"%{flt.q.lower()}%"
-            vendor_q = vendor_q.where(
-                or_(func.lower(Vendor.name).like(like), col(Vendor.slug).like(like))
-            )
+            vendor_q = vendor_q.where(vendor_service.name_contains(flt.q))
         stmt = stmt.where(col(Finding.vendor_id).in_(vendor_q))
     order = {
         "severity": [Finding.severity_score, Finding.id],

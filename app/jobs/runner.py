@@ -25,6 +25,7 @@ from sqlalchemy import and_, func, type_coerce, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
+from app import redact
 from app.db import UTCDateTime, get_engine, utcnow
 from app.errors import NotFound
 from app.models import Job, JobStatus, SyncRun, SyncRunStatus
@@ -189,7 +190,7 @@ class JobRunner:
                 return
             job.status = status
             job.result = result
-            job.error = error
+            job.error = redact.scrub(error) if error else None
             job.finished_at = utcnow()
             if status is JobStatus.SUCCEEDED and job.total is not None:
                 job.progress = job.total

@@ -28,6 +28,8 @@ from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from app import redact
+from app.config import ConfigError
 from app.connections import service as connection_service
 from app.crypto import encrypt_secrets
 from app.db import utcnow
@@ -271,6 +273,10 @@ def _fail(
     started: datetime,
 ) -> None:
     previous_failures = 1 if connection.status == ConnectionStatus.FAILING else 0
+    # A provider's error text may echo what we sent it: never stored (nor shown in /runs, nor
+    # passed on to the job's error) before the scrubber, which also knows this connection's
+    # own secrets.
+    message = redact.scrub(message, _known_secrets(connection))
     connection.status = status
     connection.status_detail = message[:2000]
     run.status = outcome.status = SyncRunStatus.FAILED
@@ -279,6 +285,13 @@ def _fail(
     run.removed, run.rejected = outcome.removed, outcome.rejected
     backoff = FAILING_BACKOFF[min(previous_failures, len(FAILING_BACKOFF) - 1)]
     connection.next_sync_at = started + backoff
+
+
+def _known_secrets(connection: Connection) -> list[str]:
+    try:
+        return list(connection_service.secrets_of(connection).values())
+    except ConfigError:
+        return []  # undecryptable: the patterns alone scrub the text
 
 
 def _pages(

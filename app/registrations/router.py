@@ -9,7 +9,6 @@ from app.api.deps import SessionDep, require
 from app.api.pagination import Page, PageDep, paginate
 from app.auth.permissions import Perm
 from app.auth.service import Principal
-from app.errors import Forbidden
 from app.findings import notify
 from app.models import Registration
 from app.registrations import service
@@ -33,10 +32,7 @@ def list_registrations(
     """Tools business teams declared. `not_seen=true` lists the ones with no spend seen yet
     (declared, not seen). A department-scoped key sees only its own department's."""
     stmt = select(Registration)
-    if principal.scoped:
-        if department_id is not None and department_id != principal.department_id:
-            raise Forbidden("this key is scoped to another department")
-        department_id = principal.department_id
+    department_id = principal.department_filter(department_id)
     if department_id is not None:
         stmt = stmt.where(Registration.department_id == department_id)
     if not_seen:

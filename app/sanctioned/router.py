@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, status
-from sqlmodel import select
+from sqlalchemy import or_
+from sqlmodel import col, select
 
 from app.api.deps import SessionDep, require
 from app.api.pagination import Page, PageDep, paginate
@@ -20,19 +21,25 @@ router = APIRouter(prefix="/sanctioned-apps", tags=["sanctioned apps"])
 def list_sanctioned(
     session: SessionDep,
     page: PageDep,
-    _: Annotated[Principal, Depends(require(Perm.SANCTIONED_READ))],
+    principal: Annotated[Principal, Depends(require(Perm.SANCTIONED_READ))],
     vendor_id: int | None = None,
     department_id: int | None = None,
     include_retired: bool = False,
 ) -> Page[SanctionedAppPublic]:
     """IT's approved inventory: vendor, scope (company-wide or one department), owner,
-    contract dates, annual value and seats."""
+    contract dates, annual value and seats. A department-scoped key sees its own department's
+    apps and the company-wide ones, never another department's."""
     stmt = select(SanctionedApp)
     if not include_retired:
         stmt = stmt.where(SanctionedApp.status == "active")
     if vendor_id is not None:
         stmt = stmt.where(SanctionedApp.vendor_id == vendor_id)
-    if department_id is not None:
+    if principal.scoped:
+        own = principal.department_filter(department_id)
+        stmt = stmt.where(
+            or_(col(SanctionedApp.department_id) == own, col(SanctionedApp.department_id).is_(None))
+        )
+    elif department_id is not None:
         stmt = stmt.where(SanctionedApp.department_id == department_id)
     rows, cursor = paginate(session, stmt, page, [SanctionedApp.id])  # type: ignore[list-item]
     return Page(items=service.to_public(session, rows), next_cursor=cursor)

@@ -6,13 +6,13 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from app import search
 from app.auth.service import Principal
 from app.departments import service as department_service
-from app.errors import Forbidden, Unprocessable
+from app.errors import Unprocessable
 from app.models import ClassificationPublic, Transaction, TransactionPublic, Vendor
 from connectors.money import format_minor
 
@@ -36,9 +36,7 @@ def scoped_filter(flt: TransactionFilter, principal: Principal) -> TransactionFi
     """Department-scoped keys only ever see their own department's rows."""
     if not principal.scoped:
         return flt
-    if flt.department_id is not None and flt.department_id != principal.department_id:
-        raise Forbidden("this key is scoped to another department")
-    return dataclasses.replace(flt, department_id=principal.department_id)
+    return dataclasses.replace(flt, department_id=principal.department_filter(flt.department_id))
 
 
 def apply_filter(
@@ -68,12 +66,9 @@ def apply_filter(
     if flt.channel:
         stmt = stmt.where(Transaction.channel == flt.channel)
     if flt.q:
-        like = f"%{flt.q.lower()}%"
         stmt = stmt.where(
-            or_(
-                func.lower(Transaction.descriptor).like(like),
-                func.lower(col(Transaction.merchant_name)).like(like),
-                func.lower(col(Transaction.memo)).like(like),
+            search.contains(
+                flt.q, Transaction.descriptor, Transaction.merchant_name, Transaction.memo
             )
         )
     return stmt

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, or_
+from sqlalchemy import ColumnElement, case, func
 from sqlmodel import Session, col, select
 
+from app import search
 from app.audit import service as audit_service
 from app.auth.service import Principal
 from app.db import utcnow
@@ -50,18 +51,14 @@ def find_by_name(session: Session, name: str) -> Vendor | None:
     return None
 
 
-def _like_escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+# The escaped search lives in app.search (every list's q= uses it); re-exported here.
+_like_escaped = search.like_escaped
 
 
 def name_contains(q: str) -> ColumnElement[bool]:
     """Vendors whose name (any case) or slug contains ``q`` literally: ``%`` and ``_`` are
     characters here, not wildcards."""
-    text = _like_escaped(q.strip().lower())
-    return or_(
-        func.lower(col(Vendor.name)).like(f"%{text}%", escape="\\"),
-        col(Vendor.slug).like(f"%{text}%", escape="\\"),
-    )
+    return search.contains(q, Vendor.name, Vendor.slug)
 
 
 def closest_first(q: str) -> list[ColumnElement[Any]]:

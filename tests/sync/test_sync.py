@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -282,3 +283,46 @@ def test_api_connection_config_is_checked(client: Any, keys: Any) -> None:
     r = client.patch(f"/api/v1/connections/{ok.json()['id']}", json={"enabled": False}, headers=h)
     assert r.status_code == 200, r.text
     assert r.json()["secret_fields"] == ["access_token", "client_id", "secret"]
+
+
+def test_provider_error_text_is_scrubbed_before_it_is_stored(
+    session: Session, plaid_connection: Connection, run: Callable[..., sync.SyncOutcome]
+) -> None:
+    # A provider that echoes the request in its error: Basic credentials, a key=value secret
+    # and our own secret value, bare.
+    basic = base64.b64encode(b"cid:sek-0123456789").decode()
+    plaid_connection.secrets_encrypted = encrypt_secrets({**SECRETS, "secret": "sek-0123456789"})
+    session.add(plaid_connection)
+    session.commit()
+
+    def echoing(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            400,
+            json={
+                "error_code": "INVALID_FIELD",
+                "error_message": f"Authorization: Basic {basic}; access_token=access-x-1; "
+                "secret sek-0123456789 unknown",
+            },
+        )
+
+    outcome = run(echoing, plaid_connection)  # type: ignore[arg-type]
+    session.refresh(plaid_connection)
+    stored = session.exec(select(SyncRun).where(SyncRun.id == outcome.run_id)).one()
+    for text in (plaid_connection.status_detail, stored.error, outcome.error):
+        assert text
+        assert "INVALID_FIELD" in text  # still says what went wrong
+        for leaked in (basic, "sek-0123456789", "access-x-1"):
+            assert leaked not in text
+
+
+def test_log_lines_mask_basic_credentials() -> None:
+    import logging
+
+    from app.logging import JsonFormatter, TextFormatter
+
+    basic = base64.b64encode(b"user:pa55").decode()
+    record = logging.LogRecord(
+        "shadowspend.sync", logging.WARNING, __file__, 1, "got Basic %s", (basic,), None
+    )
+    for formatter in (TextFormatter(), JsonFormatter()):
+        assert basic not in formatter.format(record)
