@@ -270,7 +270,9 @@ def _graceful_stop(what: str) -> Iterator[Callable[[], bool]]:
 @cli.command("import")
 def import_file(
     file: Annotated[Path, typer.Argument(help="Statement file", exists=True, dir_okay=False)],
-    format: Annotated[str, typer.Option("--format", help="auto, csv, ofx, camt053, bai2")] = "auto",
+    format: Annotated[
+        str, typer.Option("--format", help="auto, csv, ofx, camt053, bai2, mt940, qif")
+    ] = "auto",
     preset: Annotated[
         str | None,
         typer.Option(help="CSV preset: amex, chase, generic_bank, ramp, brex, expensify"),
@@ -298,7 +300,7 @@ def import_file(
         fmt = FileFormat(format)
     except ValueError:
         raise _fail(
-            f"unknown format {format!r}; expected auto, csv, ofx, camt053 or bai2"
+            f"unknown format {format!r}; expected one of {', '.join(f.value for f in FileFormat)}"
         ) from None
     mapping_data = json.loads(mapping.read_text()) if mapping else None
     engine = _engine_or_exit()

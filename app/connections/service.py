@@ -15,7 +15,7 @@ from app.findings import outside
 from app.models import Connection, ConnectionCreate, ConnectionPublic, ConnectionUpdate
 
 # File sources take uploads; API sources are pulled by the scheduler.
-FILE_CONNECTORS = frozenset({"file", "csv", "ofx", "camt053", "bai2"})
+FILE_CONNECTORS = frozenset({"file", "csv", "ofx", "camt053", "bai2", "mt940", "qif"})
 API_CONNECTORS = frozenset({"ramp", "plaid", "brex", "xero"})
 KNOWN_CONNECTORS = FILE_CONNECTORS | API_CONNECTORS | {"demo"}
 

@@ -52,7 +52,9 @@ def import_file(
     session: SessionDep,
     response: Response,
     principal: Annotated[Principal, Depends(require(Perm.IMPORTS_WRITE))],
-    file: Annotated[UploadFile, File(description="CSV, OFX/QFX, CAMT.053 or BAI2; up to 50 MB")],
+    file: Annotated[
+        UploadFile, File(description="CSV, OFX/QFX, CAMT.053, BAI2, MT940 or QIF; up to 50 MB")
+    ],
     format: Annotated[FileFormat, Form()] = FileFormat.AUTO,
     preset: Annotated[
         str | None, Form(description="amex, chase, generic_bank, ramp, brex, expensify")

@@ -26,6 +26,8 @@ from typing import BinaryIO
 from connectors.base import RawTransaction
 from connectors.files.csv_import import CsvMapping, open_csv
 from connectors.files.errors import FileRejected, RowError
+from connectors.files.mt940 import looks_like_mt940, open_mt940
+from connectors.files.qif import looks_like_qif, open_qif
 
 
 class FileFormat(StrEnum):
@@ -36,6 +38,8 @@ class FileFormat(StrEnum):
     OFX = "ofx"
     CAMT053 = "camt053"
     BAI2 = "bai2"
+    MT940 = "mt940"
+    QIF = "qif"
 
 
 @dataclass(slots=True)
@@ -53,6 +57,7 @@ class ParsedFile:
     _iterate: Callable[[], Iterator[RawTransaction]] = field(repr=False)
     mapping: CsvMapping | None = None
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def rows(self) -> Iterator[RawTransaction]:
@@ -79,6 +84,10 @@ def detect_format(data: bytes, filename: str | None = None) -> FileFormat:
         return FileFormat.CAMT053
     if head.startswith(b"01,") and b"\n02," in head[:2048].replace(b"\r\n", b"\n"):
         return FileFormat.BAI2
+    if looks_like_mt940(head):
+        return FileFormat.MT940
+    if looks_like_qif(head):
+        return FileFormat.QIF
     ext = os.path.splitext(filename or "")[1].lower()
     by_extension = {
         ".ofx": FileFormat.OFX,
@@ -88,6 +97,10 @@ def detect_format(data: bytes, filename: str | None = None) -> FileFormat:
         ".bai2": FileFormat.BAI2,
         ".xml": FileFormat.CAMT053,
         ".053": FileFormat.CAMT053,
+        ".sta": FileFormat.MT940,
+        ".mt940": FileFormat.MT940,
+        ".940": FileFormat.MT940,
+        ".qif": FileFormat.QIF,
     }
     return by_extension.get(ext, FileFormat.CSV)
 
@@ -133,6 +146,21 @@ def parse_file(
             row_count=count,
             _iterate=csv_file.iter_rows,
             mapping=used,
+        )
+
+    if fmt in (FileFormat.MT940, FileFormat.QIF):
+        streamed = (
+            open_mt940(data)
+            if fmt == FileFormat.MT940
+            else open_qif(data, default_currency=default_currency)
+        )
+        count = streamed.validate()
+        return ParsedFile(
+            format=fmt,
+            preset=None,
+            row_count=count,
+            _iterate=streamed.iter_rows,
+            warnings=list(streamed.warnings),
         )
 
     raw = bytes(data) if isinstance(data, bytes | bytearray | memoryview) else data.read()

@@ -22,6 +22,7 @@ from typing import Any
 
 from connectors.base import Channel, RawTransaction, stable_id
 from connectors.files.errors import FileRejected, RowError
+from connectors.files.ids import RepeatNumbering
 from connectors.files.money import is_currency
 
 
@@ -47,7 +48,7 @@ def parse_bai2(raw: bytes) -> list[RawTransaction]:
 
     rows: list[RawTransaction] = []
     errors: list[RowError] = []
-    seen: dict[str, int] = {}
+    numbered = RepeatNumbering()
     number = 0
     for group in document.children:
         as_of: date | None = group.header.as_of_date
@@ -84,11 +85,9 @@ def parse_bai2(raw: bytes) -> list[RawTransaction]:
                     )
                 )
                 key = f"{account_id}:{reference}"
-                n = seen.get(key, 0) + 1
-                seen[key] = n
                 rows.append(
                     RawTransaction(
-                        external_id=key if n == 1 else f"{key}#{n}",
+                        external_id=numbered(key),
                         transaction_date=transaction_date,
                         posted_date=as_of,
                         amount_minor=minor,

@@ -31,6 +31,7 @@ from typing import Any
 
 from connectors.base import Channel, RawTransaction, stable_id
 from connectors.files.errors import ErrorCollector, FileRejected, RowError
+from connectors.files.ids import RepeatNumbering
 from connectors.files.money import AmountError, decimal_to_minor, is_currency
 
 _NAMESPACE = re.compile(r"^\{(urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d+))\}Document$")
@@ -99,7 +100,7 @@ def parse_camt053(raw: bytes) -> list[RawTransaction]:
     if not statements:
         errors.add(None, "Stmt", "the message holds no statement (Stmt)")
     rows: list[RawTransaction] = []
-    seen: dict[str, int] = {}
+    numbered = RepeatNumbering()
     number = 0
     for index, statement in enumerate(statements, start=1):
         account = ns.text(statement, "Acct/Id/IBAN") or ns.text(statement, "Acct/Id/Othr/Id") or ""
@@ -110,7 +111,7 @@ def parse_camt053(raw: bytes) -> list[RawTransaction]:
         for entry in statement.findall(ns("Ntry")):
             number += 1
             try:
-                rows.extend(_entries(entry, ns, account, seen))
+                rows.extend(_entries(entry, ns, account, numbered))
             except _Bad as bad:
                 errors.add(number, bad.field, bad.message)
     errors.raise_if_any()
@@ -149,10 +150,10 @@ def _detail_minor(detail: ET.Element, ns: _Ns, currency: str, indicator: str) ->
 
 
 def _entries(
-    entry: ET.Element, ns: _Ns, account: str, seen: dict[str, int]
+    entry: ET.Element, ns: _Ns, account: str, numbered: RepeatNumbering
 ) -> list[RawTransaction]:
     """The entry as one transaction, or one per ``TxDtls`` of a batch whose parts add up."""
-    whole = _entry(entry, ns, account, seen)
+    whole = _entry(entry, ns, account, numbered)
     details = entry.findall(ns("NtryDtls/TxDtls"))
     if len(details) < 2:
         return [whole]
@@ -165,7 +166,7 @@ def _entries(
             entry,
             ns,
             account,
-            seen,
+            numbered,
             detail=detail,
             minor=minor,
             part=(i, len(details), whole.external_id),
@@ -179,7 +180,7 @@ def _entry(
     entry: ET.Element,
     ns: _Ns,
     account: str,
-    seen: dict[str, int],
+    numbered: RepeatNumbering,
     *,
     detail: ET.Element | None = None,
     minor: int | None = None,
@@ -259,8 +260,6 @@ def _entry(
     key = f"{account}:{reference}"
     if part is not None:
         key = f"{part[2]}/{part[0]}"  # the whole entry's id (repeats already numbered)
-    n = seen.get(key, 0) + 1
-    seen[key] = n
 
     card = first is not None and first.find(ns("CardTx")) is not None
     pan = ns.text(first, "CardTx/Card/PlainCardData/Pan") if first is not None else None
@@ -280,7 +279,7 @@ def _entry(
     if part is not None:
         raw["batch"] = {"part": part[0], "parts": part[1], "entry_amount": text}
     return RawTransaction(
-        external_id=key if n == 1 else f"{key}#{n}",
+        external_id=numbered(key),
         transaction_date=transaction_date,
         posted_date=booked,
         amount_minor=minor,

@@ -17,11 +17,8 @@ re-import produces the same ids.
 
 from __future__ import annotations
 
-import codecs
-import contextlib
 import csv
 import hashlib
-import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -33,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from connectors.base import Channel, RawTransaction
 from connectors.files.errors import ErrorCollector, FileRejected, RowError
 from connectors.files.money import AmountError, is_currency, parse_decimal, parse_minor
+from connectors.files.text import TextSource
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -324,75 +322,22 @@ _DIGITS = re.compile(r"\d")
 # Reading bytes
 
 
-class CsvSource:
+class CsvSource(TextSource):
     """Re-readable CSV bytes with the encoding, dialect and header worked out once.
 
     ``data`` is either ``bytes`` or a seekable binary file (read from its current position);
-    both are read lazily and never decoded whole.
+    both are read lazily and never decoded whole. Encodings as :class:`TextSource` guesses.
     """
 
     def __init__(self, data: bytes | BinaryIO, *, encoding: str | None, delimiter: str | None):
-        if isinstance(data, bytes | bytearray | memoryview):
-            self._stream: BinaryIO = io.BytesIO(bytes(data))
-        else:
-            self._stream = data
-        self._start = self._stream.tell()
-        head = self._stream.read(64 * 1024)
-        self._stream.seek(self._start)
-        self.encoding = encoding or _guess_encoding(head)
-        self.encodings = (
-            [self.encoding] if encoding else _fallbacks(self.encoding)
-        )  # tried in order if a later byte does not decode
-        text = head.decode(self.encoding, errors="replace")
+        super().__init__(data, encoding=encoding)
+        text = self.head.decode(self.encoding, errors="replace")
         self.delimiter = delimiter or _guess_delimiter(text)
 
     def rows(self) -> Iterator[list[str]]:
         """Every row of the file, header and preamble included, decoded with ``encoding``."""
-        self._stream.seek(self._start)
-        # detach() in the finally keeps the caller's stream open.
-        text = io.TextIOWrapper(self._stream, encoding=self.encoding, newline="")
-        try:
+        with self.text(newline="") as text:
             yield from csv.reader(text, delimiter=self.delimiter)
-        finally:
-            # A reader abandoned part-way (an import stopped) may be finalised after the
-            # caller closed its stream; there is nothing left to keep open then.
-            with contextlib.suppress(ValueError):
-                text.detach()
-
-    def fall_back(self) -> bool:
-        """Switch to the next candidate encoding after a decode error; False when none is left."""
-        i = self.encodings.index(self.encoding)
-        if i + 1 >= len(self.encodings):
-            return False
-        self.encoding = self.encodings[i + 1]
-        return True
-
-
-def _guess_encoding(head: bytes) -> str:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut by the 64 KiB window is still UTF-8.
-        if exc.start < len(head) - 4:
-            return "cp1252" if _decodes(head, "cp1252") else "latin-1"
-    return "utf-8-sig"
-
-
-def _fallbacks(first: str) -> list[str]:
-    order = ["utf-8-sig", "cp1252", "latin-1"]
-    return order[order.index(first) :] if first in order else [first, "latin-1"]
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _guess_delimiter(text: str) -> str:
@@ -895,12 +840,7 @@ class CsvFile:
 
         Falls back to the next encoding (cp1252, then Latin-1) when a byte does not decode.
         """
-        while True:
-            try:
-                return self._validate_once()
-            except UnicodeDecodeError as exc:
-                if not self.source.fall_back():
-                    raise FileRejected([RowError(None, None, f"undecodable: {exc}")]) from None
+        return self.source.decoded(self._validate_once)
 
     def _validate_once(self) -> int:
         header = self._header()

@@ -51,6 +51,7 @@ from ofxtools.Parser import TreeBuilder
 
 from connectors.base import Channel, RawTransaction
 from connectors.files.errors import ErrorCollector, FileRejected, RowError
+from connectors.files.ids import RepeatNumbering
 from connectors.files.money import AmountError, decimal_to_minor, is_currency
 
 _RELAX = threading.Lock()
@@ -170,7 +171,7 @@ def parse_ofx(raw: bytes) -> list[RawTransaction]:
     root = _tree(raw)
     errors = ErrorCollector()
     rows: list[RawTransaction] = []
-    seen: dict[str, int] = {}
+    numbered = RepeatNumbering()
     number = 0
     with _relaxed():
         for statement in _statements(root):
@@ -187,7 +188,7 @@ def parse_ofx(raw: bytes) -> list[RawTransaction]:
                     errors.add(number, *_locate(trn, exc))
                     continue
                 try:
-                    row = _row(model, trn, curdef, (account or "").strip(), card, seen)
+                    row = _row(model, trn, curdef, (account or "").strip(), card, numbered)
                 except _Bad as bad:
                     errors.add(number, bad.field, bad.message)
                     continue
@@ -235,7 +236,7 @@ def _row(
     curdef: str,
     account: str,
     card: bool,
-    seen: dict[str, int],
+    numbered: RepeatNumbering,
 ) -> RawTransaction:
     posted = _calendar_date(trn, "DTPOSTED")
     if posted is None:  # pragma: no cover - required by the spec, ofxtools enforces it
@@ -260,11 +261,9 @@ def _row(
     sic = _text(getattr(model, "sic", None))
     fitid = str(model.fitid).strip()
     key = f"{account}:{fitid}"
-    n = seen.get(key, 0) + 1
-    seen[key] = n
     digits = "".join(c for c in account if c.isdigit())
     return RawTransaction(
-        external_id=key if n == 1 else f"{key}#{n}",
+        external_id=numbered(key),
         transaction_date=user_date or posted,
         posted_date=posted,
         amount_minor=minor,

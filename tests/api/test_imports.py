@@ -142,3 +142,48 @@ def test_a_large_import_reports_as_progress_only_rows_already_committed(
     assert summary["inserted"] == 5_500
     assert [done for done, _ in seen] == [2_000, 4_000, 5_500]
     assert all(done == stored for done, stored in seen), seen
+
+
+MT940 = """:20:STMT-0301
+:25:DE89370400440532013000
+:60F:C250228EUR1000,00
+:61:2503010301D49,00NDDTNONREF//BR-1
+:86:105?00SEPA-BASIS-LASTSCHRIFT?20SVWZ+Figma Professional?32FIGMA INC
+:61:2503020302C12,50NTRFNONREF
+:86:REFUND NOTION LABS
+:62F:C250302EUR963,50
+-
+"""
+
+QIF = """!Type:CCard
+D01/21/2025
+T-49.00
+PFIGMA
+^
+D01/22/2025
+T15.00
+PFIGMA REFUND
+^
+"""
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "fmt"), [(MT940, "export.txt", "mt940"), (QIF, "cards.txt", "qif")]
+)
+def test_mt940_and_qif_upload_by_content_and_reimport_adds_nothing(
+    client: TestClient, keys: Keys, session: Session, content: str, name: str, fmt: str
+) -> None:
+    def post() -> dict[str, object]:
+        r = client.post(
+            "/api/v1/imports",
+            files={"file": (name, io.BytesIO(content.encode()), "text/plain")},
+            headers=keys.headers("it"),
+        )
+        assert r.status_code == 200, r.text
+        return r.json()  # type: ignore[no-any-return]
+
+    first = post()
+    assert (first["format"], first["rows"], first["inserted"]) == (fmt, 2, 2)
+    again = post()
+    assert (again["inserted"], again["duplicates"]) == (0, 2)
+    assert _count(session) == 2

@@ -194,3 +194,100 @@ def test_bai2_svb_values() -> None:
     assert [(r.amount_minor, r.currency) for r in rows] == [(-490196, "USD"), (-905800, "USD")]
     assert rows[0].external_id == "1234567890:172629"
     assert Decimal(rows[0].amount_minor) / 100 == Decimal("-4901.96")
+
+
+# ---------------------------------------------------------------------------------- MT940
+
+MT940_FILES = _files("mt940", "*.sta")
+
+# Fixtures refused on purpose, with the error (row, tag) that says why; every other fixture
+# imports exactly the transactions mt-940 itself finds.
+MT940_REJECTED = {
+    # Fragments of a statement without any balance line: the currency is unknown.
+    "betterplace_empty_entry_date.sta": (1, ":60F:", "gives no currency"),
+    "cmxl_statement_details.sta": (1, ":60F:", "gives no currency"),
+    "self-provided_sparkassen.sta": (1, ":60F:", "gives no currency"),
+    # The :86: of its only transaction is written as a second :25: (account).
+    "betterplace_sepa_snippet_broken.sta": (1, ":25:", "second account identification"),
+    # Ten numbered lines, no MT940 tag at all.
+    "self-provided_invalid_statement.sta": (None, None, "not an MT940 statement"),
+}
+
+
+def _mt940_reference_count(path: Path) -> int:
+    import logging
+
+    import mt940
+
+    logging.getLogger("mt940").setLevel(logging.CRITICAL)
+    return len(mt940.parse(str(path)))
+
+
+@pytest.mark.parametrize("path", MT940_FILES, ids=_id)
+def test_mt940_fixture_imports_what_mt940_finds_or_is_refused_as_documented(path: Path) -> None:
+    data = path.read_bytes()
+    if path.name in MT940_REJECTED:
+        row, tag, message = MT940_REJECTED[path.name]
+        with pytest.raises(FileRejected) as info:
+            parse_file(data, fmt=FileFormat.MT940)
+        first = info.value.errors[0]
+        assert (first.row, first.field) == (row, tag)
+        assert message in first.message
+        return
+    assert detect_format(data, "statement.txt") == FileFormat.MT940  # by content, not name
+    parsed = parse_file(data, filename="statement.txt")
+    rows = list(parsed.rows)
+    assert parsed.row_count == len(rows) == _mt940_reference_count(path)
+    ids = [r.external_id for r in rows]
+    assert len(set(ids)) == len(ids)
+    assert ids == [r.external_id for r in parse_file(data).rows]
+    assert all(r.currency and r.descriptor for r in rows)
+
+
+def test_mt940_amounts_signs_and_dates_match_mt940() -> None:
+    import mt940
+
+    path = BANK_FILES / "mt940" / "betterplace_sepa_mt9401.sta"
+    if not path.exists():
+        pytest.skip("sepa_mt9401 absent")
+    reference = mt940.parse(str(path), options=mt940.Options.all())
+    rows = list(parse_file(path.read_bytes()).rows)
+    assert len(rows) == len(reference) == 97
+    for ours, theirs in zip(rows, reference, strict=True):
+        amount = theirs.data["amount"]
+        # mt-940 signs from the account holder's view (credit positive); ours is money out.
+        assert Decimal(-ours.amount_minor) / 100 == amount.amount
+        assert ours.currency == amount.currency
+        assert ours.transaction_date == (theirs.data.get("entry_date") or theirs.data["date"])
+        assert ours.raw["value_date"] == str(theirs.data["date"])
+
+
+def test_mt940_february_30_reads_as_the_last_day_of_february() -> None:
+    path = BANK_FILES / "mt940" / "self-provided_february_30.sta"
+    if not path.exists():
+        pytest.skip("february_30 absent")
+    (row,) = parse_file(path.read_bytes()).rows
+    assert row.raw["value_date"] == "2016-02-29"
+    assert str(row.transaction_date) == "2016-03-01"  # the booking date the line gives
+    assert row.amount_minor == 600
+
+
+# ---------------------------------------------------------------------------------- every file
+
+
+def test_every_shared_statement_file_is_detected_by_content() -> None:
+    expected = {
+        "ofx": FileFormat.OFX,
+        "camt053": FileFormat.CAMT053,
+        "bai2": FileFormat.BAI2,
+        "mt940": FileFormat.MT940,
+    }
+    for folder, fmt in expected.items():
+        for path in _files(folder, "*.*"):
+            if (
+                path.name.startswith("LICENSE")
+                or path.suffix in (".json", "")
+                or (path.name == "self-provided_invalid_statement.sta")
+            ):
+                continue
+            assert detect_format(path.read_bytes(), "upload.txt") == fmt, path.name
