@@ -16,7 +16,6 @@ from classifiers import (
     Vendor,
 )
 
-
 # Billing descriptors removed from the catalog for lacking an honest source (issue #11: no
 # string copied from statements); the engine must recognise these from names, domains and
 # documented descriptors alone, which it does not yet.
