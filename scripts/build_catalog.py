@@ -451,6 +451,7 @@ def entry(
         "pricing_model": pricing,
         "is_software": is_software,
         "role": role,
+        "parent": None,
     }
 
 
@@ -634,6 +635,7 @@ def load_curated(path: Path, index: OpenIndex) -> list[dict[str, Any]]:
     errors: list[str] = []
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
+    by_slug = {rec["slug"]: rec for rec in data["vendor"]}
     for rec in data["vendor"]:
         slug, name = rec["slug"], rec["name"]
         where = f"{path.name}: {slug}"
@@ -657,11 +659,18 @@ def load_curated(path: Path, index: OpenIndex) -> list[dict[str, Any]]:
         if role is not None and role not in ROLES:
             errors.append(f"{where}: unknown role {role!r}")
         domains = [d.strip().lower() for d in rec.get("domains", [])]
+        parent: tuple[str, list[str]] | None = None
+        if "parent" in rec:
+            up = by_slug.get(rec["parent"])
+            if up is None or up.get("role") != "namespace":
+                errors.append(f"{where}: parent {rec['parent']!r} is not a namespace vendor")
+            else:
+                parent = (up["name"], up.get("domains", []))
         strings: dict[str, Strings] = {}
         for field in STRING_FIELDS:
             strings[field] = {}
             for text, prov in rec.get(field, []):
-                problem = _provenance_problem(text, prov, name, domains, field, index)
+                problem = _provenance_problem(text, prov, name, domains, parent, field, index)
                 if problem:
                     errors.append(f"{where}: {field[:-1]} {text!r}: {problem}")
                 strings[field][text] = prov
@@ -679,6 +688,7 @@ def load_curated(path: Path, index: OpenIndex) -> list[dict[str, Any]]:
             role=role,
         )
         e["curated"] = True
+        e["parent"] = rec.get("parent")
         out.append(e)
     if errors:
         raise SystemExit("curated layer has unsupported strings:\n  " + "\n  ".join(errors))
@@ -686,18 +696,26 @@ def load_curated(path: Path, index: OpenIndex) -> list[dict[str, Any]]:
 
 
 CURATED_KEYS = frozenset(
-    ["slug", "name", "kind", "role", "domains", "category", "pricing", *STRING_FIELDS]
+    ["slug", "name", "kind", "role", "parent", "domains", "category", "pricing", *STRING_FIELDS]
 )
 
 
 def _provenance_problem(
-    text: str, prov: str, name: str, domains: list[str], field: str, index: OpenIndex
+    text: str,
+    prov: str,
+    name: str,
+    domains: list[str],
+    parent: tuple[str, list[str]] | None,
+    field: str,
+    index: OpenIndex,
 ) -> str | None:
     try:
         provenance.check(prov)
     except ValueError as exc:
         return str(exc)
-    if prov in provenance.DOCUMENTED and prov not in provenance.derivations(text, name, domains):
+    if prov in provenance.DOCUMENTED and prov not in provenance.derivations(
+        text, name, domains, parent
+    ):
         return f"marked {prov!r} but not derivable from the vendor's {prov}"
     if prov.startswith(provenance.OPEN_PREFIX):
         source = prov[len(provenance.OPEN_PREFIX) :]
