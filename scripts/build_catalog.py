@@ -416,6 +416,11 @@ class Builder:
         for d in entry["domains"]:
             self.by_domain.setdefault(d, entry["slug"])
 
+    def drop(self, slug: str) -> None:
+        """Remove a vendor that turned out not to belong."""
+        self._drop(slug)
+        self.sources.pop(slug, None)
+
     def _drop(self, slug: str) -> None:
         self.vendors.pop(slug)
         self.by_name = {k: v for k, v in self.by_name.items() if v != slug}
@@ -515,19 +520,22 @@ def _upper_words(text: str) -> list[str]:
 
 
 def maker_of(product: str, owner: dict[str, Any]) -> str | None:
-    """The owner's name as the company behind ``product`` when the product's name says so:
-    it starts with the owner's name ("Adobe Photoshop" on adobe.com), or, for a curated
-    owner, with the owner's domain label ("AWS CloudWatch" on aws.amazon.com is Amazon Web
-    Services'). A marketplace page ("apps.shopify.com/some-app") names no maker."""
+    """The company behind ``product`` (on the owner's site) when the product's name says so:
+    it starts with the owner's name ("Adobe Photoshop" on adobe.com: Adobe), or, for a
+    curated owner, with the owner's domain label ("AWS CloudWatch" on aws.amazon.com: Amazon
+    Web Services; "Apple iOS App Store" on apple.com: Apple). A marketplace page
+    ("apps.shopify.com/some-app") names no maker."""
     name = company_name(owner)
     words, owner_words = _upper_words(product), _upper_words(name)
-    if not owner_words or len(words) <= len(owner_words):
+    if not owner_words or len(words) < 2:
         return None
-    if words[: len(owner_words)] == owner_words:
+    if len(words) > len(owner_words) and words[: len(owner_words)] == owner_words:
         return name
     labels = {label for d in owner["domains"] for label in _upper_words(d.split(".")[-2:][0])}
     if owner.get("curated") and words[0] in labels:
-        return name
+        # The owner's name may be a product bundle ("Apple App Store & iCloud"): then the
+        # label word itself, as the product spells it, is the company.
+        return product.split()[0] if owner_words[0] == words[0] else name
     return None
 
 
@@ -551,6 +559,11 @@ def attach_products(b: Builder, sources: Path) -> None:
         if maker:
             source = "wappalyzer" if "wappalyzer" in b.sources[slug] else "gilbarbara-logos"
             v["legal_names"].setdefault(maker, f"open:{source}")
+        elif b.sources[slug] == {"gilbarbara-logos"}:
+            # A logo on a page of someone else's site that does not name its maker is as
+            # likely a standard or a free tool (w3.org's SVG, google.com's Chrome) as a
+            # product: logos carry no pricing flag to tell.
+            b.drop(slug)
     data = json.loads((sources / "simple-icons" / "brands.json").read_text(encoding="utf-8"))
     bad_names, _ = b.excluded
     for item in sorted(data, key=lambda x: x["title"]):
