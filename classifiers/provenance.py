@@ -28,7 +28,9 @@ NAME = "name"
 DOMAIN = "domain"
 DOC_PREFIX = "doc:"
 OPEN_PREFIX = "open:"
-OPEN_SOURCES = frozenset(["wappalyzer", "2fa-directory", "gilbarbara-logos", "simple-icons"])
+OPEN_SOURCES = frozenset(
+    ["wappalyzer", "2fa-directory", "gilbarbara-logos", "simple-icons", "lobehub-icons"]
+)
 # Provenances a memorising catalog cannot fake: what is left after dropping open-catalog
 # strings (see :meth:`classifiers.catalog.Catalog.without_undocumented`).
 DOCUMENTED = (NAME, DOMAIN)

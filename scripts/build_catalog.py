@@ -27,6 +27,8 @@ Sources (facts only: names, domains, categories, company ids; no description tex
   crowdfunding, betting, IoT, utilities (energy/telecom), payments and "other" are dropped.
 - gilbarbara logos.json: developer/tech brands; added as developer tools only when they carry a
   commercial domain (not a code host or a package registry).
+- lobehub-icons toc.json (MIT, kept in scripts/catalog-sources): AI model providers and AI
+  applications, as AI software (model families are not vendors).
 - simple-icons brands.json: aliases ("aka") for vendors already in the catalog, and brands
   named as products of a software vendor whose own site is their icon source ("Cloudflare
   Pages" sourced from cloudflare.com); never a brand on its own (it is a brand list, mostly not
@@ -68,6 +70,8 @@ OUT = ROOT / "classifiers" / "data" / "catalog.json"
 CURATED = ROOT / "classifiers" / "data" / "curated.toml"
 FORMAT = 2
 DEFAULT_SOURCES = ROOT / ".." / "shared" / "catalog-sources"
+# Sources kept in this repository (small extracts, each with ORIGIN and LICENSE).
+LOCAL_SOURCES = ROOT / "scripts" / "catalog-sources"
 
 WAPPALYZER_CATEGORIES: dict[int, str] = {
     1: "hosting_domains",
@@ -338,7 +342,26 @@ def open_index(sources: Path) -> tuple[OpenIndex, dict[str, str]]:
     for item in json.loads((sources / "simple-icons" / "brands.json").read_text("utf-8")):
         # Linked by title only: an icon's "source" is often a press kit or a code host.
         index.add("simple-icons", item["title"], names=simple_icons_aka(item))
+    for item in lobehub_items():
+        name, inner = split_parenthetical(item["fullTitle"])
+        host = host_of(item["desc"])
+        index.add("lobehub-icons", name, [host] if host else [], names=[inner] if inner else [])
     return index, company_names
+
+
+def lobehub_items() -> list[dict[str, Any]]:
+    path = LOCAL_SOURCES / "lobehub-icons" / "toc.json"
+    items: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return items
+
+
+def split_parenthetical(title: str) -> tuple[str, str]:
+    """Split ``"Firefly (Adobe)"`` into ``("Firefly", "Adobe")``; drop a non-Latin one."""
+    m = re.fullmatch(r"(.*?)\s*\(([^)]*)\)\s*", title)
+    if not m:
+        return title.strip(), ""
+    inner = m.group(2).strip()
+    return m.group(1).strip(), inner if inner.isascii() else ""
 
 
 def twofa_domains(item: dict[str, Any]) -> list[str]:
@@ -624,6 +647,33 @@ def simple_icons(src: Path, b: Builder) -> None:
         b.sources[slug].add("simple-icons")
 
 
+# Groups whose AI arm LobeHub files under the group's home page: on a statement their names
+# are mostly other businesses (a marketplace, games, phones, payments).
+LOBEHUB_GROUPS = frozenset(
+    ["alibaba.com", "antgroup.com", "baidu.com", "bytedance.com", "huawei.com", "tencent.com"]
+)
+
+
+def lobehub(b: Builder) -> None:
+    """LobeHub's AI brand icons: model providers and AI applications are AI software (model
+    families are not vendors). A parenthetical that is a company we know names the maker
+    ("Firefly (Adobe)"); other parentheticals are dropped (some are wrong: "Stability
+    (StableDiffusion)" points at deepmind.google)."""
+    makers = {name_key(company_name(v)): company_name(v) for v in b.vendors.values()}
+    for item in sorted(lobehub_items(), key=lambda x: x["id"]):
+        if item["group"] not in ("provider", "application"):
+            continue
+        host = host_of(item["desc"])
+        if not host or host.endswith(CODE_HOSTS) or host in LOBEHUB_GROUPS:
+            continue
+        name, inner = split_parenthetical(item["fullTitle"])
+        e = entry(name, [host], "ai")
+        maker = makers.get(name_key(inner)) if inner else None
+        if maker and name_key(maker) != name_key(name):
+            e["legal_names"] = {maker: "open:lobehub-icons"}
+        b.add(e, "lobehub-icons")
+
+
 def legal_names_from_cpe(b: Builder, index: OpenIndex, company_names: dict[str, str]) -> None:
     """The company behind a product, where wappalyzer's ``cpe`` names it."""
     for v in b.vendors.values():
@@ -773,6 +823,8 @@ def build(sources: Path, curated: Path = CURATED) -> dict[str, Any]:
     simple_icons(sources / "simple-icons", b)
     for e in load_curated(curated, index):
         b.add(e, "curated", overwrite=True)
+    # After the curated layer, so that a parenthetical can name a curated maker.
+    lobehub(b)
     attach_products(b, sources)
     legal_names_from_cpe(b, index, company_names)
     vendors = []
