@@ -3,7 +3,9 @@
 Every alias, billing descriptor and legal-entity name in the catalog carries a provenance:
 
 - ``name``: derivable from the vendor's name (the name itself, another case, spaces or
-  punctuation changed, a legal suffix added or dropped: ``1Password``, ``1PASSWORD INC``);
+  punctuation changed, a legal suffix added or dropped: ``1Password``, ``1PASSWORD INC``), or,
+  for a product billed under a namespace parent, the parent's name and the product's
+  (``MICROSOFT*XBOX`` for Xbox under Microsoft);
 - ``domain``: derivable from one of its domains (``zapier.com``, ``ZAPIER COM``, ``ZAPIER``);
 - ``doc:<url>``: the vendor's (or its payment processor's) own documentation of what appears
   on statements;
@@ -26,7 +28,9 @@ NAME = "name"
 DOMAIN = "domain"
 DOC_PREFIX = "doc:"
 OPEN_PREFIX = "open:"
-OPEN_SOURCES = frozenset(["wappalyzer", "2fa-directory", "gilbarbara-logos", "simple-icons"])
+OPEN_SOURCES = frozenset(
+    ["wappalyzer", "2fa-directory", "gilbarbara-logos", "simple-icons", "lobehub-icons"]
+)
 # Provenances a memorising catalog cannot fake: what is left after dropping open-catalog
 # strings (see :meth:`classifiers.catalog.Catalog.without_undocumented`).
 DOCUMENTED = (NAME, DOMAIN)
@@ -96,11 +100,32 @@ def domain_forms(domains: Iterable[str]) -> frozenset[str]:
     return frozenset(f for f in forms if f)
 
 
-def derivations(text: str, name: str, domains: Iterable[str]) -> frozenset[str]:
-    """Which of ``"name"`` and ``"domain"`` ``text`` can be derived from (maybe both)."""
+def parent_forms(name: str, parent: str, parent_domains: Iterable[str] = ()) -> frozenset[str]:
+    """Spellings of a product billed by a namespace parent as ``PARENT *PRODUCT``: a spelling
+    of the parent's name or domain followed by one of the product's name, with or without the
+    parent's name in front ("Microsoft 365" by Microsoft: MICROSOFTMICROSOFT365)."""
+    heads = name_forms(parent) | domain_forms(parent_domains)
+    tails = set(name_forms(name))
+    words, parent_words = _words(name), _words(_PAREN.sub("", parent))
+    if parent_words and words[: len(parent_words)] == parent_words and words[len(parent_words) :]:
+        tails.add(canon(" ".join(words[len(parent_words) :])))
+    return frozenset(h + t for h in heads for t in tails if h and t)
+
+
+def derivations(
+    text: str,
+    name: str,
+    domains: Iterable[str],
+    parent: tuple[str, Iterable[str]] | None = None,
+) -> frozenset[str]:
+    """Which of ``"name"`` and ``"domain"`` ``text`` can be derived from (maybe both).
+    ``parent`` (name, domains) is the namespace the vendor is billed under, if any: then
+    ``PARENT *PRODUCT`` spellings count as derived from the name (:func:`parent_forms`)."""
     key = canon(text)
     found: set[str] = set()
     if key and key in name_forms(name):
+        found.add(NAME)
+    if key and parent is not None and key in parent_forms(name, parent[0], parent[1]):
         found.add(NAME)
     dom = domain_forms(domains)
     if key and (key in dom or "".join(_words(text)) in dom):
@@ -108,10 +133,15 @@ def derivations(text: str, name: str, domains: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def derivation(text: str, name: str, domains: Iterable[str]) -> str | None:
-    """``"name"`` or ``"domain"`` when ``text`` can be derived from the vendor's name or one
-    of its domains, else None (name wins when both apply)."""
-    found = derivations(text, name, domains)
+def derivation(
+    text: str,
+    name: str,
+    domains: Iterable[str],
+    parent: tuple[str, Iterable[str]] | None = None,
+) -> str | None:
+    """``"name"`` or ``"domain"`` when ``text`` can be derived from the vendor's name (or its
+    namespace parent's and its own) or one of its domains, else None (name wins)."""
+    found = derivations(text, name, domains, parent)
     return NAME if NAME in found else DOMAIN if DOMAIN in found else None
 
 

@@ -27,6 +27,8 @@ Sources (facts only: names, domains, categories, company ids; no description tex
   crowdfunding, betting, IoT, utilities (energy/telecom), payments and "other" are dropped.
 - gilbarbara logos.json: developer/tech brands; added as developer tools only when they carry a
   commercial domain (not a code host or a package registry).
+- lobehub-icons toc.json (MIT, kept in scripts/catalog-sources): AI model providers and AI
+  applications, as AI software (model families are not vendors).
 - simple-icons brands.json: aliases ("aka") for vendors already in the catalog, and brands
   named as products of a software vendor whose own site is their icon source ("Cloudflare
   Pages" sourced from cloudflare.com); never a brand on its own (it is a brand list, mostly not
@@ -68,6 +70,8 @@ OUT = ROOT / "classifiers" / "data" / "catalog.json"
 CURATED = ROOT / "classifiers" / "data" / "curated.toml"
 FORMAT = 2
 DEFAULT_SOURCES = ROOT / ".." / "shared" / "catalog-sources"
+# Sources kept in this repository (small extracts, each with ORIGIN and LICENSE).
+LOCAL_SOURCES = ROOT / "scripts" / "catalog-sources"
 
 WAPPALYZER_CATEGORIES: dict[int, str] = {
     1: "hosting_domains",
@@ -338,7 +342,26 @@ def open_index(sources: Path) -> tuple[OpenIndex, dict[str, str]]:
     for item in json.loads((sources / "simple-icons" / "brands.json").read_text("utf-8")):
         # Linked by title only: an icon's "source" is often a press kit or a code host.
         index.add("simple-icons", item["title"], names=simple_icons_aka(item))
+    for item in lobehub_items():
+        name, inner = split_parenthetical(item["fullTitle"])
+        host = host_of(item["desc"])
+        index.add("lobehub-icons", name, [host] if host else [], names=[inner] if inner else [])
     return index, company_names
+
+
+def lobehub_items() -> list[dict[str, Any]]:
+    path = LOCAL_SOURCES / "lobehub-icons" / "toc.json"
+    items: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return items
+
+
+def split_parenthetical(title: str) -> tuple[str, str]:
+    """Split ``"Firefly (Adobe)"`` into ``("Firefly", "Adobe")``; drop a non-Latin one."""
+    m = re.fullmatch(r"(.*?)\s*\(([^)]*)\)\s*", title)
+    if not m:
+        return title.strip(), ""
+    inner = m.group(2).strip()
+    return m.group(1).strip(), inner if inner.isascii() else ""
 
 
 def twofa_domains(item: dict[str, Any]) -> list[str]:
@@ -416,6 +439,11 @@ class Builder:
         for d in entry["domains"]:
             self.by_domain.setdefault(d, entry["slug"])
 
+    def drop(self, slug: str) -> None:
+        """Remove a vendor that turned out not to belong."""
+        self._drop(slug)
+        self.sources.pop(slug, None)
+
     def _drop(self, slug: str) -> None:
         self.vendors.pop(slug)
         self.by_name = {k: v for k, v in self.by_name.items() if v != slug}
@@ -451,6 +479,7 @@ def entry(
         "pricing_model": pricing,
         "is_software": is_software,
         "role": role,
+        "parent": None,
     }
 
 
@@ -514,19 +543,22 @@ def _upper_words(text: str) -> list[str]:
 
 
 def maker_of(product: str, owner: dict[str, Any]) -> str | None:
-    """The owner's name as the company behind ``product`` when the product's name says so:
-    it starts with the owner's name ("Adobe Photoshop" on adobe.com), or, for a curated
-    owner, with the owner's domain label ("AWS CloudWatch" on aws.amazon.com is Amazon Web
-    Services'). A marketplace page ("apps.shopify.com/some-app") names no maker."""
+    """The company behind ``product`` (on the owner's site) when the product's name says so:
+    it starts with the owner's name ("Adobe Photoshop" on adobe.com: Adobe), or, for a
+    curated owner, with the owner's domain label ("AWS CloudWatch" on aws.amazon.com: Amazon
+    Web Services; "Apple iOS App Store" on apple.com: Apple). A marketplace page
+    ("apps.shopify.com/some-app") names no maker."""
     name = company_name(owner)
     words, owner_words = _upper_words(product), _upper_words(name)
-    if not owner_words or len(words) <= len(owner_words):
+    if not owner_words or len(words) < 2:
         return None
-    if words[: len(owner_words)] == owner_words:
+    if len(words) > len(owner_words) and words[: len(owner_words)] == owner_words:
         return name
     labels = {label for d in owner["domains"] for label in _upper_words(d.split(".")[-2:][0])}
     if owner.get("curated") and words[0] in labels:
-        return name
+        # The owner's name may be a product bundle ("Apple App Store & iCloud"): then the
+        # label word itself, as the product spells it, is the company.
+        return product.split()[0] if owner_words[0] == words[0] else name
     return None
 
 
@@ -550,6 +582,11 @@ def attach_products(b: Builder, sources: Path) -> None:
         if maker:
             source = "wappalyzer" if "wappalyzer" in b.sources[slug] else "gilbarbara-logos"
             v["legal_names"].setdefault(maker, f"open:{source}")
+        elif b.sources[slug] == {"gilbarbara-logos"}:
+            # A logo on a page of someone else's site that does not name its maker is as
+            # likely a standard or a free tool (w3.org's SVG, google.com's Chrome) as a
+            # product: logos carry no pricing flag to tell.
+            b.drop(slug)
     data = json.loads((sources / "simple-icons" / "brands.json").read_text(encoding="utf-8"))
     bad_names, _ = b.excluded
     for item in sorted(data, key=lambda x: x["title"]):
@@ -610,6 +647,33 @@ def simple_icons(src: Path, b: Builder) -> None:
         b.sources[slug].add("simple-icons")
 
 
+# Groups whose AI arm LobeHub files under the group's home page: on a statement their names
+# are mostly other businesses (a marketplace, games, phones, payments).
+LOBEHUB_GROUPS = frozenset(
+    ["alibaba.com", "antgroup.com", "baidu.com", "bytedance.com", "huawei.com", "tencent.com"]
+)
+
+
+def lobehub(b: Builder) -> None:
+    """LobeHub's AI brand icons: model providers and AI applications are AI software (model
+    families are not vendors). A parenthetical that is a company we know names the maker
+    ("Firefly (Adobe)"); other parentheticals are dropped (some are wrong: "Stability
+    (StableDiffusion)" points at deepmind.google)."""
+    makers = {name_key(company_name(v)): company_name(v) for v in b.vendors.values()}
+    for item in sorted(lobehub_items(), key=lambda x: x["id"]):
+        if item["group"] not in ("provider", "application"):
+            continue
+        host = host_of(item["desc"])
+        if not host or host.endswith(CODE_HOSTS) or host in LOBEHUB_GROUPS:
+            continue
+        name, inner = split_parenthetical(item["fullTitle"])
+        e = entry(name, [host], "ai")
+        maker = makers.get(name_key(inner)) if inner else None
+        if maker and name_key(maker) != name_key(name):
+            e["legal_names"] = {maker: "open:lobehub-icons"}
+        b.add(e, "lobehub-icons")
+
+
 def legal_names_from_cpe(b: Builder, index: OpenIndex, company_names: dict[str, str]) -> None:
     """The company behind a product, where wappalyzer's ``cpe`` names it."""
     for v in b.vendors.values():
@@ -634,6 +698,7 @@ def load_curated(path: Path, index: OpenIndex) -> list[dict[str, Any]]:
     errors: list[str] = []
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
+    by_slug = {rec["slug"]: rec for rec in data["vendor"]}
     for rec in data["vendor"]:
         slug, name = rec["slug"], rec["name"]
         where = f"{path.name}: {slug}"
@@ -657,11 +722,18 @@ def load_curated(path: Path, index: OpenIndex) -> list[dict[str, Any]]:
         if role is not None and role not in ROLES:
             errors.append(f"{where}: unknown role {role!r}")
         domains = [d.strip().lower() for d in rec.get("domains", [])]
+        parent: tuple[str, list[str]] | None = None
+        if "parent" in rec:
+            up = by_slug.get(rec["parent"])
+            if up is None or up.get("role") != "namespace":
+                errors.append(f"{where}: parent {rec['parent']!r} is not a namespace vendor")
+            else:
+                parent = (up["name"], up.get("domains", []))
         strings: dict[str, Strings] = {}
         for field in STRING_FIELDS:
             strings[field] = {}
             for text, prov in rec.get(field, []):
-                problem = _provenance_problem(text, prov, name, domains, field, index)
+                problem = _provenance_problem(text, prov, name, domains, parent, field, index)
                 if problem:
                     errors.append(f"{where}: {field[:-1]} {text!r}: {problem}")
                 strings[field][text] = prov
@@ -679,6 +751,7 @@ def load_curated(path: Path, index: OpenIndex) -> list[dict[str, Any]]:
             role=role,
         )
         e["curated"] = True
+        e["parent"] = rec.get("parent")
         out.append(e)
     if errors:
         raise SystemExit("curated layer has unsupported strings:\n  " + "\n  ".join(errors))
@@ -686,18 +759,26 @@ def load_curated(path: Path, index: OpenIndex) -> list[dict[str, Any]]:
 
 
 CURATED_KEYS = frozenset(
-    ["slug", "name", "kind", "role", "domains", "category", "pricing", *STRING_FIELDS]
+    ["slug", "name", "kind", "role", "parent", "domains", "category", "pricing", *STRING_FIELDS]
 )
 
 
 def _provenance_problem(
-    text: str, prov: str, name: str, domains: list[str], field: str, index: OpenIndex
+    text: str,
+    prov: str,
+    name: str,
+    domains: list[str],
+    parent: tuple[str, list[str]] | None,
+    field: str,
+    index: OpenIndex,
 ) -> str | None:
     try:
         provenance.check(prov)
     except ValueError as exc:
         return str(exc)
-    if prov in provenance.DOCUMENTED and prov not in provenance.derivations(text, name, domains):
+    if prov in provenance.DOCUMENTED and prov not in provenance.derivations(
+        text, name, domains, parent
+    ):
         return f"marked {prov!r} but not derivable from the vendor's {prov}"
     if prov.startswith(provenance.OPEN_PREFIX):
         source = prov[len(provenance.OPEN_PREFIX) :]
@@ -742,6 +823,8 @@ def build(sources: Path, curated: Path = CURATED) -> dict[str, Any]:
     simple_icons(sources / "simple-icons", b)
     for e in load_curated(curated, index):
         b.add(e, "curated", overwrite=True)
+    # After the curated layer, so that a parenthetical can name a curated maker.
+    lobehub(b)
     attach_products(b, sources)
     legal_names_from_cpe(b, index, company_names)
     vendors = []
