@@ -297,8 +297,18 @@ def score(c: Candidate, ctx: Context, w: Weights) -> Candidate:
             for k, r in zip(ctx.keys[c.end : c.end + 3], ctx.roles[c.end : c.end + 3], strict=True)
             if r == "word" and k not in vocab
         ]
-        ordinary_after = sum(1 for k in after[:2] if is_common_word(k))
-        if c.end < len(ctx.roles) and ctx.roles[c.end] == "label" and not ctx.category_label:
+        # A coined, curated name ("HOOTSUITE", "ENVATO") is rarely a shop's name: the words
+        # after it are its product or its company. An ordinary word, a short or a derived
+        # name followed by ordinary words is how a local business reads ("CURSOR HAIR ...").
+        # A namespace biller ("ADOBE *...") prints its own product lines after its name.
+        guarded = (common or c.key_len <= 6 or not c.curated) and c.vendor.role != "namespace"
+        ordinary_after = sum(1 for k in after[:2] if is_common_word(k)) if guarded else 0
+        if (
+            guarded
+            and c.end < len(ctx.roles)
+            and ctx.roles[c.end] == "label"
+            and not ctx.category_label
+        ):
             ordinary_after += 1  # "... REAL ESTATE": a business category after the name
         if ordinary_after:
             f["ordinary_words_after"] = w.w("ordinary_after") * ordinary_after
@@ -309,6 +319,8 @@ def score(c: Candidate, ctx: Context, w: Weights) -> Candidate:
         )
         before_words = sum(1 for r in ctx.roles[: c.start] if r == "word")
         unexplained = min(3, rest_words + before_words)
+        if c.vendor.role == "namespace":
+            unexplained = min(unexplained, before_words)
         if unexplained:
             f["unexplained_words"] = w.w("unexplained_word") * unexplained
             if common or c.key_len <= 6:

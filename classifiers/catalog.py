@@ -200,7 +200,7 @@ class Catalog:
                 ("descriptor", d, key_of(d)) for d in v.descriptors
             ]
             descriptor_keys = {e[2] for e in entries}
-            entries += [("alias", a, key_of(a)) for a in (v.name, *v.aliases)]
+            entries += [("alias", a, key_of(a)) for a in (v.name, *v.aliases, *v.legal_names)]
             for kind, text, key in entries:
                 if len(key) < 2 or key in _NEVER_KEYS or key.isdigit():
                     continue

