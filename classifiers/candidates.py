@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -95,7 +95,7 @@ class Candidate:
         return ", ".join(f"{k} {v:+.1f}" for k, v in parts if v)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Context:
     """What the features look at besides the span: the tokens and their roles, the MCC tier,
     the processor that carried the charge, the domains seen, printed category labels."""
@@ -127,8 +127,38 @@ def word_prefixes(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=8192)
+def _per_vendor(
+    cache: dict[int, tuple[Vendor, frozenset[str]]],
+    vendor: Vendor,
+    build: Callable[[Vendor], frozenset[str]],
+) -> frozenset[str]:
+    """A per-vendor fact, cached by the vendor object's identity (hashing a Vendor costs more
+    than the lookup it would save); bounded like the lru caches it replaces."""
+    hit = cache.get(id(vendor))
+    if hit is not None and hit[0] is vendor:
+        return hit[1]
+    value = build(vendor)
+    if len(cache) > 20_000:
+        cache.clear()
+    cache[id(vendor)] = (vendor, value)
+    return value
+
+
+_WORD_PREFIXES: dict[int, tuple[Vendor, frozenset[str]]] = {}
+_VOCABULARY: dict[int, tuple[Vendor, frozenset[str]]] = {}
+
+
 def vendor_word_prefixes(vendor: Vendor) -> frozenset[str]:
+    return _per_vendor(_WORD_PREFIXES, vendor, _vendor_word_prefixes)
+
+
+def vendor_vocabulary(vendor: Vendor) -> frozenset[str]:
+    """The words of a vendor's own names, aliases and descriptors ("CREATIVE" for Adobe):
+    printed next to its name they are its product, not another business."""
+    return _per_vendor(_VOCABULARY, vendor, _vendor_vocabulary)
+
+
+def _vendor_word_prefixes(vendor: Vendor) -> frozenset[str]:
     out: set[str] = set()
     for text in (vendor.name, *vendor.aliases):
         out |= word_prefixes(text)
@@ -138,10 +168,7 @@ def vendor_word_prefixes(vendor: Vendor) -> frozenset[str]:
 _FILLER = frozenset(["noise", "bank", "loc", "proc", "label"])
 
 
-@lru_cache(maxsize=16384)
-def vendor_vocabulary(vendor: Vendor) -> frozenset[str]:
-    """The words of a vendor's own names, aliases and descriptors ("CREATIVE" for Adobe):
-    printed next to its name they are its product, not another business."""
+def _vendor_vocabulary(vendor: Vendor) -> frozenset[str]:
     from classifiers.normalise import compact
 
     out: set[str] = set()
@@ -166,6 +193,8 @@ def generate(
     out: list[Candidate] = []
     seen: set[tuple[str, int]] = set()
     for i in range(n):
+        if keys[i].isdigit() or not keys[i]:
+            continue  # no catalog key starts with a reference number
         # Longest span first: the first hit per vendor and position is its longest key.
         for k in range(min(MAX_SPAN, n - i), 0, -1):
             key = "".join(keys[i : i + k])
@@ -199,6 +228,8 @@ def truncated(catalog: Catalog, keys: Sequence[str], start: int, min_len: int) -
     """The longest run of tokens from ``start`` that is the beginning of exactly one vendor's
     strong key, cut mid-word as statements cut names ("ACTIVECAMP", "GOOGLE STORA")."""
     n = len(keys)
+    if not catalog.keys_with_prefix(keys[start], limit=1):
+        return None  # no strong key starts with the first word, so none with more of them
     for k in range(min(4, n - start), 0, -1):
         q = "".join(keys[start : start + k])
         if len(q) < min_len:
@@ -281,8 +312,8 @@ def score(c: Candidate, ctx: Context, w: Weights) -> Candidate:
                 f["unexplained_words"] = w.w("unexplained_word") * min(3, left)
                 if c.key_len <= 6:
                     f["short_name_with_other_words"] = w.w("short_unexplained")
-            c.features = {k: round(v, 3) for k, v in f.items() if v}
-            c.score = round(w.w("bias") + sum(f.values()), 3)
+            c.features = f
+            c.score = round(w.w("bias") + sum(f.values()), 6)
             return c
         key = "".join(ctx.keys[c.start : c.end])
         common = span_len == 1 and is_common_word(key)
@@ -340,6 +371,6 @@ def score(c: Candidate, ctx: Context, w: Weights) -> Candidate:
             f["category_label"] = w.w("category_label")
         if ctx.memo_software:
             f["memo_software"] = w.w("memo_software")
-    c.features = {k: round(v, 3) for k, v in f.items() if v}
-    c.score = round(w.w("bias") + sum(f.values()), 3)
+    c.features = f
+    c.score = round(w.w("bias") + sum(f.values()), 6)
     return c

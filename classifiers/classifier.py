@@ -405,7 +405,7 @@ class Classifier:
             v.slug for d in parsed.domains if (v := self.catalog.domains.get(d)) is not None
         )
         processor = parsed.processor
-        if processor is None:
+        if processor is None and "proc" in roles:
             # A processor printed after the bank's own wording ("POS DEBIT SQ *...").
             processor = next(
                 (
@@ -825,9 +825,11 @@ def _own_product(reseller: cand.Candidate, product: cand.Candidate) -> bool:
 
 
 def _has_category_label(keys: Sequence[str]) -> bool:
-    labels = lexicon().category_labels
+    lex = lexicon()
+    if not any(k in lex.label_words for k in keys):
+        return False
     joined = " ".join(keys)
-    return any(" ".join(toks) in joined for toks in labels.values())
+    return any(" ".join(toks) in joined for toks in lex.category_labels.values())
 
 
 def _title(words: Sequence[str]) -> str:
