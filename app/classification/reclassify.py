@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import and_, func, update
 from sqlmodel import Session, col, select
 
 from app.classification import service as classification_service
@@ -38,11 +38,13 @@ def reclassify(
     *,
     descriptor_contains: str | None = None,
     vendor_ids: list[int] | None = None,
+    candidate_name: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     commit_every_batch: bool = False,
 ) -> ReclassifyResult:
     """Re-run recognition over stored transactions (all of them, or those whose descriptor
-    contains the text / that are attributed to the given vendors)."""
+    contains the text / that are attributed to the given vendors / that are a candidate
+    vendor's, by its name)."""
     ctx = classification_service.get_context(session)
     policy = OutsideItPolicy(session)
     base = select(Transaction).where(col(Transaction.removed_at).is_(None))
@@ -56,6 +58,13 @@ def reclassify(
     if vendor_ids:
         base = base.where(col(Transaction.vendor_id).in_(vendor_ids))
         count_stmt = count_stmt.where(col(Transaction.vendor_id).in_(vendor_ids))
+    if candidate_name is not None:
+        named = and_(
+            col(Transaction.matched_text) == candidate_name,
+            col(Transaction.matched_by).in_(("product", "discovered")),
+        )
+        base = base.where(named)
+        count_stmt = count_stmt.where(named)
     total = session.exec(count_stmt).one()
     result = ReclassifyResult()
     last_id = 0
