@@ -22,6 +22,7 @@ from app.cardholders.router import router as cardholders_router
 from app.classification.router import router as classification_router
 from app.config import SchedulerMode, get_settings
 from app.connections.router import router as connections_router
+from app.dashboard.candidates import router as candidates_page_router
 from app.dashboard.router import router as dashboard_router
 from app.db import get_engine, read_only_bind
 from app.departments.router import router as departments_router
@@ -180,6 +181,7 @@ def create_app() -> FastAPI:
     install_handlers(app)
     app.include_router(api_router())
     app.include_router(dashboard_router)
+    app.include_router(candidates_page_router)
 
     app.add_middleware(RequestContextMiddleware)
 

@@ -204,6 +204,7 @@ NAV = (
     NavItem("/subscriptions", "Subscriptions", INSIGHTS_PERM),
     NavItem("/redundancy", "Redundancy", REDUNDANCY_PERM),
     NavItem("/transactions", "Transactions", Perm.TRANSACTIONS_READ),
+    NavItem("/candidates", "Candidates", Perm.RULES_READ),
 )
 
 
