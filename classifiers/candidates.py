@@ -110,6 +110,23 @@ class Context:
     memo_software: bool
     corroborated: bool = False  # an MCC or memo that makes a weak name count
     soft_descriptor: bool = False  # the first word stands before a "*" ("ADOBE *...")
+    # Derived from the roles once per descriptor (see :func:`context_facts`):
+    lead_end: int = 0  # a span starting at or before this index opens the merchant text
+    word_idx: tuple[int, ...] = ()
+    merchant_idx: tuple[int, ...] = ()
+    has_soft: bool = False
+    small_pos: bool = False
+
+    def __post_init__(self) -> None:
+        roles = self.roles
+        lead = 0
+        while lead < len(roles) and roles[lead] in _FILLER:
+            lead += 1
+        self.lead_end = lead
+        self.word_idx = tuple(i for i, r in enumerate(roles) if r == "word")
+        self.merchant_idx = tuple(i for i, r in enumerate(roles) if r == "merchant")
+        self.has_soft = "soft" in roles
+        self.small_pos = self.processor in lexicon().small_merchant_processors
 
 
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -192,12 +209,21 @@ def generate(
     n = len(keys)
     out: list[Candidate] = []
     seen: set[tuple[str, int]] = set()
+    prefixes = catalog.key_prefixes
     for i in range(n):
-        if keys[i].isdigit() or not keys[i]:
-            continue  # no catalog key starts with a reference number
-        # Longest span first: the first hit per vendor and position is its longest key.
-        for k in range(min(MAX_SPAN, n - i), 0, -1):
-            key = "".join(keys[i : i + k])
+        if keys[i] not in prefixes:
+            continue  # no catalog key starts with this token
+        # The spans from i that can still be keys, then the longest first: the first hit per
+        # vendor and position is its longest key.
+        spans: list[str] = []
+        acc = ""
+        for k in range(min(MAX_SPAN, n - i)):
+            acc += keys[i + k]
+            if acc not in prefixes:
+                break
+            spans.append(acc)
+        for k in range(len(spans), 0, -1):
+            key = spans[k - 1]
             hits = exact.get(key)
             if not hits:
                 continue
@@ -228,7 +254,9 @@ def truncated(catalog: Catalog, keys: Sequence[str], start: int, min_len: int) -
     """The longest run of tokens from ``start`` that is the beginning of exactly one vendor's
     strong key, cut mid-word as statements cut names ("ACTIVECAMP", "GOOGLE STORA")."""
     n = len(keys)
-    if not catalog.keys_with_prefix(keys[start], limit=1):
+    if keys[start] not in catalog.key_prefixes or not catalog.keys_with_prefix(
+        keys[start], limit=1
+    ):
         return None  # no strong key starts with the first word, so none with more of them
     for k in range(min(4, n - start), 0, -1):
         q = "".join(keys[start : start + k])
@@ -257,120 +285,112 @@ def truncated(catalog: Catalog, keys: Sequence[str], start: int, min_len: int) -
     return None
 
 
-def _lead(roles: Sequence[Role], start: int) -> bool:
-    """Nothing that could name a merchant stands before ``start``."""
-    return all(r in ("noise", "bank", "proc", "loc", "label") for r in roles[:start])
-
-
 def score(c: Candidate, ctx: Context, w: Weights) -> Candidate:
     """Fill ``c.features`` (each feature's weighted contribution) and ``c.score``."""
-    lex = lexicon()
+    wf = w.features
     f: dict[str, float] = {}
     kind = c.hit_kind
+    vendor = c.vendor
     if kind == "domain":
-        f["domain"] = w.w("domain")
+        f["domain"] = wf.get("domain", 0.0)
     elif kind == "descriptor":
-        f["descriptor"] = w.w("descriptor_curated" if c.curated else "descriptor")
+        f["descriptor"] = wf.get("descriptor_curated" if c.curated else "descriptor", 0.0)
     elif kind == "truncated":
-        f["cut_off_name"] = w.w("truncated")
+        f["cut_off_name"] = wf.get("truncated", 0.0)
     elif kind == "fuzzy":
-        f["close_spelling"] = w.w("fuzzy")
+        f["close_spelling"] = wf.get("fuzzy", 0.0)
     else:
-        f["name"] = w.w("alias_curated" if c.curated else "alias_derived")
-    f["key_length"] = w.w("key_length") * max(0, min(c.key_len, 14) - 5)
-    span_len = c.end - c.start
+        f["name"] = wf.get("alias_curated" if c.curated else "alias_derived", 0.0)
+    if c.key_len > 5:
+        f["key_length"] = wf.get("key_length", 0.0) * (min(c.key_len, 14) - 5)
+    start, end = c.start, c.end
+    span_len = end - start
+    roles = ctx.roles
+    keys = ctx.keys
     if kind != "domain":
         if span_len >= 2:
-            f["several_words"] = w.w("multi_token")
-        if _lead(ctx.roles, c.start):
-            f["at_start"] = w.w("lead")
+            f["several_words"] = wf.get("multi_token", 0.0)
+        if start <= ctx.lead_end:
+            f["at_start"] = wf.get("lead", 0.0)
         else:
-            f["after_other_words"] = w.w("not_lead")
+            f["after_other_words"] = wf.get("not_lead", 0.0)
         if (
             ctx.soft_descriptor
-            and c.start == 0
+            and start == 0
             and span_len == 1
-            and c.vendor.is_software
-            and not c.vendor.is_reseller
+            and vendor.is_software
+            and not vendor.is_reseller
         ):
-            f["biller_prefix"] = w.w("soft_descriptor_prefix")
-        if c.start > 0 and ctx.roles[c.start - 1] == "proc":
-            f["after_processor"] = w.w("after_processor")
+            f["biller_prefix"] = wf.get("soft_descriptor_prefix", 0.0)
+        if start > 0 and roles[start - 1] == "proc":
+            f["after_processor"] = wf.get("after_processor", 0.0)
         if not c.strong and not ctx.corroborated:
-            f["short_derived_name"] = w.w("weak_key")
-        if not c.vendor.is_software:
+            f["short_derived_name"] = wf.get("weak_key", 0.0)
+        vocab = vendor_vocabulary(vendor)
+        rest_words = 0
+        before_words = 0
+        for i in ctx.word_idx:
+            if i < start:
+                before_words += 1
+            elif i >= end and keys[i] not in vocab:
+                rest_words += 1
+        if not vendor.is_software:
             # The penalties below guard against calling a shop software; a brand that is not
             # software by policy ("STARBUCKS STORE") needs no such guard, only the words it
             # leaves unexplained ("GOOGLE *GOOGLE STORA" is more than Google's bucket).
-            vocab = vendor_vocabulary(c.vendor)
-            left = sum(
-                1
-                for i, (k, r) in enumerate(zip(ctx.keys, ctx.roles, strict=True))
-                if r == "word" and not c.start <= i < c.end and k not in vocab
-            )
+            left = rest_words + sum(1 for i in ctx.word_idx if i < start and keys[i] not in vocab)
             if left:
-                f["unexplained_words"] = w.w("unexplained_word") * min(3, left)
+                f["unexplained_words"] = wf.get("unexplained_word", 0.0) * min(3, left)
                 if c.key_len <= 6:
-                    f["short_name_with_other_words"] = w.w("short_unexplained")
+                    f["short_name_with_other_words"] = wf.get("short_unexplained", 0.0)
             c.features = f
-            c.score = round(w.w("bias") + sum(f.values()), 6)
+            c.score = round(wf.get("bias", 0.0) + sum(f.values()), 6)
             return c
-        key = "".join(ctx.keys[c.start : c.end])
-        common = span_len == 1 and is_common_word(key)
+        common = span_len == 1 and is_common_word(keys[start])
         if common:
-            f["ordinary_word"] = w.w("common_word_curated" if c.curated else "common_word")
-        around = ctx.roles[c.end : c.end + 3] + ctx.roles[max(0, c.start - 2) : c.start]
-        if "merchant" in around:
-            f["shop_word_near"] = w.w("merchant_word")
-        vocab = vendor_vocabulary(c.vendor)
-        after = [
-            k
-            for k, r in zip(ctx.keys[c.end : c.end + 3], ctx.roles[c.end : c.end + 3], strict=True)
-            if r == "word" and k not in vocab
-        ]
+            f["ordinary_word"] = wf.get("common_word_curated" if c.curated else "common_word", 0.0)
+        if ctx.merchant_idx and any(
+            start - 2 <= i < start or end <= i < end + 3 for i in ctx.merchant_idx
+        ):
+            f["shop_word_near"] = wf.get("merchant_word", 0.0)
         # A coined, curated name ("HOOTSUITE", "ENVATO") is rarely a shop's name: the words
         # after it are its product or its company. An ordinary word, a short or a derived
         # name followed by ordinary words is how a local business reads ("CURSOR HAIR ...").
         # A namespace biller ("ADOBE *...") prints its own product lines after its name.
-        guarded = (common or c.key_len <= 6 or not c.curated) and c.vendor.role != "namespace"
-        ordinary_after = sum(1 for k in after[:2] if is_common_word(k)) if guarded else 0
-        if (
-            guarded
-            and c.end < len(ctx.roles)
-            and ctx.roles[c.end] == "label"
-            and not ctx.category_label
-        ):
-            ordinary_after += 1  # "... REAL ESTATE": a business category after the name
-        if ordinary_after:
-            f["ordinary_words_after"] = w.w("ordinary_after") * ordinary_after
-        rest_words = sum(
-            1
-            for k, r in zip(ctx.keys[c.end :], ctx.roles[c.end :], strict=True)
-            if r == "word" and k not in vocab
-        )
-        before_words = sum(1 for r in ctx.roles[: c.start] if r == "word")
-        unexplained = min(3, rest_words + before_words)
-        if c.vendor.role == "namespace":
-            unexplained = min(unexplained, before_words)
+        namespace = vendor.role == "namespace"
+        guarded = (common or c.key_len <= 6 or not c.curated) and not namespace
+        if guarded:
+            ordinary_after = 0
+            seen = 0
+            for i in range(end, min(end + 3, len(keys))):
+                if roles[i] == "word" and keys[i] not in vocab:
+                    seen += 1
+                    if seen <= 2 and is_common_word(keys[i]):
+                        ordinary_after += 1
+            if end < len(roles) and roles[end] == "label" and not ctx.category_label:
+                ordinary_after += 1  # "... REAL ESTATE": a business category after the name
+            if ordinary_after:
+                f["ordinary_words_after"] = wf.get("ordinary_after", 0.0) * ordinary_after
+        unexplained = before_words if namespace else min(3, rest_words + before_words)
         if unexplained:
-            f["unexplained_words"] = w.w("unexplained_word") * unexplained
+            f["unexplained_words"] = wf.get("unexplained_word", 0.0) * unexplained
             if common or c.key_len <= 6:
-                f["short_name_with_other_words"] = w.w("short_unexplained")
-        if ctx.processor in lex.small_merchant_processors:
-            f["point_of_sale_prefix"] = w.w("small_pos")
-        if c.vendor.slug in ctx.domain_vendors:
-            f["domain_agrees"] = w.w("domain_agrees")
-        if "soft" in ctx.roles:
-            f["software_word"] = w.w("software_word")
-    if c.vendor.is_software:
+                f["short_name_with_other_words"] = wf.get("short_unexplained", 0.0)
+        if ctx.small_pos:
+            f["point_of_sale_prefix"] = wf.get("small_pos", 0.0)
+        if vendor.slug in ctx.domain_vendors:
+            f["domain_agrees"] = wf.get("domain_agrees", 0.0)
+        if ctx.has_soft:
+            f["software_word"] = wf.get("software_word", 0.0)
+    if vendor.is_software:
         if ctx.tier == "strong":
-            f["mcc_software"] = w.w("mcc_strong")
+            f["mcc_software"] = wf.get("mcc_strong", 0.0)
         elif ctx.tier == "other":
-            f["mcc_ordinary"] = w.w("mcc_other")
+            f["mcc_ordinary"] = wf.get("mcc_other", 0.0)
         if ctx.category_label:
-            f["category_label"] = w.w("category_label")
+            f["category_label"] = wf.get("category_label", 0.0)
         if ctx.memo_software:
-            f["memo_software"] = w.w("memo_software")
+            f["memo_software"] = wf.get("memo_software", 0.0)
     c.features = f
-    c.score = round(w.w("bias") + sum(f.values()), 6)
+    c.score = round(wf.get("bias", 0.0) + sum(f.values()), 6)
     return c

@@ -221,6 +221,11 @@ class Catalog:
             for k, hs in exact.items()
         }
         self._prefix_keys = sorted(k for k, hs in self.exact.items() if hs[0].strong)
+        # Every beginning of every key: a run of tokens that is not one cannot grow into a
+        # key, so the candidate search stops extending it.
+        self.key_prefixes: frozenset[str] = frozenset(
+            k[:j] for k in self.exact for j in range(1, len(k) + 1)
+        )
 
     # -- queries ------------------------------------------------------------------------
     def get(self, slug: str) -> Vendor | None:

@@ -48,6 +48,7 @@ class Lexicon:
     software_tlds: frozenset[str]
     common_words: frozenset[str]
     cities: dict[str, tuple[tuple[str, ...], ...]]
+    city_names: frozenset[tuple[str, ...]]
     category_labels: dict[str, tuple[str, ...]]
     label_words: frozenset[str]
     company_words: frozenset[str]
@@ -86,7 +87,8 @@ def _load() -> Lexicon:
         small_merchant_processors=words("small_merchant_processors"),
         software_tlds=words("software_tlds"),
         common_words=_common_words(),
-        cities=_cities(),
+        cities=(cities := _cities()),
+        city_names=frozenset(t for names in cities.values() for t in names),
         category_labels=_category_labels(),
         label_words=_label_words(),
         company_words=words("company_words"),
@@ -240,9 +242,14 @@ def _label_runs(keys: Sequence[str], roles: list[Role], lex: Lexicon) -> None:
 
 
 def _city_at(keys: Sequence[str], i: int, lex: Lexicon) -> int:
-    for toks in lex.cities.get(keys[i], ()):
-        if tuple(keys[i : i + len(toks)]) == toks:
-            return len(toks)
+    """How many tokens from ``i`` name a city (0 when none): the longest name first."""
+    names = lex.cities.get(keys[i], ())
+    if not names:
+        return 0
+    longest = len(names[0])
+    for size in range(min(longest, len(keys) - i), 0, -1):
+        if tuple(keys[i : i + size]) in lex.city_names:
+            return size
     return 0
 
 
