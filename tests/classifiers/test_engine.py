@@ -103,3 +103,18 @@ def test_derivable_catalog_drops_remembered_strings(clf: Classifier) -> None:
     assert slack is not None
     assert "SLACK T" not in slack.descriptors
     assert "SLACK.COM" in slack.descriptors
+
+
+def test_boilerplate_is_learned_from_a_sources_own_rows() -> None:
+    from classifiers import boilerplate
+
+    merchants = ["ZORBLAT GRILL", "FIGMA", "PEQUOD MARKET", "SLACK", "QUIBBLE CAFE"] * 20
+    rows = [f"ZZYX WITHDRAWL VIA PORTAL {m} {i:05d}" for i, m in enumerate(merchants)]
+    learned = boilerplate.learn(rows)
+    assert {"ZZYX", "WITHDRAWL", "PORTAL"} <= learned
+    assert "FIGMA" not in learned and "SLACK" not in learned  # catalog keys never are
+    assert boilerplate.learn(rows[:10]) == frozenset()  # too few rows to tell
+    clf = Classifier()
+    with_it = clf.classify("ZZYX WITHDRAWL VIA PORTAL FIGMA 00001", boilerplate=learned)
+    assert with_it.vendor_slug == "figma"
+    assert "after_other_words" not in with_it.explanation
