@@ -93,6 +93,9 @@ def api_router() -> APIRouter:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
+    # Refuse to start with a missing or weak key (raises ConfigError, saying what to set).
+    settings.resolve_secret_key()
+    settings.resolve_previous_secret_keys()
     scheduler = None
     if (
         settings.scheduler_mode == SchedulerMode.EMBEDDED

@@ -3,8 +3,8 @@
 The browser signs in once with an API key (``POST /login``); the key itself is never stored in
 the browser. Instead ``ss_session`` carries ``<key id>.<expiry>.<nonce>.<signature>``:
 
-- the signature is HMAC-SHA256 under a key derived from the service secret
-  (:meth:`~app.config.Settings.resolve_secret_key`), so the cookie cannot be forged or edited;
+- the signature is HMAC-SHA256 under the session key derived from the service secret
+  (:mod:`app.keys`), so the cookie cannot be forged or edited;
 - the expiry is a Unix time (UTC seconds) :data:`SESSION_TTL` after sign-in;
 - the key is looked up on every request, so revoking it ends its dashboard sessions at once.
 
@@ -25,14 +25,13 @@ import hmac
 import secrets
 import time
 from datetime import timedelta
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 from sqlmodel import Session
 
+from app import keys
 from app.auth.service import Principal
-from app.config import get_settings
 from app.errors import Forbidden
 from app.models import ApiKey, Role
 
@@ -42,21 +41,12 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SESSION_TTL = timedelta(hours=8)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-_CONTEXT = b"shadowspend/dashboard-session/v1"
 
 
-@lru_cache(maxsize=4)
-def _derive(secret: bytes) -> bytes:
-    return hmac.new(secret, _CONTEXT, hashlib.sha256).digest()
-
-
-def _signing_key() -> bytes:
-    # Derived (never the Fernet key itself) so a leaked cookie signature says nothing about it.
-    return _derive(get_settings().resolve_secret_key())
-
-
-def _mac(message: str) -> str:
-    digest = hmac.new(_signing_key(), message.encode(), hashlib.sha256).digest()
+def _mac(purpose: keys.Purpose, message: str) -> str:
+    # Each use has its own derived key (never the secret key itself): a leaked cookie
+    # signature or CSRF token says nothing about the key or about the other use.
+    digest = hmac.new(keys.current(purpose), message.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
@@ -66,7 +56,7 @@ def issue_token(key_id: int, *, now: float | None = None) -> str:
     issued = time.time() if now is None else now
     expires = int(issued + SESSION_TTL.total_seconds())
     body = f"{key_id}.{expires}.{secrets.token_urlsafe(12)}"
-    return f"{body}.{_mac('session|' + body)}"
+    return f"{body}.{_mac(keys.Purpose.SESSION, body)}"
 
 
 def verify_token(token: str, *, now: float | None = None) -> int | None:
@@ -75,7 +65,7 @@ def verify_token(token: str, *, now: float | None = None) -> int | None:
     if len(parts) != 4:
         return None
     body, signature = ".".join(parts[:3]), parts[3]
-    if not hmac.compare_digest(signature, _mac("session|" + body)):
+    if not hmac.compare_digest(signature, _mac(keys.Purpose.SESSION, body)):
         return None
     try:
         key_id, expires = int(parts[0]), int(parts[1])
@@ -89,7 +79,7 @@ def verify_token(token: str, *, now: float | None = None) -> int | None:
 
 def csrf_token_for(session_token: str) -> str:
     """The CSRF token bound to one session token."""
-    return _mac("csrf|" + session_token)
+    return _mac(keys.Purpose.CSRF, session_token)
 
 
 def csrf_token(request: Request) -> str | None:
