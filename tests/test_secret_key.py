@@ -82,11 +82,11 @@ def test_each_use_has_its_own_derived_key() -> None:
     assert len(derived) == len(keys.Purpose)
     assert master not in derived
     assert base64.urlsafe_b64decode(master) not in derived
-    # The session signature is not an HMAC under the raw key (a guessed key forged sessions).
-    token = web_session.issue_token(1)
-    body, signature = token.rsplit(".", 1)
-    raw_mac = hmac.new(master, body.encode(), hashlib.sha256).digest()
-    assert signature != base64.urlsafe_b64encode(raw_mac).decode().rstrip("=")
+    # CSRF tokens are not an HMAC under the raw key (a guessed key forged sessions).
+    raw_mac = hmac.new(master, b"token", hashlib.sha256).digest()
+    assert web_session.csrf_token_for("token") != (
+        base64.urlsafe_b64encode(raw_mac).decode().rstrip("=")
+    )
     # Connector secrets are encrypted under the derived key, not the raw one.
     stored = crypto.encrypt_secrets({"secret": "s"})
     assert Fernet(keys.fernet_key(master)).decrypt(stored.encode())
