@@ -36,6 +36,14 @@ class ImportResult(BaseModel):
     sync_run_id: int | None
     findings_created: int = 0
     findings_updated: int = 0
+    departments_created: list[str] = Field(
+        default_factory=list, description="Departments the file named that were created"
+    )
+    unknown_departments: list[str] = Field(
+        default_factory=list,
+        description="Departments the file named that do not exist and were not created (only "
+        "an admin's import creates them): their rows were imported without a department",
+    )
 
 
 class ImportAccepted(BaseModel):
