@@ -60,6 +60,7 @@ def _engine_or_exit() -> Engine:
 def _check_secret_key() -> None:
     try:
         get_settings().resolve_secret_key()
+        get_settings().resolve_previous_secret_keys()
     except ConfigError as exc:
         raise _fail(str(exc)) from None
 
@@ -145,10 +146,28 @@ def _require_schema(engine: Engine) -> None:
 
 @cli.command("generate-secret-key")
 def generate_secret_key() -> None:
-    """Print a new key for SHADOWSPEND_SECRET_KEY (encrypts connector secrets)."""
+    """Print a new key for SHADOWSPEND_SECRET_KEY (the keys for connector secrets, sessions
+    and CSRF derive from it)."""
     from cryptography.fernet import Fernet
 
     print(Fernet.generate_key().decode())
+
+
+@cli.command("rotate-secrets")
+def rotate_secrets() -> None:
+    """Re-encrypt every stored connector secret under SHADOWSPEND_SECRET_KEY (after a key
+    change, with the old key in SHADOWSPEND_PREVIOUS_SECRET_KEYS until this has run)."""
+    from sqlmodel import Session
+
+    from app.connections import service as connection_service
+
+    _check_secret_key()
+    engine = _engine_or_exit()
+    _require_schema(engine)
+    with Session(engine) as session:
+        count = connection_service.reencrypt_all(session)
+        session.commit()
+    out.print(f"{count} connections' secrets re-encrypted under the current key")
 
 
 @cli.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 from enum import StrEnum
 from functools import lru_cache
@@ -12,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_URL = "sqlite:///./shadowspend.db"
 _PLACEHOLDER_KEYS = {"", "change-me", "changeme", "placeholder", "secret", "xxx", "todo"}
+MIN_DISTINCT_KEY_BYTES = 16
 
 
 class SchedulerMode(StrEnum):
@@ -34,10 +36,16 @@ class Settings(BaseSettings):
     reporting_currency: str = Field(default="USD", min_length=3, max_length=3)
     secret_key: SecretStr | None = Field(
         default=None,
-        description="Fernet key that encrypts connector secrets. Generated into "
+        description="Fernet key (`shadowspend generate-secret-key`) every other key derives "
+        "from: connector-secret encryption, dashboard sessions, CSRF. Generated into "
         "secret_key_file for the embedded SQLite default; required on Postgres.",
     )
     secret_key_file: Path = Path(".shadowspend/secret.key")
+    previous_secret_keys: SecretStr | None = Field(
+        default=None,
+        description="Comma-separated keys replaced by secret_key: they still decrypt stored "
+        "connector secrets until `shadowspend rotate-secrets` re-encrypts them",
+    )
     log_level: str = "INFO"
     json_logs: bool = False
     scheduler_mode: SchedulerMode = SchedulerMode.EMBEDDED
@@ -71,15 +79,14 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
     def resolve_secret_key(self) -> bytes:
-        """The connector-secret encryption key, generating one only for embedded SQLite."""
+        """The service's secret key (a Fernet key, as text bytes), validated by
+        :func:`check_secret_key`; generated into ``secret_key_file`` only for embedded SQLite.
+
+        Raises :class:`ConfigError` saying what to set when the key is missing or weak."""
         if self.secret_key is not None:
-            value = self.secret_key.get_secret_value().strip()
-            if value.lower() in _PLACEHOLDER_KEYS:
-                raise ConfigError(
-                    "SHADOWSPEND_SECRET_KEY is a placeholder; generate one with "
-                    "`shadowspend generate-secret-key`"
-                )
-            return value.encode()
+            return check_secret_key(
+                self.secret_key.get_secret_value(), source="SHADOWSPEND_SECRET_KEY"
+            )
         if not self.is_sqlite:
             raise ConfigError(
                 "SHADOWSPEND_SECRET_KEY is required when the database is not the embedded "
@@ -87,7 +94,7 @@ class Settings(BaseSettings):
             )
         path = self.secret_key_file
         if path.exists():
-            return path.read_bytes().strip()
+            return check_secret_key(path.read_text(errors="replace"), source=str(path))
         from cryptography.fernet import Fernet
 
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -95,6 +102,44 @@ class Settings(BaseSettings):
         path.write_bytes(key)
         path.chmod(0o600)
         return key
+
+    def resolve_previous_secret_keys(self) -> list[bytes]:
+        """Keys that still decrypt (never encrypt) connector secrets while a rotation is under
+        way; each must be a Fernet key (strength is not checked: it is on its way out)."""
+        if self.previous_secret_keys is None:
+            return []
+        values = self.previous_secret_keys.get_secret_value().split(",")
+        return [
+            check_secret_key(v, source="SHADOWSPEND_PREVIOUS_SECRET_KEYS", strength=False)
+            for v in values
+            if v.strip()
+        ]
+
+
+def check_secret_key(value: str, *, source: str, strength: bool = True) -> bytes:
+    """``value`` as key bytes when it is a real Fernet key (32 url-safe base64 bytes) with the
+    spread of a random one: at least :data:`MIN_DISTINCT_KEY_BYTES` different byte values
+    among its 32 (a random key has about 30; fewer than 22 did not occur in a million draws).
+    Raises :class:`ConfigError` naming ``source`` otherwise."""
+    text = value.strip()
+    fix = "generate one with `shadowspend generate-secret-key`"
+    if text.lower() in _PLACEHOLDER_KEYS:
+        raise ConfigError(f"{source} is a placeholder; {fix}")
+    try:
+        raw = base64.b64decode(text.encode("ascii"), altchars=b"-_", validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raw = b""
+    if len(raw) != 32 or len(text) != 44:
+        raise ConfigError(
+            f"{source} is not a Fernet key (44 characters of url-safe base64 encoding 32 "
+            f"random bytes); {fix}"
+        )
+    if strength and len(set(raw)) < MIN_DISTINCT_KEY_BYTES:
+        raise ConfigError(
+            f"{source} is too weak: its 32 bytes hold only {len(set(raw))} different values, "
+            f"so it was not drawn at random; {fix}"
+        )
+    return text.encode("ascii")
 
 
 @lru_cache

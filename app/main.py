@@ -16,6 +16,7 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import __version__
+from app.api.body_limit import BodyLimitMiddleware
 from app.audit.router import router as audit_router
 from app.auth.router import router as api_keys_router
 from app.cardholders.router import router as cardholders_router
@@ -94,6 +95,9 @@ def api_router() -> APIRouter:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
+    # Refuse to start with a missing or weak key (raises ConfigError, saying what to set).
+    settings.resolve_secret_key()
+    settings.resolve_previous_secret_keys()
     scheduler = None
     if (
         settings.scheduler_mode == SchedulerMode.EMBEDDED
@@ -183,6 +187,7 @@ def create_app() -> FastAPI:
     app.include_router(dashboard_router)
     app.include_router(candidates_page_router)
 
+    app.add_middleware(BodyLimitMiddleware)  # inside the request context: 413s carry its id
     app.add_middleware(RequestContextMiddleware)
 
     @app.get("/healthz", tags=["health"], response_model=dict[str, str])

@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile, status
+from fastapi import APIRouter, Depends, Query, status
 from sqlmodel import select
 
 from app import search
 from app.api.deps import SessionDep, require
 from app.api.pagination import Page, PageDep, paginate
+from app.api.uploads import NoFields, Upload, multipart_openapi, multipart_upload
 from app.auth.permissions import Perm
 from app.auth.service import Principal
 from app.cardholders import service
-from app.errors import PayloadTooLarge
 from app.models import Cardholder, CardholderCreate, CardholderPublic, CardholderUpdate
 
 router = APIRouter(prefix="/cardholders", tags=["cardholders"])
@@ -63,19 +63,30 @@ def update_cardholder(
     return row
 
 
-@router.post("/upload")
+_read_upload = multipart_upload(
+    Perm.CARDHOLDERS_WRITE,
+    max_bytes=MAX_UPLOAD_BYTES,
+    too_large="the cardholder file is larger than 10 MB",
+    fields=NoFields,
+)
+
+
+@router.post(
+    "/upload",
+    openapi_extra=multipart_openapi(
+        NoFields, file_description="CSV with email and department columns"
+    ),
+)
 def upload_cardholders(
     session: SessionDep,
-    principal: Annotated[Principal, Depends(require(Perm.CARDHOLDERS_WRITE))],
-    file: Annotated[UploadFile, File(description="CSV with email and department columns")],
+    upload: Annotated[Upload[NoFields], Depends(_read_upload)],
     create_departments: bool = True,
 ) -> dict[str, Any]:
     """Bulk-assign cardholders to departments from a CSV with `email`, `department` and an
     optional `name` column. All rows apply or none: any bad row rejects the file with
     row-level errors (422)."""
-    content = file.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise PayloadTooLarge("the cardholder file is larger than 10 MB")
-    result = service.bulk_upload(session, content, principal, create_departments=create_departments)
+    result = service.bulk_upload(
+        session, upload.data, upload.principal, create_departments=create_departments
+    )
     session.commit()
     return result.__dict__

@@ -178,11 +178,12 @@ def _apply_upload(
         seen[email.lower()] = number
         parsed.append((email, dept_text, name or None))
     departments = {d.name.lower(): d for d in department_service.all_departments(session)}
-    if not create_departments:
+    if not create_departments or not department_service.may_create(actor):
+        why = "" if not create_departments else " (only an admin may create one: create it first)"
         for number, (_, wanted, _) in zip(seen.values(), parsed, strict=False):
             if wanted.lower() not in departments:
                 errors.append(
-                    UploadRowError(number, "department", f"unknown department {wanted!r}")
+                    UploadRowError(number, "department", f"unknown department {wanted!r}{why}")
                 )
     if errors:
         raise UploadRejected(errors)
@@ -196,7 +197,7 @@ def _apply_upload(
     for email, dept_name, name in parsed:
         found = departments.get(dept_name.lower())
         if found is None:
-            found = department_service.ensure(session, dept_name)
+            found = department_service.ensure(session, dept_name, actor, source="cardholder upload")
             departments[dept_name.lower()] = found
             result.departments_created.append(found.name)
         dept = found

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from sqlmodel import Session, select
 
 from app.audit import service as audit_service
 from app.auth.service import Principal
-from app.crypto import decrypt_secrets, encrypt_secrets
+from app.config import ConfigError
+from app.crypto import decrypt_secrets, encrypt_secrets, reencrypt
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
 from app.findings import outside
@@ -32,9 +34,14 @@ def by_name(session: Session, name: str) -> Connection | None:
 
 
 def to_public(row: Connection) -> ConnectionPublic:
-    names = sorted(decrypt_secrets(row.secrets_encrypted)) if row.secrets_encrypted else []
+    names: list[str] = []
+    if row.secrets_encrypted:
+        # Under a key no longer configured, the names are unknown: the sync says why; the
+        # list still answers.
+        with suppress(ConfigError):
+            names = sorted(decrypt_secrets(row.secrets_encrypted))
     return ConnectionPublic.model_validate(
-        row, update={"has_secrets": bool(names), "secret_fields": names}
+        row, update={"has_secrets": bool(row.secrets_encrypted), "secret_fields": names}
     )
 
 
@@ -142,6 +149,19 @@ def delete(session: Session, connection_id: int, actor: Principal) -> None:
     audit_service.record(
         session, actor, "connection.deleted", "connection", connection_id, before=before
     )
+
+
+def reencrypt_all(session: Session) -> int:
+    """Re-encrypt every connection's stored secrets under the current secret key (a key
+    rotation's last step); returns how many were rewritten. Raises
+    :class:`~app.config.ConfigError` when one cannot be decrypted with any accepted key."""
+    count = 0
+    for row in session.exec(select(Connection).where(Connection.secrets_encrypted.is_not(None))):  # type: ignore[union-attr]
+        assert row.secrets_encrypted is not None
+        row.secrets_encrypted = reencrypt(row.secrets_encrypted)
+        session.add(row)
+        count += 1
+    return count
 
 
 def secrets_of(row: Connection) -> dict[str, str]:

@@ -342,10 +342,11 @@ def login(
             error=f"Sign-in failed: {exc.detail}.",
         )
         return response
-    session.commit()  # the key's last-used time
     assert principal.key_id is not None
+    token = web_session.start(session, principal.key_id)
+    session.commit()  # the session, and the key's last-used time
     redirect = RedirectResponse(target, status_code=303)
-    web_session.set_session(redirect, request, principal.key_id)
+    web_session.set_session(redirect, request, token)
     redirect.headers["Cache-Control"] = "no-store"
     return redirect
 
@@ -362,7 +363,11 @@ def logout(
     except Forbidden as exc:
         return _error(request, None, exc)
     response = RedirectResponse("/login", status_code=303)
-    if principal is not None or request.cookies.get(web_session.SESSION_COOKIE):
+    token = request.cookies.get(web_session.SESSION_COOKIE)
+    if principal is not None and token:
+        web_session.end(session, token)
+        session.commit()
+    if principal is not None or token:
         web_session.clear_session(response, request)
     return response
 

@@ -1,11 +1,13 @@
-"""Dashboard sign-in: a signed session cookie standing in for the API key, and CSRF defence.
+"""Dashboard sign-in: a server-side session standing in for the API key, and CSRF defence.
 
 The browser signs in once with an API key (``POST /login``); the key itself is never stored in
-the browser. Instead ``ss_session`` carries ``<key id>.<expiry>.<nonce>.<signature>``:
+the browser. Instead ``ss_session`` carries a random token (256 bits) naming a row of
+``dashboard_sessions``:
 
-- the signature is HMAC-SHA256 under a key derived from the service secret
-  (:meth:`~app.config.Settings.resolve_secret_key`), so the cookie cannot be forged or edited;
-- the expiry is a Unix time (UTC seconds) :data:`SESSION_TTL` after sign-in;
+- only the token's HMAC-SHA256 under the session key derived from the service secret
+  (:mod:`app.keys`) is stored, so the table cannot be turned back into cookies;
+- the session expires :data:`SESSION_TTL` after sign-in;
+- signing out deletes the row, so the cookie (and any copy of it) stops working at once;
 - the key is looked up on every request, so revoking it ends its dashboard sessions at once.
 
 The cookie is HttpOnly, ``SameSite=Strict``, ``Path=/`` and ``Secure`` whenever the request
@@ -23,18 +25,18 @@ import base64
 import hashlib
 import hmac
 import secrets
-import time
-from datetime import timedelta
-from functools import lru_cache
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from fastapi import Request, Response
-from sqlmodel import Session
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
+from app import keys
 from app.auth.service import Principal
-from app.config import get_settings
+from app.db import utcnow
 from app.errors import Forbidden
-from app.models import ApiKey, Role
+from app.models import ApiKey, DashboardSession, Role
 
 SESSION_COOKIE = "ss_session"
 CSRF_COOKIE = "ss_csrf"
@@ -42,54 +44,65 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SESSION_TTL = timedelta(hours=8)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-_CONTEXT = b"shadowspend/dashboard-session/v1"
+_TOKEN_BYTES = 32
+_MAX_TOKEN_CHARS = 128
 
 
-@lru_cache(maxsize=4)
-def _derive(secret: bytes) -> bytes:
-    return hmac.new(secret, _CONTEXT, hashlib.sha256).digest()
-
-
-def _signing_key() -> bytes:
-    # Derived (never the Fernet key itself) so a leaked cookie signature says nothing about it.
-    return _derive(get_settings().resolve_secret_key())
-
-
-def _mac(message: str) -> str:
-    digest = hmac.new(_signing_key(), message.encode(), hashlib.sha256).digest()
+def _mac(purpose: keys.Purpose, message: str) -> str:
+    # Each use has its own derived key (never the secret key itself): a leaked cookie
+    # signature or CSRF token says nothing about the key or about the other use.
+    digest = hmac.new(keys.current(purpose), message.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def issue_token(key_id: int, *, now: float | None = None) -> str:
-    """A new session token for ``key_id`` that expires :data:`SESSION_TTL` from ``now``
-    (Unix seconds; defaults to the current time)."""
-    issued = time.time() if now is None else now
-    expires = int(issued + SESSION_TTL.total_seconds())
-    body = f"{key_id}.{expires}.{secrets.token_urlsafe(12)}"
-    return f"{body}.{_mac('session|' + body)}"
+def _token_hash(token: str) -> str:
+    # Keyed, so the table alone (a backup, a replica) cannot confirm a guessed token.
+    return hmac.new(keys.current(keys.Purpose.SESSION), token.encode(), hashlib.sha256).hexdigest()
 
 
-def verify_token(token: str, *, now: float | None = None) -> int | None:
-    """The key id a valid, unexpired token carries; None for anything else (never raises)."""
-    parts = token.split(".")
-    if len(parts) != 4:
+def start(session: Session, key_id: int, *, now: datetime | None = None) -> str:
+    """Sign ``key_id`` in: store a session expiring :data:`SESSION_TTL` from ``now`` and return
+    its token (the cookie's value). Expired sessions are cleared on the way. The caller
+    commits."""
+    now = now or utcnow()
+    session.execute(delete(DashboardSession).where(col(DashboardSession.expires_at) <= now))
+    token = secrets.token_urlsafe(_TOKEN_BYTES)
+    session.add(
+        DashboardSession(
+            token_hash=_token_hash(token),
+            key_id=key_id,
+            created_at=now,
+            expires_at=now + SESSION_TTL,
+        )
+    )
+    session.flush()
+    return token
+
+
+def key_of(session: Session, token: str, *, now: datetime | None = None) -> int | None:
+    """The key id of a live session token; None for an unknown, ended or expired one (never
+    raises)."""
+    if not token or len(token) > _MAX_TOKEN_CHARS:
         return None
-    body, signature = ".".join(parts[:3]), parts[3]
-    if not hmac.compare_digest(signature, _mac("session|" + body)):
+    row = session.exec(
+        select(DashboardSession).where(DashboardSession.token_hash == _token_hash(token))
+    ).first()
+    if row is None or row.expires_at <= (now or utcnow()):
         return None
-    try:
-        key_id, expires = int(parts[0]), int(parts[1])
-    except ValueError:
-        return None
-    current = time.time() if now is None else now
-    if expires <= current:
-        return None
-    return key_id
+    return row.key_id
+
+
+def end(session: Session, token: str) -> None:
+    """Sign out: the session stops working at once, wherever its cookie was copied. The
+    caller commits."""
+    session.execute(
+        delete(DashboardSession).where(col(DashboardSession.token_hash) == _token_hash(token))
+    )
 
 
 def csrf_token_for(session_token: str) -> str:
     """The CSRF token bound to one session token."""
-    return _mac("csrf|" + session_token)
+    return _mac(keys.Purpose.CSRF, session_token)
 
 
 def csrf_token(request: Request) -> str | None:
@@ -110,7 +123,7 @@ def principal_from_cookie(
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    key_id = verify_token(token)
+    key_id = key_of(session, token)
     if key_id is None:
         return None
     row = session.get(ApiKey, key_id)
@@ -132,9 +145,9 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def set_session(response: Response, request: Request, key_id: int) -> str:
-    """Sign ``key_id`` in: set the session cookie and its CSRF cookie; returns the CSRF token."""
-    token = issue_token(key_id)
+def set_session(response: Response, request: Request, token: str) -> str:
+    """Set the cookie of a session :func:`start` made, and its CSRF cookie; returns the CSRF
+    token."""
     max_age = int(SESSION_TTL.total_seconds())
     secure = _secure(request)
     response.set_cookie(

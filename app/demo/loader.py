@@ -13,6 +13,7 @@ from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from app.auth.service import SYSTEM
 from app.classification import service as classification_service
 from app.config import get_settings
 from app.departments import service as department_service
@@ -83,7 +84,7 @@ def load_demo(
         sync = classification_service.sync_builtin_catalog(session)
         departments = {}
         for d in company.departments:
-            dept = department_service.ensure(session, d.name, is_it=d.is_it)
+            dept = department_service.ensure(session, d.name, SYSTEM, source="demo company")
             dept.cost_centre = d.cost_centre
             dept.is_it = d.is_it
             session.add(dept)

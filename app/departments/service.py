@@ -7,10 +7,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
+from app.auth.permissions import Perm, allowed
 from app.auth.service import Principal
 from app.errors import Conflict, NotFound
 from app.findings import outside
 from app.models import Department, DepartmentCreate, DepartmentUpdate
+
+MAX_NAME_CHARS = 120  # the column's width
 
 
 def get(session: Session, department_id: int) -> Department:
@@ -93,13 +96,30 @@ def delete(session: Session, department_id: int, actor: Principal) -> None:
     )
 
 
-def ensure(session: Session, name: str, *, is_it: bool = False) -> Department:
-    """Find a department by name (case-insensitive) or create it; used by imports and syncs."""
+def may_create(actor: Principal) -> bool:
+    """Whether data ``actor`` brings in (a file, a cardholder list) may create departments:
+    only a caller who may create them directly (and sees every department)."""
+    return allowed(actor.role, Perm.DEPARTMENTS_WRITE) and not actor.scoped
+
+
+def ensure(session: Session, name: str, actor: Principal, *, source: str) -> Department:
+    """Find a department by name (case-insensitive) or create it, audited as ``actor``'s with
+    ``source`` saying what brought it (an import, a sync, a cardholder upload). Callers check
+    :func:`may_create` first for a person's data; a sync creates as the system."""
+    name = name.strip()[:MAX_NAME_CHARS]
     row = by_name(session, name)
     if row is None:
-        row = Department(name=name.strip(), is_it=is_it)
+        row = Department(name=name)
         session.add(row)
         session.flush()
+        audit_service.record(
+            session,
+            actor,
+            "department.created",
+            "department",
+            row.id,
+            after={"name": row.name, "is_it": False, "source": source},
+        )
     return row
 
 

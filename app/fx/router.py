@@ -5,14 +5,14 @@ from datetime import date
 from typing import Annotated
 
 import httpx
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Depends, Query
 from sqlmodel import col, select
 
 from app.api.deps import SessionDep, require
 from app.api.pagination import Page, PageDep, paginate
+from app.api.uploads import NoFields, Upload, multipart_openapi, multipart_upload
 from app.auth.permissions import Perm
 from app.auth.service import Principal
-from app.errors import PayloadTooLarge, Unprocessable
 from app.fx import service
 from app.fx.ecb import EcbPeriod
 from app.fx.schemas import FxRatePublic, RefreshResult, UploadResult
@@ -75,25 +75,29 @@ def list_rates(
     return Page(items=items, next_cursor=cursor)
 
 
-@router.post("/upload", response_model=UploadResult)
+_read_rates = multipart_upload(
+    Perm.FX_WRITE, max_bytes=MAX_BYTES, too_large="the file is larger than 20 MB", fields=NoFields
+)
+
+
+@router.post(
+    "/upload",
+    response_model=UploadResult,
+    openapi_extra=multipart_openapi(
+        NoFields,
+        file_description="CSV with a header `date,currency,rate[,quote]`; UTF-8; up to 20 MB",
+    ),
+)
 def upload_rates(
     session: SessionDep,
-    principal: Annotated[Principal, Depends(require(Perm.FX_WRITE))],
-    file: Annotated[
-        UploadFile,
-        File(description="CSV with a header `date,currency,rate[,quote]`; UTF-8; up to 20 MB"),
-    ],
+    upload: Annotated[Upload[NoFields], Depends(_read_rates)],
 ) -> UploadResult:
     """Store exchange rates from a CSV file: `date` (YYYY-MM-DD), `currency` (ISO 4217),
     `rate` (units of `quote` one unit of `currency` buys) and optionally `quote` (default: the
     reporting currency). All or nothing: any bad row rejects the file with row- and field-level
     `errors` (422). An uploaded rate replaces a stored one for the same day and pair (the ECB
     refresh never overwrites it). Transactions waiting for a rate are converted at once."""
-    data = file.file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise PayloadTooLarge("the file is larger than 20 MB")
-    if not data.strip():
-        raise Unprocessable("the file is empty")
+    data, principal = upload.data, upload.principal
     result = service.upload_rates_csv(session, data, actor=principal)
     session.commit()
     return UploadResult.model_validate(result)

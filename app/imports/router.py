@@ -3,13 +3,13 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Response, UploadFile, status
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Response, status
+from pydantic import BaseModel, Field
 
-from app.api.deps import SessionDep, require
+from app.api.deps import SessionDep
+from app.api.uploads import Upload, multipart_openapi, multipart_upload
 from app.auth.permissions import Perm
-from app.auth.service import Principal
-from app.errors import PayloadTooLarge, Unprocessable
+from app.errors import Unprocessable
 from app.feeds import rollup
 from app.imports import service
 from app.imports.service import ImportOptions
@@ -36,6 +36,14 @@ class ImportResult(BaseModel):
     sync_run_id: int | None
     findings_created: int = 0
     findings_updated: int = 0
+    departments_created: list[str] = Field(
+        default_factory=list, description="Departments the file named that were created"
+    )
+    unknown_departments: list[str] = Field(
+        default_factory=list,
+        description="Departments the file named that do not exist and were not created (only "
+        "an admin's import creates them): their rows were imported without a department",
+    )
 
 
 class ImportAccepted(BaseModel):
@@ -43,52 +51,59 @@ class ImportAccepted(BaseModel):
     job: JobPublic
 
 
+class ImportForm(BaseModel):
+    format: FileFormat = FileFormat.AUTO
+    preset: str | None = Field(
+        default=None, description="amex, chase, generic_bank, ramp, brex, expensify"
+    )
+    connection: str | None = Field(
+        default=None, max_length=120, description="File connection name (created if new)"
+    )
+    mapping: str | None = Field(
+        default=None, description="JSON column mapping for other CSVs (saved for next time)"
+    )
+
+
+_read_import = multipart_upload(
+    Perm.IMPORTS_WRITE,
+    max_bytes=MAX_BYTES,
+    too_large="the file is larger than 50 MB",
+    fields=ImportForm,
+)
+
+
 @router.post(
     "",
     response_model=ImportResult | ImportAccepted,
     responses={202: {"model": ImportAccepted, "description": "Stored in the background"}},
+    openapi_extra=multipart_openapi(
+        ImportForm, file_description="CSV, OFX/QFX, CAMT.053, BAI2, MT940 or QIF; up to 50 MB"
+    ),
 )
 def import_file(
     session: SessionDep,
     response: Response,
-    principal: Annotated[Principal, Depends(require(Perm.IMPORTS_WRITE))],
-    file: Annotated[
-        UploadFile, File(description="CSV, OFX/QFX, CAMT.053, BAI2, MT940 or QIF; up to 50 MB")
-    ],
-    format: Annotated[FileFormat, Form()] = FileFormat.AUTO,
-    preset: Annotated[
-        str | None, Form(description="amex, chase, generic_bank, ramp, brex, expensify")
-    ] = None,
-    connection: Annotated[
-        str | None, Form(max_length=120, description="File connection name (created if new)")
-    ] = None,
-    mapping: Annotated[
-        str | None, Form(description="JSON column mapping for other CSVs (saved for next time)")
-    ] = None,
+    upload: Annotated[Upload[ImportForm], Depends(_read_import)],
 ) -> Any:
     """Import a statement file. The whole file is validated first: any bad row rejects it
     with row- and field-level `errors` (422) and nothing is written. Re-importing a file adds
     nothing (`duplicates`). Files over 20,000 rows are stored in the background: the answer
     is 202 with a job to poll."""
-    data = file.file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise PayloadTooLarge("the file is larger than 50 MB")
-    if not data.strip():
-        raise Unprocessable("the file is empty")
+    principal, data, form = upload.principal, upload.data, upload.fields
     mapping_data = None
-    if mapping:
+    if form.mapping:
         try:
-            mapping_data = json.loads(mapping)
+            mapping_data = json.loads(form.mapping)
         except json.JSONDecodeError as exc:
             raise Unprocessable(f"mapping is not valid JSON: {exc.msg}") from None
         if not isinstance(mapping_data, dict):
             raise Unprocessable("mapping must be a JSON object")
     opts = ImportOptions(
-        fmt=format,
-        filename=file.filename,
-        preset=preset,
+        fmt=form.format,
+        filename=upload.filename,
+        preset=form.preset,
         mapping=mapping_data,
-        connection=connection,
+        connection=form.connection,
     )
     prepared = service.prepare(session, opts)
     session.rollback()  # hold no transaction (nor SQLite's write lock) while validating
@@ -98,7 +113,7 @@ def import_file(
         raise Unprocessable(str(exc)) from None
     conn = service.resolve_connection(session, opts.connection)
     if parsed.row_count <= BACKGROUND_ROWS:
-        summary = service.store(session, conn, parsed, principal, filename=file.filename)
+        summary = service.store(session, conn, parsed, principal, filename=upload.filename)
         session.commit()
         return ImportResult(**summary)
 
@@ -106,7 +121,7 @@ def import_file(
     job = job_runner.create(
         session,
         "import",
-        params={"filename": file.filename, "rows": parsed.row_count},
+        params={"filename": upload.filename, "rows": parsed.row_count},
         key_id=principal.key_id,
     )
     session.commit()
@@ -122,7 +137,7 @@ def import_file(
             target,
             reparsed,
             principal,
-            filename=file.filename,
+            filename=upload.filename,
             progress=lambda done, total: report(done, total),
             commit_as_it_goes=True,
         )

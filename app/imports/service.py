@@ -23,6 +23,7 @@ from app.auth.service import Principal
 from app.config import get_settings
 from app.connections import service as connection_service
 from app.db import utcnow
+from app.departments import service as department_service
 from app.errors import AppError, Unprocessable
 from app.findings import engine as findings_engine
 from app.ingest.service import Ingestor, IngestStats
@@ -264,8 +265,14 @@ def store(
             # wait for this transaction's write lock on SQLite.
             progress(stats.fetched, parsed.row_count)
 
+    ingestor = Ingestor(
+        session,
+        connection,
+        actor=actor,
+        create_departments=department_service.may_create(actor),
+    )
     try:
-        result = Ingestor(session, connection).ingest(parsed.rows, on_batch=on_batch)
+        result = ingestor.ingest(parsed.rows, on_batch=on_batch)
         findings = findings_engine.refresh(session, result.vendor_ids)
     except BaseException as exc:
         if commit_as_it_goes and run.id is not None:
@@ -298,6 +305,9 @@ def store(
         "sync_run_id": run.id,
         "findings_created": len(findings.created),
         "findings_updated": findings.updated,
+        "departments_created": ingestor.departments_created,
+        # Named in the file but not created (the caller may not): their rows have none.
+        "unknown_departments": sorted(ingestor.unknown_departments),
     }
     audit_service.record(
         session,

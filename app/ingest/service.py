@@ -19,6 +19,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from app.auth.service import SYSTEM, Principal
 from app.classification import service as classification_service
 from app.classification.service import ClassifierContext
 from app.config import get_settings
@@ -102,9 +103,17 @@ class Ingestor:
         *,
         ctx: ClassifierContext | None = None,
         track_touched: bool = False,
+        actor: Principal = SYSTEM,
+        create_departments: bool = True,
     ) -> None:
         assert connection.id is not None
         self.session = session
+        # Unknown departments are created (audited as ``actor``) only when allowed; otherwise
+        # their rows land without one and the names are reported (``unknown_departments``).
+        self.actor = actor
+        self.create_departments = create_departments
+        self.departments_created: list[str] = []
+        self.unknown_departments: set[str] = set()
         self.connection = connection
         self.connection_id: int = connection.id
         self.ctx = ctx or classification_service.get_context(session)
@@ -140,8 +149,13 @@ class Ingestor:
         key = name.strip().lower()
         dept = self.departments.get(key)
         if dept is None:
-            dept = department_service.ensure(self.session, name)
+            if not self.create_departments:
+                self.unknown_departments.add(name.strip())
+                return None
+            source = f"{self.connection.connector} connection {self.connection.name!r}"
+            dept = department_service.ensure(self.session, name, self.actor, source=source)
             self.departments[key] = dept
+            self.departments_created.append(dept.name)
         return dept
 
     def _cardholder(self, raw: RawTransaction) -> Cardholder | None:

@@ -2,7 +2,14 @@
 
 # Tables owned by a domain package, so that metadata (and Alembic) sees them too.
 from app.findings.models import FindingDay, FindingDayDelta
-from app.models.access import ApiKey, ApiKeyCreate, ApiKeyCreated, ApiKeyPublic, Role
+from app.models.access import (
+    ApiKey,
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyPublic,
+    DashboardSession,
+    Role,
+)
 from app.models.catalog import (
     MatchRule,
     MatchRuleCreate,
@@ -62,6 +69,7 @@ __all__ = [
     "ConnectionPublic",
     "ConnectionStatus",
     "ConnectionUpdate",
+    "DashboardSession",
     "Department",
     "DepartmentCreate",
     "DepartmentPublic",

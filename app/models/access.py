@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
+from app.db import UTCDateTime
 from app.models.common import created_at_field, ts_field
 
 
@@ -38,6 +39,18 @@ class ApiKey(SQLModel, table=True):
     created_at: datetime = created_at_field()
     last_used_at: datetime | None = ts_field()
     revoked_at: datetime | None = ts_field()
+
+
+class DashboardSession(SQLModel, table=True):
+    """A signed-in dashboard browser. The cookie carries a random token; only its keyed hash is
+    stored, so signing out (deleting the row) ends the session at once."""
+
+    __tablename__ = "dashboard_sessions"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    key_id: int = Field(foreign_key="api_keys.id", ondelete="CASCADE", index=True)
+    created_at: datetime = created_at_field()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
 class ApiKeyPublic(SQLModel):

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.models import Transaction
+from app.models import AuditEvent, Department, Transaction
 from tests.conftest import shared_path
 from tests.factories import Keys
 
@@ -187,3 +187,62 @@ def test_mt940_and_qif_upload_by_content_and_reimport_adds_nothing(
     again = post()
     assert (again["inserted"], again["duplicates"]) == (0, 2)
     assert _count(session) == 2
+RAMP = """Transaction Date,Merchant Name,Amount,Currency,User,User Email,Department,Transaction ID
+2026-01-05,NOTION LABS,20.00,USD,Ann Lee,ann@example.com,Growth Lab,r1
+2026-01-06,ZOOM.US,15.00,USD,Bo Kim,bo@example.com,Marketing,r2
+"""
+
+
+def _department_audits(session: Session) -> list[AuditEvent]:
+    return list(session.exec(select(AuditEvent).where(AuditEvent.action == "department.created")))
+
+
+def test_an_it_import_reports_unknown_departments_and_creates_none(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    r = _post(client, keys, RAMP.encode(), preset="ramp")  # an IT key
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["unknown_departments"] == ["Growth Lab"]
+    assert body["departments_created"] == []
+    assert session.exec(select(Department).where(Department.name == "Growth Lab")).first() is None
+    assert _department_audits(session) == []
+    by_ext = {t.external_id: t for t in session.exec(select(Transaction))}
+    assert by_ext["r1"].department_id is None
+    assert by_ext["r2"].department_id == keys.marketing_department_id  # known: linked
+
+
+def test_an_admin_import_creates_departments_and_audits_each(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    r = client.post(
+        "/api/v1/imports",
+        files={"file": ("ramp.csv", io.BytesIO(RAMP.encode()), "text/csv")},
+        data={"preset": "ramp"},
+        headers=keys.headers("admin"),
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["departments_created"] == ["Growth Lab"]
+    (event,) = _department_audits(session)
+    assert event.actor_role == "admin"
+    assert event.after is not None
+    assert event.after["name"] == "Growth Lab"
+    assert "connection" in event.after["source"]
+
+
+@pytest.mark.parametrize(("role", "status"), [("it", 422), ("admin", 200)])
+def test_a_cardholder_upload_creates_departments_only_for_an_admin(
+    client: TestClient, keys: Keys, session: Session, role: str, status: int
+) -> None:
+    r = client.post(
+        "/api/v1/cardholders/upload",
+        files={"file": ("c.csv", b"email,department\nann@example.com,Growth Lab\n", "text/csv")},
+        headers=keys.headers(role),
+    )
+    assert r.status_code == status, r.text
+    if status == 422:
+        assert r.json()["errors"][0]["field"] == "department"
+        assert _department_audits(session) == []
+    else:
+        assert r.json()["departments_created"] == ["Growth Lab"]
+        assert len(_department_audits(session)) == 1

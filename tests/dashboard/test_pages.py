@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.auth import service as auth_service
+from app.dashboard import session as web_session
 from app.db import utcnow
 from app.models import ApiKey, AuditEvent, Finding, MatchRule, SanctionedApp, Transaction
 from tests.dashboard.conftest import Spend, chart_data, login_csrf, make_finding, sign_in
@@ -226,10 +227,16 @@ def test_logout_needs_the_token_and_ends_the_session(client: TestClient, keys: A
     refused = client.post("/logout", data={}, follow_redirects=False)
     assert refused.status_code == 403
     assert client.get("/", follow_redirects=False).status_code == 200
+    copied = str(client.cookies["ss_session"])
     done = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
     assert done.status_code == 303
     assert 'ss_session=""' in _set_cookies(done)["ss_session"]
     assert client.get("/", follow_redirects=False).status_code == 303
+    # Signing out ends the session itself, not just this browser's cookie (issue #14: a kept
+    # copy of the cookie worked for its 8 hours).
+    client.cookies.set("ss_session", copied)
+    assert client.get("/", follow_redirects=False).status_code == 303
+    assert client.get("/api/v1/transactions").status_code == 401
 
 
 def test_forged_or_revoked_sessions_are_signed_out(
@@ -237,14 +244,15 @@ def test_forged_or_revoked_sessions_are_signed_out(
 ) -> None:
     sign_in(client, keys.admin)
     good = str(client.cookies["ss_session"])
-    key_id, expires, nonce, signature = good.split(".")
     client.cookies.clear()
-    client.cookies.set("ss_session", f"{int(key_id) + 1}.{expires}.{nonce}.{signature}")
+    client.cookies.set("ss_session", good[:-2] + ("AA" if good[-2:] != "AA" else "BB"))
     assert client.get("/", follow_redirects=False).status_code == 303
     client.cookies.clear()
     client.cookies.set("ss_session", good)
     assert client.get("/", follow_redirects=False).status_code == 200
-    row = session.get(ApiKey, int(key_id))
+    key_id = web_session.key_of(session, good)
+    assert key_id is not None
+    row = session.get(ApiKey, key_id)
     assert row is not None
     from app.db import utcnow
 

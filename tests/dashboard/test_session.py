@@ -1,35 +1,72 @@
-"""The session token on its own: signed, expiring, never carrying the key."""
+"""Dashboard sessions on their own: server-side, expiring, ended by signing out, never
+carrying the key."""
 
 from __future__ import annotations
 
-import time
+from datetime import timedelta
+
+from sqlmodel import Session, select
 
 from app.dashboard import session as web_session
+from app.db import utcnow
+from app.models import DashboardSession
+from tests.factories import Keys
 
 
-def test_token_round_trip() -> None:
-    token = web_session.issue_token(42)
-    assert web_session.verify_token(token) == 42
+def _key_id(session: Session, keys: Keys) -> int:
+    from app.auth import service as auth_service
+
+    principal = auth_service.authenticate(session, keys.admin)
+    assert principal.key_id is not None
+    return principal.key_id
 
 
-def test_token_expires_after_eight_hours() -> None:
-    now = time.time()
-    token = web_session.issue_token(7, now=now)
-    assert web_session.verify_token(token, now=now + 8 * 3600 - 5) == 7
-    assert web_session.verify_token(token, now=now + 8 * 3600) is None
+def test_token_round_trip(session: Session, keys: Keys) -> None:
+    key_id = _key_id(session, keys)
+    token = web_session.start(session, key_id)
+    assert web_session.key_of(session, token) == key_id
+    assert str(key_id) not in token.split("_")  # the token names nothing
 
 
-def test_tampered_or_malformed_tokens_are_refused() -> None:
-    token = web_session.issue_token(7)
-    key_id, expires, nonce, signature = token.split(".")
-    assert web_session.verify_token(f"8.{expires}.{nonce}.{signature}") is None
-    assert web_session.verify_token(f"{key_id}.{int(expires) + 3600}.{nonce}.{signature}") is None
-    assert web_session.verify_token(f"{key_id}.{expires}.{nonce}.{signature[:-2]}AA") is None
-    for junk in ("", "7", "a.b.c.d", "7.1.2", token + ".x"):
-        assert web_session.verify_token(junk) is None
+def test_session_expires_after_eight_hours(session: Session, keys: Keys) -> None:
+    now = utcnow()
+    token = web_session.start(session, _key_id(session, keys), now=now)
+    assert web_session.key_of(session, token, now=now + timedelta(hours=8, seconds=-5))
+    assert web_session.key_of(session, token, now=now + timedelta(hours=8)) is None
 
 
-def test_csrf_token_is_bound_to_the_session() -> None:
-    a, b = web_session.issue_token(1), web_session.issue_token(1)
+def test_ending_a_session_ends_it_at_once(session: Session, keys: Keys) -> None:
+    key_id = _key_id(session, keys)
+    token, other = web_session.start(session, key_id), web_session.start(session, key_id)
+    web_session.end(session, token)
+    assert web_session.key_of(session, token) is None
+    assert web_session.key_of(session, other) == key_id  # another browser stays signed in
+
+
+def test_only_a_keyed_hash_of_the_token_is_stored(session: Session, keys: Keys) -> None:
+    token = web_session.start(session, _key_id(session, keys))
+    stored = {row.token_hash for row in session.exec(select(DashboardSession))}
+    assert token not in stored
+    assert all(len(h) == 64 for h in stored)
+
+
+def test_unknown_or_malformed_tokens_are_refused(session: Session, keys: Keys) -> None:
+    token = web_session.start(session, _key_id(session, keys))
+    for junk in ("", "7", token[:-1], token + "x", "x" * 5000):
+        assert web_session.key_of(session, junk) is None
+
+
+def test_signing_in_clears_expired_sessions(session: Session, keys: Keys) -> None:
+    key_id = _key_id(session, keys)
+    long_ago = utcnow() - timedelta(days=2)
+    web_session.start(session, key_id, now=long_ago)
+    web_session.start(session, key_id)
+    rows = session.exec(select(DashboardSession)).all()
+    assert [r.expires_at > utcnow() for r in rows] == [True]
+
+
+def test_csrf_token_is_bound_to_the_session(session: Session, keys: Keys) -> None:
+    key_id = _key_id(session, keys)
+    a, b = web_session.start(session, key_id), web_session.start(session, key_id)
     assert web_session.csrf_token_for(a) == web_session.csrf_token_for(a)
     assert web_session.csrf_token_for(a) != web_session.csrf_token_for(b)

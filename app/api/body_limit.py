@@ -1,0 +1,115 @@
+"""Request bodies are capped while they stream, and anonymous ones are not read at all.
+
+Pure ASGI, in front of every route (API and dashboard):
+
+* a body larger than :data:`MAX_BODY_BYTES` is refused with 413 before a byte of it is read
+  when ``Content-Length`` says so, and as soon as the count passes the cap otherwise (chunked
+  uploads, or a client that under-declares): nothing past the cap reaches a parser, a
+  temporary file or memory;
+* a request under ``/api/v1/`` that carries a body but no credential at all (no
+  ``Authorization`` header, no dashboard session cookie) is answered 401 without reading it.
+  Routes still authenticate the credential itself; upload routes do so before they parse
+  their body (:mod:`app.api.uploads`).
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import problem
+
+MAX_BODY_BYTES = 50 * 1024 * 1024  # the documented upload limit; every body shares it
+_API_PREFIX = "/api/v1/"
+_SESSION_COOKIE = b"ss_session="
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from ``receive`` when the streamed body passes the cap (re-raised as it is by
+    FastAPI's body reading, rendered as problem+json by the HTTP error handler)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than {limit // (1024 * 1024)} MB")
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app: ASGIApp, *, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length")
+        chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+        try:
+            length = int(declared) if declared is not None else None
+        except ValueError:
+            await _refuse(scope, send, 400, "Bad request", "Content-Length is not a number")
+            return
+        has_body = chunked or bool(length)
+        if has_body and scope["path"].startswith(_API_PREFIX) and not _has_credential(headers):
+            await _refuse(
+                scope, send, 401, "Unauthorized", "send an API key as `Authorization: Bearer <key>`"
+            )
+            return
+        if length is not None and length > self.max_bytes:
+            await _refuse(
+                scope, send, 413, "Payload too large", BodyTooLarge(self.max_bytes).detail
+            )
+            return
+
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except BodyTooLarge as exc:
+            if started:
+                raise
+            await _refuse(scope, send, 413, "Payload too large", exc.detail)
+
+
+async def _refuse(scope: Scope, send: Send, status: int, title: str, detail: str) -> None:
+    """Answer without reading the body; the client is asked to close (its body is unread)."""
+    response = problem(
+        status,
+        title,
+        detail,
+        request=Request(scope),
+        type_slug={401: "unauthorized", 413: "payload-too-large"}.get(status, "bad-request"),
+        headers={
+            "Connection": "close",
+            **({"WWW-Authenticate": "Bearer"} if status == 401 else {}),
+        },
+    )
+    await response(scope, _no_body, send)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def _has_credential(headers: Headers) -> bool:
+    if headers.get("authorization"):
+        return True
+    return _SESSION_COOKIE in headers.get("cookie", "").encode("latin-1")
