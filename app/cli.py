@@ -295,6 +295,7 @@ def import_file(
     from app.feeds import rollup
     from app.imports import service as import_service
     from connectors.files import FileFormat
+    from connectors.files.errors import describe_error
 
     try:
         fmt = FileFormat(format)
@@ -359,9 +360,20 @@ def import_file(
                     )
                 )
                 raise typer.Exit(1) from None
-            for e in errors[:20]:
-                err.print(f"  row {e.get('row')}, {e.get('field') or '-'}: {e.get('message')}")
-            raise _fail(exc.detail) from None
+            if not errors:
+                raise _fail(exc.detail) from None
+            shown = errors[:20]
+            err.print(
+                f"[bold red]error:[/] the file was rejected and nothing was imported "
+                f"({len(errors)} problem{'s' if len(errors) != 1 else ''}):",
+                highlight=False,
+            )
+            for e in shown:
+                line = describe_error(e.get("row"), e.get("field"), str(e.get("message")))
+                err.print(f"  {line}", markup=False, highlight=False)
+            if len(errors) > len(shown):
+                err.print(f"  ... and {len(errors) - len(shown)} more (--json lists them all)")
+            raise typer.Exit(1) from None
     if as_json:
         print(json.dumps(summary))
     else:
