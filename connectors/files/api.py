@@ -26,8 +26,10 @@ from typing import BinaryIO
 from connectors.base import RawTransaction
 from connectors.files.csv_import import CsvMapping, open_csv
 from connectors.files.errors import FileRejected, RowError
-from connectors.files.mt940 import looks_like_mt940, open_mt940
-from connectors.files.qif import looks_like_qif, open_qif
+from connectors.files.kinds import with_kind
+from connectors.files.mt940 import Mt940File, looks_like_mt940, open_mt940
+from connectors.files.ofx import OfxFile
+from connectors.files.qif import QifFile, looks_like_qif, open_qif
 
 
 class FileFormat(StrEnum):
@@ -61,10 +63,10 @@ class ParsedFile:
 
     @property
     def rows(self) -> Iterator[RawTransaction]:
-        return self._iterate()
+        return map(with_kind, self._iterate())
 
     def __iter__(self) -> Iterator[RawTransaction]:
-        return self._iterate()
+        return self.rows
 
 
 _SNIFF = 8192
@@ -148,12 +150,15 @@ def parse_file(
             mapping=used,
         )
 
-    if fmt in (FileFormat.MT940, FileFormat.QIF):
-        streamed = (
-            open_mt940(data)
-            if fmt == FileFormat.MT940
-            else open_qif(data, default_currency=default_currency)
-        )
+    if fmt in (FileFormat.MT940, FileFormat.QIF, FileFormat.OFX):
+        streamed: Mt940File | QifFile | OfxFile
+        if fmt == FileFormat.MT940:
+            streamed = open_mt940(data)
+        elif fmt == FileFormat.QIF:
+            streamed = open_qif(data, default_currency=default_currency)
+        else:
+            whole = data if isinstance(data, bytes | bytearray | memoryview) else data.read()
+            streamed = OfxFile(bytes(whole))
         count = streamed.validate()
         return ParsedFile(
             format=fmt,
@@ -165,21 +170,24 @@ def parse_file(
 
     raw = bytes(data) if isinstance(data, bytes | bytearray | memoryview) else data.read()
     rows: list[RawTransaction]
-    if fmt == FileFormat.OFX:
-        from connectors.files.ofx import parse_ofx
-
-        rows = parse_ofx(raw)
-    elif fmt == FileFormat.CAMT053:
+    notes: list[RowError] = []
+    if fmt == FileFormat.CAMT053:
         from connectors.files.camt053 import parse_camt053
 
-        rows = parse_camt053(raw)
+        rows = parse_camt053(raw, notes)
     elif fmt == FileFormat.BAI2:
         from connectors.files.bai2_file import parse_bai2
 
         rows = parse_bai2(raw)
     else:  # pragma: no cover - exhaustive over FileFormat
         raise ValueError(f"unknown format {fmt!r}")
-    return ParsedFile(format=fmt, preset=None, row_count=len(rows), _iterate=lambda: iter(rows))
+    return ParsedFile(
+        format=fmt,
+        preset=None,
+        row_count=len(rows),
+        _iterate=lambda: iter(rows),
+        warnings=notes,
+    )
 
 
 def _seekable(stream: BinaryIO) -> bool:

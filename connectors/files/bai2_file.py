@@ -8,6 +8,13 @@ row numbers in errors are the n-th detail record of the file (1-based).
   units; detail amounts are unsigned and the type code says the direction: debit codes
   (400-699) give a positive ``amount_minor``, credit codes (100-399) a negative one. Codes the
   package marks neither (e.g. 890, non-monetary information) are kept as positive.
+
+**Lenient**: a type code the ``bai2`` package does not know, in an account's summary or status
+fields (``03``/``88``: balances and totals, no transaction), or in a detail (``16``) whose code
+lies in the credit (100-399) or debit (400-699) range, which gives its sign; a missing final
+newline or ``/``, CRLF, blank lines. **Strict**: a detail with an unknown code outside those
+ranges (its sign cannot be known), a blank detail amount, and any failed structure check
+(record counts, control totals, a missing trailer): the file is refused.
 * Currency: the account's, else the group's (BAI2 defaults to USD).
 * ``transaction_date``: the value date of value-dated funds, else the group's as-of date;
   ``posted_date`` is the as-of date.
@@ -18,12 +25,49 @@ row numbers in errors are the n-th detail record of the file (1-based).
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
-from connectors.base import Channel, RawTransaction, stable_id
+from connectors.base import Channel, Kind, RawTransaction, stable_id
 from connectors.files.errors import FileRejected, RowError
 from connectors.files.ids import RepeatNumbering
+from connectors.files.kinds import words_kind
 from connectors.files.money import is_currency
+
+
+@cache
+def _lenient_type_codes() -> None:
+    """Make the ``bai2`` package read type codes it does not know instead of refusing the
+    file: a synthetic code, credit or debit by the spec's ranges, neither elsewhere (the
+    detail is then refused by :func:`parse_bai2`). Known codes read exactly as before."""
+    from bai2 import parsers
+    from bai2.constants import TypeCode, TypeCodeLevel, TypeCodeTransaction
+    from bai2.utils import parse_type_code
+
+    def type_code(value: str) -> Any:
+        try:
+            return parse_type_code(value)
+        except Exception:  # NotSupportedYetException
+            number = int(value) if value.strip().isdigit() else -1
+            transaction = None
+            if 100 <= number <= 399:
+                transaction = TypeCodeTransaction.credit
+            elif 400 <= number <= 699:
+                transaction = TypeCodeTransaction.debit
+            return TypeCode(value, transaction, TypeCodeLevel.detail, None)
+
+    for parser, attribute in (
+        (parsers.TransactionDetailParser, "head_fields_config"),
+        (parsers.AccountIdentifierParser, "summary_fields_config"),
+    ):
+        setattr(
+            parser,
+            attribute,
+            [
+                ("type_code", type_code) if isinstance(c, tuple) and c[0] == "type_code" else c
+                for c in getattr(parser, attribute)
+            ],
+        )
 
 
 def parse_bai2(raw: bytes) -> list[RawTransaction]:
@@ -33,6 +77,8 @@ def parse_bai2(raw: bytes) -> list[RawTransaction]:
     """
     from bai2 import bai2 as bai2_parser
     from bai2.constants import TypeCodeTransaction
+
+    _lenient_type_codes()
 
     try:
         text = raw.decode("ascii")
@@ -65,6 +111,17 @@ def parse_bai2(raw: bytes) -> list[RawTransaction]:
                     errors.append(RowError(number, "amount", "the detail record has no amount"))
                     continue
                 transaction = detail.type_code.transaction
+                if detail.type_code.description is None and transaction is None:
+                    errors.append(
+                        RowError(
+                            number,
+                            "type_code",
+                            f"type code {detail.type_code.code!r} is not a BAI2 code and lies "
+                            "outside the credit (100-399) and debit (400-699) ranges: its "
+                            "sign is unknown",
+                        )
+                    )
+                    continue
                 minor = int(detail.amount)
                 minor = -minor if transaction == TypeCodeTransaction.credit else minor
                 availability: dict[str, Any] = dict(detail.availability or {})
@@ -95,6 +152,8 @@ def parse_bai2(raw: bytes) -> list[RawTransaction]:
                         descriptor=descriptor,
                         memo=detail.type_code.description,
                         channel=Channel.INVOICE,
+                        kind=words_kind("bai2_description_words", detail.type_code.description)
+                        or Kind.PURCHASE,
                         raw={
                             "account": account_id,
                             "type_code": detail.type_code.code,

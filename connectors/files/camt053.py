@@ -29,9 +29,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from connectors.base import Channel, RawTransaction, stable_id
+from connectors.base import Channel, Kind, RawTransaction, stable_id
 from connectors.files.errors import ErrorCollector, FileRejected, RowError
 from connectors.files.ids import RepeatNumbering
+from connectors.files.kinds import code_kind
 from connectors.files.money import AmountError, decimal_to_minor, is_currency
 
 _NAMESPACE = re.compile(r"^\{(urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d+))\}Document$")
@@ -83,19 +84,22 @@ def _document(raw: bytes) -> tuple[ET.Element, _Ns]:
     return root, _Ns(match.group(1))
 
 
-def parse_camt053(raw: bytes) -> list[RawTransaction]:
+def parse_camt053(raw: bytes, warnings: list[RowError] | None = None) -> list[RawTransaction]:
     """Every entry of every statement in a camt.053 file, in file order.
 
     Raises :class:`FileRejected` with every error found when anything is malformed (not XML,
     not camt.053, no statement, an entry without amount, currency, indicator or date...).
+    A missing message id or statement id, or a missing or malformed balance, concerns no
+    entry: it is added to ``warnings`` instead.
     """
+    notes = warnings if warnings is not None else []
     root, ns = _document(raw)
     errors = ErrorCollector()
     message = root.find(ns("BkToCstmrStmt"))
     if message is None:
         raise FileRejected([RowError(None, "BkToCstmrStmt", "missing BkToCstmrStmt")])
     if message.find(ns("GrpHdr/MsgId")) is None:
-        errors.add(None, "GrpHdr/MsgId", "missing group header message id")
+        notes.append(RowError(None, "GrpHdr/MsgId", "missing group header message id"))
     statements = message.findall(ns("Stmt"))
     if not statements:
         errors.add(None, "Stmt", "the message holds no statement (Stmt)")
@@ -105,7 +109,7 @@ def parse_camt053(raw: bytes) -> list[RawTransaction]:
     for index, statement in enumerate(statements, start=1):
         account = ns.text(statement, "Acct/Id/IBAN") or ns.text(statement, "Acct/Id/Othr/Id") or ""
         if ns.text(statement, "Id") is None:
-            errors.add(None, "Stmt/Id", f"statement {index} has no Id")
+            notes.append(RowError(None, "Stmt/Id", f"statement {index} has no Id"))
         if not account:
             errors.add(None, "Stmt/Acct", f"statement {index} has no account id")
         for entry in statement.findall(ns("Ntry")):
@@ -288,6 +292,8 @@ def _entry(
         merchant_name=counterparty,
         memo=memo,
         channel=Channel.CARD if card else Channel.INVOICE,
+        kind=code_kind("camt_subfamily", ns.text(entry, "BkTxCd/Domn/Fmly/SubFmlyCd"))
+        or Kind.PURCHASE,
         card_last4=digits[-4:] if len(digits) >= 4 else None,
         raw=raw,
     )

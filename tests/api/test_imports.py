@@ -187,3 +187,51 @@ def test_mt940_and_qif_upload_by_content_and_reimport_adds_nothing(
     again = post()
     assert (again["inserted"], again["duplicates"]) == (0, 2)
     assert _count(session) == 2
+
+
+AMEX_WITH_PAYMENT = """Date,Description,Card Member,Account #,Amount
+01/05/2026,ZOOM.US 888-799-9666 CA,JANE DOE,-41004,149.90
+01/09/2026,PAYMENT RECEIVED - THANK YOU,JANE DOE,-41004,-1500.00
+01/12/2026,ZOOM.US 888-799-9666 CA,JANE DOE,-41004,-149.90
+01/14/2026,ADOBE *CREATIVE CLD 800-833-6687 CA,JOHN ROE,-41012,59.99
+"""
+
+
+def test_a_card_payment_is_kept_visible_but_out_of_spend(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    r = _post(client, keys, AMEX_WITH_PAYMENT.encode(), preset="amex")
+    assert r.status_code == 200, r.text
+    assert r.json()["inserted"] == 4
+    finance = keys.headers("finance")
+    spend = client.get("/api/v1/transactions", headers=finance).json()["items"]
+    assert sorted(t["amount_minor"] for t in spend) == [-14990, 5999, 14990]
+    assert {t["kind"] for t in spend} == {"purchase"}
+    payments = client.get("/api/v1/transactions?kind=payment", headers=finance).json()["items"]
+    assert [(t["amount_minor"], t["kind"]) for t in payments] == [(-150000, "payment")]
+    assert len(client.get("/api/v1/transactions?kind=all", headers=finance).json()["items"]) == 4
+    feed = client.get(
+        "/api/v1/feeds/spend",
+        params={"group_by": "department", "from": "2026-01-01", "to": "2026-01-31"},
+        headers=finance,
+    ).json()
+    assert feed["totals"]["transaction_count"] == 3
+    assert feed["totals"]["total_minor"] == sum(t["reporting_amount_minor"] for t in spend)
+    # Card members became cardholders (one per name), so IT can give them a department.
+    holders = {t["cardholder_id"] for t in spend}
+    assert None not in holders
+    assert len(holders) == 2
+
+
+def test_a_rejection_says_each_problem_once_and_never_echoes_card_numbers(
+    client: TestClient, keys: Keys
+) -> None:
+    r = _post(client, keys, b"01/05/2026,4111111111111111,ZOOM.US,149.90\n")
+    assert r.status_code == 422
+    body = r.json()
+    assert "4111111111111111" not in r.text
+    assert body["detail"].count("unknown CSV layout") == 1
+    assert "file rejected" not in body["detail"]
+    assert '"date"' in body["detail"]  # how to write a mapping, in the error itself
+    bad = _post(client, keys, AMEX.replace("59.99", "fifty").encode(), preset="amex").json()
+    assert bad["detail"].count("not an amount") == 1
