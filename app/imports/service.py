@@ -308,3 +308,31 @@ def store(
         after={**summary, "filename": filename},
     )
     return summary
+
+
+def run_import(
+    session: Session,
+    data: BinaryIO,
+    opts: ImportOptions,
+    actor: Principal,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """A whole background import: validate, store (committing as it goes), fold the rows
+    into the feeds. A rejected file raises :class:`ImportRejected`, whose errors the job
+    keeps in its result."""
+    from app.feeds import rollup
+
+    connection, parsed = parse(session, data, opts)
+    session.commit()  # the connection, created on first use
+    summary = store(
+        session,
+        connection,
+        parsed,
+        actor,
+        filename=opts.filename,
+        progress=progress,
+        commit_as_it_goes=True,
+    )
+    rollup.ensure_fresh(session)  # commits the import, then sums it for the feeds
+    return summary

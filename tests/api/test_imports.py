@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -235,3 +236,37 @@ def test_a_rejection_says_each_problem_once_and_never_echoes_card_numbers(
     assert '"date"' in body["detail"]  # how to write a mapping, in the error itself
     bad = _post(client, keys, AMEX.replace("59.99", "fifty").encode(), preset="amex").json()
     assert bad["detail"].count("not an amount") == 1
+
+
+def test_a_large_upload_is_answered_at_once_and_its_job_reports_the_outcome(
+    client: TestClient, keys: Keys, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past BACKGROUND_BYTES the request validates nothing itself: 202 with the job, which
+    ends succeeded with the counts, or failed with the rejection's errors in its result."""
+    from app.imports import router
+
+    monkeypatch.setattr(router, "BACKGROUND_BYTES", 100)
+    r = _post(client, keys, AMEX.encode(), preset="amex")
+    assert r.status_code == 202, r.text
+    assert r.json()["rows"] is None
+    job = client.get(f"/api/v1/jobs/{r.json()['job']['id']}", headers=keys.headers("it")).json()
+    assert (job["status"], job["result"]["inserted"]) == ("succeeded", 4)
+
+    bad = _post(client, keys, AMEX.replace("59.99", "fifty").encode(), preset="amex")
+    assert bad.status_code == 202
+    job = client.get(f"/api/v1/jobs/{bad.json()['job']['id']}", headers=keys.headers("it")).json()
+    assert job["status"] == "failed"
+    assert job["error"].startswith("the file was rejected and nothing was imported")
+    assert [(e["row"], e["field"]) for e in job["result"]["errors"]] == [(3, "Amount")]
+    assert _count(session) == 4
+
+
+def test_uploads_leave_no_temporary_file(
+    client: TestClient, keys: Keys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert _post(client, keys, AMEX.encode(), preset="amex").status_code == 200
+    assert _post(client, keys, b"garbage\n").status_code == 422
+    assert list(tmp_path.iterdir()) == []
