@@ -201,7 +201,7 @@ def test_bai2_leniency(change: Change) -> None:
 BAI2_REFUSED = [
     pytest.param(swap("16,142,490196", "16,987,490196"), (1, "type_code"), id="code-sign-unknown"),
     pytest.param(swap("49,138884258,7/", "49,138884259,7/"), (None, None), id="control-total"),
-    pytest.param(swap("16,142,490196,,", "16,142,,,"), (None, None), id="amount-blank"),
+    pytest.param(swap("16,142,490196,,", "16,142,,,"), (1, "amount"), id="amount-blank"),
     pytest.param(
         swap("88,SOME PAYMENT ACH OFFSET\n", "88,SOME\n88,PAYMENT\n"),
         (None, None),
@@ -211,7 +211,7 @@ BAI2_REFUSED = [
 
 
 @pytest.mark.parametrize(("change", "first"), BAI2_REFUSED)
-def test_bai2_refusals(change: Change, first: tuple[None, None]) -> None:
+def test_bai2_refusals(change: Change, first: tuple[int | None, str | None]) -> None:
     assert _refused(_shared(*BAI2), FileFormat.BAI2, change)[0] == first
 
 
