@@ -17,6 +17,7 @@ from rich.console import Console
 from sqlalchemy.engine import Engine
 
 from app.config import ConfigError, get_settings
+from connectors.files.csv_import import MAPPING_HELP
 
 cli = typer.Typer(
     name="shadowspend",
@@ -281,7 +282,11 @@ def import_file(
         str | None, typer.Option(help="File connection to import into (created if new)")
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option(help="JSON file with a CSV column mapping", exists=True)
+        Path | None,
+        typer.Option(
+            help="JSON file with a CSV column mapping: " + MAPPING_HELP.split("; pass it")[0],
+            exists=True,
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
@@ -303,7 +308,11 @@ def import_file(
         raise _fail(
             f"unknown format {format!r}; expected one of {', '.join(f.value for f in FileFormat)}"
         ) from None
-    mapping_data = json.loads(mapping.read_text()) if mapping else None
+    try:
+        mapping_data = json.loads(mapping.read_text()) if mapping else None
+    except json.JSONDecodeError as exc:
+        where = f"{exc.msg}, line {exc.lineno}"
+        raise _fail(f"{mapping} is not JSON ({where}); a mapping is {MAPPING_HELP}") from None
     engine = _engine_or_exit()
     _require_schema(engine)
     opts = import_service.ImportOptions(
@@ -383,6 +392,8 @@ def import_file(
             f"{', preset ' + summary['preset'] if summary['preset'] else ''}) "
             f"-> connection {summary['connection']!r}"
         )
+        for warning in summary.get("warnings", []):
+            err.print(f"  note: {warning}", markup=False, highlight=False)
 
 
 @cli.command()

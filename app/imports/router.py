@@ -37,6 +37,11 @@ class ImportResult(BaseModel):
     sync_run_id: int | None
     findings_created: int = 0
     findings_updated: int = 0
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What the file said that was set aside (a balance that does not add up, "
+        "an empty balance), though no transaction was in doubt",
+    )
 
 
 class ImportAccepted(BaseModel):

@@ -28,6 +28,7 @@ from app.findings import engine as findings_engine
 from app.ingest.service import Ingestor, IngestStats
 from app.models import Connection, SyncRun, SyncRunStatus
 from connectors.files import (
+    MAPPING_HELP,
     PRESETS,
     CsvMapping,
     FileFormat,
@@ -131,8 +132,10 @@ def prepare(session: Session, opts: ImportOptions) -> Prepared:
         try:
             mapping = CsvMapping.model_validate(mapping_data)
         except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "mapping"
             raise Unprocessable(
-                f"the column mapping is not valid: {exc.errors()[0]['msg']}"
+                f"the column mapping is not valid ({where}: {first['msg']}); it is {MAPPING_HELP}"
             ) from None
     return Prepared(mapping=mapping, saved=saved)
 
@@ -298,6 +301,8 @@ def store(
         "sync_run_id": run.id,
         "findings_created": len(findings.created),
         "findings_updated": findings.updated,
+        # What the file said that was set aside or did not add up, though no row was in doubt.
+        "warnings": [str(w) for w in parsed.warnings[:100]],
     }
     audit_service.record(
         session,

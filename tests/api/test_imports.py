@@ -270,3 +270,20 @@ def test_uploads_leave_no_temporary_file(
     assert _post(client, keys, AMEX.encode(), preset="amex").status_code == 200
     assert _post(client, keys, b"garbage\n").status_code == 422
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_balance_that_does_not_add_up_is_said_in_the_answer(
+    client: TestClient, keys: Keys
+) -> None:
+    text = MT940.replace(":62F:C250302EUR963,50", ":62F:C250302EUR900,00")
+    r = client.post(
+        "/api/v1/imports",
+        files={"file": ("export.sta", io.BytesIO(text.encode()), "text/plain")},
+        headers=keys.headers("it"),
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["inserted"] == 2
+    (warning,) = body["warnings"]
+    assert "963.50 EUR" in warning
+    assert "900.00 EUR" in warning
