@@ -17,6 +17,7 @@ from rich.console import Console
 from sqlalchemy.engine import Engine
 
 from app.config import ConfigError, get_settings
+from connectors.files.csv_import import MAPPING_HELP
 
 cli = typer.Typer(
     name="shadowspend",
@@ -300,7 +301,11 @@ def import_file(
         str | None, typer.Option(help="File connection to import into (created if new)")
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option(help="JSON file with a CSV column mapping", exists=True)
+        Path | None,
+        typer.Option(
+            help="JSON file with a CSV column mapping: " + MAPPING_HELP.split("; pass it")[0],
+            exists=True,
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
@@ -314,6 +319,7 @@ def import_file(
     from app.feeds import rollup
     from app.imports import service as import_service
     from connectors.files import FileFormat
+    from connectors.files.errors import describe_error
 
     try:
         fmt = FileFormat(format)
@@ -321,7 +327,11 @@ def import_file(
         raise _fail(
             f"unknown format {format!r}; expected one of {', '.join(f.value for f in FileFormat)}"
         ) from None
-    mapping_data = json.loads(mapping.read_text()) if mapping else None
+    try:
+        mapping_data = json.loads(mapping.read_text()) if mapping else None
+    except json.JSONDecodeError as exc:
+        where = f"{exc.msg}, line {exc.lineno}"
+        raise _fail(f"{mapping} is not JSON ({where}); a mapping is {MAPPING_HELP}") from None
     engine = _engine_or_exit()
     _require_schema(engine)
     opts = import_service.ImportOptions(
@@ -378,9 +388,20 @@ def import_file(
                     )
                 )
                 raise typer.Exit(1) from None
-            for e in errors[:20]:
-                err.print(f"  row {e.get('row')}, {e.get('field') or '-'}: {e.get('message')}")
-            raise _fail(exc.detail) from None
+            if not errors:
+                raise _fail(exc.detail) from None
+            shown = errors[:20]
+            err.print(
+                f"[bold red]error:[/] the file was rejected and nothing was imported "
+                f"({len(errors)} problem{'s' if len(errors) != 1 else ''}):",
+                highlight=False,
+            )
+            for e in shown:
+                line = describe_error(e.get("row"), e.get("field"), str(e.get("message")))
+                err.print(f"  {line}", markup=False, highlight=False)
+            if len(errors) > len(shown):
+                err.print(f"  ... and {len(errors) - len(shown)} more (--json lists them all)")
+            raise typer.Exit(1) from None
     if as_json:
         print(json.dumps(summary))
     else:
@@ -390,6 +411,8 @@ def import_file(
             f"{', preset ' + summary['preset'] if summary['preset'] else ''}) "
             f"-> connection {summary['connection']!r}"
         )
+        for warning in summary.get("warnings", []):
+            err.print(f"  note: {warning}", markup=False, highlight=False)
 
 
 @cli.command()

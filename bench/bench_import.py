@@ -6,6 +6,8 @@ next to the least any idempotent import can do (see ``minimal``).
     python bench/bench_import.py --rows 200000
     SHADOWSPEND_BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
         python bench/bench_import.py --rows 200000 --postgres   # in a throwaway database
+    python bench/bench_import.py --formats       # a 50 MB file of every format: peak RSS each
+    python bench/bench_import.py --formats --megabytes 10 --only mt940,qif
 
 Prints rows/s, CPU seconds and peak RSS of each phase (each runs in its own process so RSS is
 its own), where the import's time goes (validation, parsing, lookups of stored rows, the
@@ -195,7 +197,7 @@ def full(csv_path: str, url: str) -> dict[str, float]:
     started, cpu = time.perf_counter(), _cpu()
     with Session(engine, expire_on_commit=False) as session, open(csv_path, "rb") as fh:
         session.commit = clock.wrap("commit", session.commit)  # type: ignore[method-assign]
-        opts = import_service.ImportOptions(filename="bench.csv", connection="bench")
+        opts = import_service.ImportOptions(filename=Path(csv_path).name, connection="bench")
         connection, parsed = import_service.parse(session, fh, opts)
         validated = time.perf_counter()
         iterate = parsed._iterate
@@ -307,6 +309,9 @@ def main() -> None:
     parser.add_argument("--csv")
     parser.add_argument("--target")
     parser.add_argument("--variant")
+    parser.add_argument("--formats", action="store_true", help="one file of every format")
+    parser.add_argument("--megabytes", type=float, default=50.0)
+    parser.add_argument("--only", help="comma-separated formats, with --formats")
     args = parser.parse_args()
     if args.phase == "bare":
         print(json.dumps(bare(args.csv, args.target)))
@@ -323,6 +328,9 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="ss-bench-"))
     try:
+        if args.formats:
+            _formats(args.megabytes, args.only.split(",") if args.only else None, work)
+            return
         _run(args.rows, args.postgres, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -403,6 +411,31 @@ def _run(rows: int, postgres: bool, work: Path) -> None:
             f"  {variant:13s} {floor['rows_per_s']:>10,.0f} rows/s  {floor['seconds']:7.1f}s  "
             f"cpu {floor['cpu_seconds']:6.1f}s  ({floor['seconds'] / b['seconds']:.1f}x bare)"
         )
+    print(f"after: {_load()}")
+
+
+def _formats(megabytes: float, only: list[str] | None, work: Path) -> None:
+    """Each format's file of about ``megabytes`` through the whole import (validation,
+    parsing, classification, storage) in a process of its own, so its peak RSS is its own."""
+    from gen_statements import FORMATS, write
+
+    print(f"every format, about {megabytes:.0f} MB each, SQLite; {_load()}")
+    for fmt in only or FORMATS:
+        path = work / f"statement.{fmt}"
+        with path.open("w", encoding="utf-8", newline="\n") as out:
+            rows = write(fmt, out, int(megabytes * 1e6))
+        size = path.stat().st_size / 1e6
+        db = work / f"{fmt}.db"
+        f = _child("full", "--csv", str(path), "--target", f"sqlite:///{db}")
+        verdict = "<= 512 MiB" if f["peak_rss_mib"] <= 512 else "OVER 512 MiB"
+        print(
+            f"  {fmt:8s} {size:5.1f} MB {rows:>9,} rows: inserted {f['inserted']:>9,.0f}  "
+            f"{f['seconds']:6.1f}s  validation {f['validate_seconds']:5.1f}s  "
+            f"peak RSS {f['peak_rss_mib']:,.0f} MiB ({verdict})"
+        )
+        path.unlink()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
     print(f"after: {_load()}")
 
 

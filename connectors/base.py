@@ -30,12 +30,24 @@ class Channel(StrEnum):
     INVOICE = "invoice"
 
 
+class Kind(StrEnum):
+    """What a row is. Only purchases (refunds included, as negative purchases) are spend;
+    the others are stored and listed with their kind, and kept out of spend totals."""
+
+    PURCHASE = "purchase"
+    PAYMENT = "payment"  # paying the card's bill: money moving to the card, not spend
+    TRANSFER = "transfer"  # between the company's own accounts
+    INTEREST = "interest"  # interest charged or earned, dividends
+    BALANCE = "balance"  # a statement's balance line (opening, closing, balance forward)
+
+
 @dataclass(frozen=True, slots=True)
 class RawTransaction:
     """One transaction as a source reports it, before recognition.
 
     ``removed`` marks a transaction the provider has withdrawn (Plaid's ``removed``): the
-    service deletes or voids the stored row with the same ``external_id``.
+    service deletes or voids the stored row with the same ``external_id``. ``kind`` says
+    whether the row is spend at all (see :class:`Kind`).
     """
 
     external_id: str
@@ -55,6 +67,7 @@ class RawTransaction:
     card_last4: str | None = None
     removed: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict)
+    kind: Kind = Kind.PURCHASE
 
 
 RAW_TRANSACTION_FIELDS = (
@@ -75,6 +88,7 @@ RAW_TRANSACTION_FIELDS = (
     "card_last4",
     "removed",
     "raw",
+    "kind",
 )
 """The order of :class:`RawTransaction`'s fields, part of the contract: importers on a hot path
 construct it positionally (half the cost of keywords at a million rows), so a new field goes

@@ -89,6 +89,21 @@ def test_migrate_key_import_classify(tmp_path: Path) -> None:
     assert out["rejected"] >= 1
     assert out["errors"][0]["row"] == 1
 
+    # Without --json: each problem once, with its row and field; no "row None", no echo of
+    # the file beyond the field at fault.
+    headerless = tmp_path / "headerless.csv"
+    headerless.write_text("01/05/2026,4111111111111111,ZOOM.US,149.90\n")
+    plain = run(["import", str(headerless)], tmp_path)
+    assert plain.returncode == 1
+    assert "row None" not in plain.stderr
+    assert "4111111111111111" not in plain.stderr
+    assert plain.stderr.count("unknown CSV layout") == 1
+    assert "--mapping" in plain.stderr
+    twice = run(["import", str(broken), "--preset", "amex"], tmp_path)
+    assert twice.stderr.count("not an amount") == 1, twice.stderr
+    assert "row 1, field 'Amount'" in twice.stderr
+    assert "file rejected" not in twice.stderr
+
 
 def test_classify_csv_contract(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"

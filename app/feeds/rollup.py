@@ -185,6 +185,7 @@ def refresh(session: Session) -> int:
             col(t.transaction_date) < end,
             col(t.removed_at).is_(None),
             col(t.duplicate_of_id).is_(None),
+            col(t.kind) == "purchase",
             _department_in(col(t.department_id), keys),
         )
         daily_keys = (
@@ -262,7 +263,13 @@ DETAIL_GROUPS = frozenset({"vendor", "category"})
 
 def rollup_answers(flt: TransactionFilter) -> bool:
     """Whether the rollups hold everything the filter selects on."""
-    return not (flt.q or flt.connection_id is not None or flt.channel or flt.include_duplicates)
+    return not (
+        flt.q
+        or flt.connection_id is not None
+        or flt.channel
+        or flt.include_duplicates
+        or flt.kind != "purchase"  # the rollups sum spend only
+    )
 
 
 def spend_source(flt: TransactionFilter, *, detail: bool) -> Subquery:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import json
 from typing import Annotated, Any
 
@@ -9,18 +10,20 @@ from pydantic import BaseModel, Field
 from app.api.deps import SessionDep
 from app.api.uploads import Upload, multipart_openapi, multipart_upload
 from app.auth.permissions import Perm
+from app.auth.service import Principal
 from app.errors import Unprocessable
-from app.feeds import rollup
-from app.imports import service
+from app.imports import service, uploads
 from app.imports.service import ImportOptions
 from app.jobs import runner as job_runner
 from app.models import JobPublic
-from connectors.files import FileFormat
+from connectors.files import MAPPING_HELP, FileFormat
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 MAX_BYTES = 50 * 1024 * 1024
 # Files with more rows than this are stored in the background; poll GET /jobs/{id}.
 BACKGROUND_ROWS = 20_000
+# Files larger than this are validated in the background too: the request answers at once.
+BACKGROUND_BYTES = 4 * 1024 * 1024
 
 
 class ImportResult(BaseModel):
@@ -36,6 +39,11 @@ class ImportResult(BaseModel):
     sync_run_id: int | None
     findings_created: int = 0
     findings_updated: int = 0
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What the file said that was set aside (a balance that does not add up, "
+        "an empty balance), though no transaction was in doubt",
+    )
     departments_created: list[str] = Field(
         default_factory=list, description="Departments the file named that were created"
     )
@@ -47,7 +55,9 @@ class ImportResult(BaseModel):
 
 
 class ImportAccepted(BaseModel):
-    rows: int
+    rows: int | None = Field(
+        description="Rows in the file, when counted before answering; else the job counts them"
+    )
     job: JobPublic
 
 
@@ -60,10 +70,12 @@ class ImportForm(BaseModel):
         default=None, max_length=120, description="File connection name (created if new)"
     )
     mapping: str | None = Field(
-        default=None, description="JSON column mapping for other CSVs (saved for next time)"
+        default=None,
+        description=f"JSON column mapping for other CSVs (saved for next time): {MAPPING_HELP}",
     )
 
 
+# The key is checked before the body is read, and the body is capped while it streams in.
 _read_import = multipart_upload(
     Perm.IMPORTS_WRITE,
     max_bytes=MAX_BYTES,
@@ -83,69 +95,88 @@ _read_import = multipart_upload(
 def import_file(
     session: SessionDep,
     response: Response,
-    upload: Annotated[Upload[ImportForm], Depends(_read_import)],
+    request_upload: Annotated[Upload[ImportForm], Depends(_read_import)],
 ) -> Any:
     """Import a statement file. The whole file is validated first: any bad row rejects it
     with row- and field-level `errors` (422) and nothing is written. Re-importing a file adds
-    nothing (`duplicates`). Files over 20,000 rows are stored in the background: the answer
-    is 202 with a job to poll."""
-    principal, data, form = upload.principal, upload.data, upload.fields
-    mapping_data = None
-    if form.mapping:
-        try:
-            mapping_data = json.loads(form.mapping)
-        except json.JSONDecodeError as exc:
-            raise Unprocessable(f"mapping is not valid JSON: {exc.msg}") from None
-        if not isinstance(mapping_data, dict):
-            raise Unprocessable("mapping must be a JSON object")
-    opts = ImportOptions(
-        fmt=form.format,
-        filename=upload.filename,
-        preset=form.preset,
-        mapping=mapping_data,
-        connection=form.connection,
-    )
-    prepared = service.prepare(session, opts)
-    session.rollback()  # hold no transaction (nor SQLite's write lock) while validating
+    nothing (`duplicates`). A file over 4 MB, or over 20,000 rows, is validated and stored in
+    the background: the answer is 202 at once with a job to poll (`GET /jobs/{id}`), which
+    ends `succeeded` with the counts or `failed` with the reason (and, for a rejected file,
+    its `errors` in `result`)."""
+    principal, form = request_upload.principal, request_upload.fields
+    format, preset, connection, mapping = form.format, form.preset, form.connection, form.mapping
+    filename = request_upload.filename
+    upload = uploads.spool(io.BytesIO(request_upload.data), max_bytes=MAX_BYTES)
+    handed_over = False
     try:
-        parsed = service.validate(data, opts, prepared)
-    except ValueError as exc:
-        raise Unprocessable(str(exc)) from None
-    conn = service.resolve_connection(session, opts.connection)
-    if parsed.row_count <= BACKGROUND_ROWS:
-        summary = service.store(session, conn, parsed, principal, filename=upload.filename)
+        opts = ImportOptions(
+            fmt=format,
+            filename=filename,
+            preset=preset,
+            mapping=_mapping(mapping),
+            connection=connection,
+        )
+        prepared = service.prepare(session, opts)
+        session.rollback()  # hold no transaction (nor SQLite's write lock) while validating
+        if upload.size > BACKGROUND_BYTES:
+            handed_over = True
+            return _in_background(session, response, upload, opts, principal, rows=None)
+        with upload.open() as fh:
+            try:
+                parsed = service.validate(fh, opts, prepared)
+            except ValueError as exc:
+                raise Unprocessable(str(exc)) from None
+            if parsed.row_count > BACKGROUND_ROWS:
+                handed_over = True
+                return _in_background(session, response, upload, opts, principal, parsed.row_count)
+            conn = service.resolve_connection(session, opts.connection)
+            summary = service.store(session, conn, parsed, principal, filename=filename)
         session.commit()
         return ImportResult(**summary)
+    finally:
+        if not handed_over:
+            upload.discard()
 
-    session.commit()  # the connection, so the job can find it
+
+def _mapping(text: str | None) -> dict[str, Any] | None:
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Unprocessable(f"mapping is not valid JSON: {exc.msg}; it is {MAPPING_HELP}") from None
+    if not isinstance(data, dict):
+        raise Unprocessable(f"mapping must be {MAPPING_HELP}")
+    return data
+
+
+def _in_background(
+    session: SessionDep,
+    response: Response,
+    upload: uploads.Upload,
+    opts: ImportOptions,
+    principal: Principal,
+    rows: int | None,
+) -> ImportAccepted:
+    """Hand the spooled file to a job and answer at once with it (202)."""
     job = job_runner.create(
         session,
         "import",
-        params={"filename": upload.filename, "rows": parsed.row_count},
+        params={"filename": opts.filename, "rows": rows},
         key_id=principal.key_id,
     )
     session.commit()
-    connection_id = conn.id
+    # Answered from what the request wrote: the job's own writes never race this answer.
+    accepted = ImportAccepted(rows=rows, job=JobPublic.model_validate(job))
 
     def run(job_session: Any, report: job_runner.Reporter) -> dict[str, Any]:
-        from app.models import Connection
-
-        target = job_session.get(Connection, connection_id)
-        _, reparsed = service.parse(job_session, data, opts)
-        summary = service.store(
-            job_session,
-            target,
-            reparsed,
-            principal,
-            filename=upload.filename,
-            progress=lambda done, total: report(done, total),
-            commit_as_it_goes=True,
-        )
-        rollup.ensure_fresh(job_session)  # commits the import, then sums it for the feeds
-        return summary
+        try:
+            with upload.open() as fh:
+                return service.run_import(job_session, fh, opts, principal, progress=report)
+        finally:
+            upload.discard()
 
     assert job.id is not None
     job_runner.runner.submit(job.id, run)
-    session.refresh(job)
     response.status_code = status.HTTP_202_ACCEPTED
-    return ImportAccepted(rows=parsed.row_count, job=JobPublic.model_validate(job))
+    return accepted

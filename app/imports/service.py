@@ -29,6 +29,7 @@ from app.findings import engine as findings_engine
 from app.ingest.service import Ingestor, IngestStats
 from app.models import Connection, SyncRun, SyncRunStatus
 from connectors.files import (
+    MAPPING_HELP,
     PRESETS,
     CsvMapping,
     FileFormat,
@@ -132,8 +133,10 @@ def prepare(session: Session, opts: ImportOptions) -> Prepared:
         try:
             mapping = CsvMapping.model_validate(mapping_data)
         except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "mapping"
             raise Unprocessable(
-                f"the column mapping is not valid: {exc.errors()[0]['msg']}"
+                f"the column mapping is not valid ({where}: {first['msg']}); it is {MAPPING_HELP}"
             ) from None
     return Prepared(mapping=mapping, saved=saved)
 
@@ -308,6 +311,8 @@ def store(
         "departments_created": ingestor.departments_created,
         # Named in the file but not created (the caller may not): their rows have none.
         "unknown_departments": sorted(ingestor.unknown_departments),
+        # What the file said that was set aside or did not add up, though no row was in doubt.
+        "warnings": [str(w) for w in parsed.warnings[:100]],
     }
     audit_service.record(
         session,
@@ -317,4 +322,32 @@ def store(
         connection.id,
         after={**summary, "filename": filename},
     )
+    return summary
+
+
+def run_import(
+    session: Session,
+    data: BinaryIO,
+    opts: ImportOptions,
+    actor: Principal,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """A whole background import: validate, store (committing as it goes), fold the rows
+    into the feeds. A rejected file raises :class:`ImportRejected`, whose errors the job
+    keeps in its result."""
+    from app.feeds import rollup
+
+    connection, parsed = parse(session, data, opts)
+    session.commit()  # the connection, created on first use
+    summary = store(
+        session,
+        connection,
+        parsed,
+        actor,
+        filename=opts.filename,
+        progress=progress,
+        commit_as_it_goes=True,
+    )
+    rollup.ensure_fresh(session)  # commits the import, then sums it for the feeds
     return summary

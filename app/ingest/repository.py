@@ -35,6 +35,7 @@ COLUMNS: tuple[str, ...] = (
     "mcc",
     "memo",
     "channel",
+    "kind",
     "card_last4",
     "cardholder_id",
     "department_id",

@@ -31,7 +31,7 @@ from app.ingest import repository
 from app.models import Cardholder, Connection, Department, Transaction
 from classifiers import Classification
 from classifiers.normalise import compact, normalise
-from connectors.base import RawTransaction
+from connectors.base import Kind, RawTransaction
 
 BATCH_SIZE = 2000
 # Source fields a re-fetch may change; everything else on a stored row is ours.
@@ -81,6 +81,10 @@ _SOURCE_GETTER = operator.attrgetter(*_SOURCE_FIELDS)
 
 def _fingerprint(raw: RawTransaction) -> str:
     text = "\x1f".join(map(str, _SOURCE_GETTER(raw)))
+    if raw.kind is not Kind.PURCHASE:
+        # Appended only when not a purchase, so rows stored before kinds existed keep their
+        # fingerprint (a re-import of them changes nothing).
+        text += f"\x1fkind={raw.kind.value}"
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -124,15 +128,21 @@ class Ingestor:
         }
         self.holders_by_ext: dict[str, Cardholder] = {}
         self.holders_by_email: dict[str, Cardholder] = {}
+        # Names shared by two different people are no evidence of either (None).
+        self.holders_by_name: dict[str, Cardholder | None] = {}
         for h in session.exec(select(Cardholder)):
             if h.connection_id == self.connection_id and h.external_id:
                 self.holders_by_ext[h.external_id] = h
             if h.email:
                 self.holders_by_email.setdefault(h.email.lower(), h)
+            if h.name:
+                name = _person_key(h.name)
+                known = self.holders_by_name.get(name, h)
+                self.holders_by_name[name] = h if known is h else None
         self.policy = OutsideItPolicy(session)
         self.encoder = repository.RowEncoder(session)
         self._people_seen: dict[
-            tuple[str | None, str | None, str | None], tuple[int | None, int | None]
+            tuple[str | None, str | None, str | None, str | None], tuple[int | None, int | None]
         ] = {}
         self._results: dict[int, tuple[Classification, _Classified]] = {}
         self._outside_seen: dict[tuple[bool, int | None, int | None], bool] = {}
@@ -160,15 +170,26 @@ class Ingestor:
 
     def _cardholder(self, raw: RawTransaction) -> Cardholder | None:
         holder = None
-        if raw.cardholder_external_id:
-            holder = self.holders_by_ext.get(raw.cardholder_external_id)
+        external_id = raw.cardholder_external_id
+        if not external_id and not raw.cardholder_email and raw.cardholder_name:
+            # Only a name (an Amex "Card Member"): the one cardholder of that name, from any
+            # source, else a cardholder of this connection keyed by the name, whose
+            # department IT sets once for every later file.
+            external_id = f"name:{_person_key(raw.cardholder_name)}"
+            holder = self.holders_by_ext.get(external_id) or self.holders_by_name.get(
+                _person_key(raw.cardholder_name)
+            )
+            if holder is not None:
+                return holder
+        if external_id:
+            holder = self.holders_by_ext.get(external_id)
         if holder is None and raw.cardholder_email:
             holder = self.holders_by_email.get(raw.cardholder_email.lower())
-        if holder is None and (raw.cardholder_external_id or raw.cardholder_email):
+        if holder is None and (external_id or raw.cardholder_email):
             dept = self._department(raw.department_name)
             holder = Cardholder(
-                connection_id=self.connection_id if raw.cardholder_external_id else None,
-                external_id=raw.cardholder_external_id,
+                connection_id=self.connection_id if external_id else None,
+                external_id=external_id,
                 name=raw.cardholder_name,
                 email=raw.cardholder_email,
                 department_id=dept.id if dept else None,
@@ -176,8 +197,8 @@ class Ingestor:
             self.session.add(holder)
             self.session.flush()
         if holder is not None:
-            if raw.cardholder_external_id:
-                self.holders_by_ext.setdefault(raw.cardholder_external_id, holder)
+            if external_id:
+                self.holders_by_ext.setdefault(external_id, holder)
             if holder.email:
                 self.holders_by_email.setdefault(holder.email.lower(), holder)
         return holder
@@ -188,7 +209,12 @@ class Ingestor:
         A run sees few distinct people, so each (id, email, department) is resolved once:
         the maps above only ever grow, so a second resolution would give the same answer.
         """
-        key = (raw.cardholder_external_id, raw.cardholder_email, raw.department_name)
+        key = (
+            raw.cardholder_external_id,
+            raw.cardholder_email,
+            raw.department_name,
+            None if raw.cardholder_external_id or raw.cardholder_email else raw.cardholder_name,
+        )
         hit = self._people_seen.get(key)
         if hit is None:
             holder = self._cardholder(raw)
@@ -365,9 +391,14 @@ class Ingestor:
             holder_id, dept_id = people(raw)
             columns = classified(result)
             vendor_id = columns[0]
-            if vendor_id is not None:
+            spend = raw.kind is Kind.PURCHASE
+            if not spend:
+                # A card payment, a transfer, interest, a balance: not software bought, so
+                # never a finding, whatever its descriptor resembles.
+                columns = (vendor_id, False, *columns[2:])
+            elif vendor_id is not None:
                 vendor_ids.add(vendor_id)
-            is_outside = outside(result.is_software, vendor_id, dept_id)
+            is_outside = spend and outside(result.is_software, vendor_id, dept_id)
             reporting_amount = convert(raw.amount_minor, raw.currency, raw.transaction_date)
             known = existing.get(raw.external_id)
             if known is None:
@@ -387,6 +418,7 @@ class Ingestor:
                         raw.mcc,
                         raw.memo,
                         raw.channel.value,
+                        raw.kind.value,
                         raw.card_last4,
                         holder_id,
                         dept_id,
@@ -411,6 +443,7 @@ class Ingestor:
                     **{f: getattr(raw, f) for f in _SOURCE_FIELDS},
                     "currency": raw.currency.upper(),
                     "channel": raw.channel.value,
+                    "kind": raw.kind.value,
                     "reporting_amount_minor": reporting_amount,
                     "reporting_currency": reporting,
                     "cardholder_id": holder_id,
@@ -446,6 +479,11 @@ class Ingestor:
 
 
 DUPLICATE_WINDOW_DAYS = 3
+
+
+def _person_key(name: str) -> str:
+    """A name as files write it in any case and spacing (``JANE  DOE`` = ``Jane Doe``)."""
+    return " ".join(name.split()).casefold()
 
 
 def _merchant_key(descriptor: str) -> str:

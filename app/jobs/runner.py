@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from app import redact
 from app.db import UTCDateTime, get_engine, utcnow
-from app.errors import NotFound
+from app.errors import AppError, NotFound
 from app.models import Job, JobStatus, SyncRun, SyncRunStatus
 
 log = logging.getLogger("shadowspend.jobs")
@@ -170,6 +170,11 @@ class JobRunner:
             with self.session_factory() as session:
                 result = fn(session, reporter)
                 session.commit()
+        except AppError as exc:
+            # Expected (a rejected file, a refused config): its details are the job's result.
+            log.info("job %s refused: %s", job_id, exc.detail)
+            self._finish(job_id, JobStatus.FAILED, result=exc.extra or None, error=exc.detail)
+            return
         except Exception as exc:
             log.exception("job %s failed", job_id)
             self._finish(job_id, JobStatus.FAILED, error=f"{exc.__class__.__name__}: {exc}")

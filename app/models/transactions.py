@@ -54,6 +54,9 @@ class Transaction(SQLModel, table=True):
     mcc: str | None = Field(default=None, max_length=4)
     memo: str | None = Field(default=None, sa_type=Text)
     channel: str = Field(default="card", max_length=20)
+    # purchase (spend, refunds included) | payment | transfer | interest | balance: only
+    # purchases count as spend (connectors.base.Kind).
+    kind: str = Field(default="purchase", max_length=20)
     card_last4: str | None = Field(default=None, max_length=4)
     cardholder_id: int | None = Field(default=None, foreign_key="cardholders.id", index=True)
     department_id: int | None = Field(default=None, foreign_key="departments.id")
@@ -111,6 +114,11 @@ class TransactionPublic(SQLModel):
     mcc: str | None
     memo: str | None
     channel: str
+    kind: str = Field(
+        default="purchase",
+        description="purchase (spend, refunds included) or payment, transfer, interest, "
+        "balance: rows kept out of spend",
+    )
     card_last4: str | None
     cardholder_id: int | None
     department_id: int | None

@@ -34,6 +34,15 @@ def transaction_filter(
     include_duplicates: Annotated[
         bool, Query(description="Also list rows recognised as another source's duplicate")
     ] = False,
+    kind: Annotated[
+        str,
+        Query(
+            pattern="^(purchase|payment|transfer|interest|balance|all)$",
+            description="purchase (spend, refunds included; the default), a kind kept out "
+            "of spend (payment: a card's bill paid; transfer between own accounts; interest; "
+            "balance lines), or all",
+        ),
+    ] = "purchase",
 ) -> TransactionFilter:
     return TransactionFilter(
         date_from=date_from,
@@ -47,6 +56,7 @@ def transaction_filter(
         channel=channel,
         q=q,
         include_duplicates=include_duplicates,
+        kind=None if kind == "all" else kind,
     )
 
 

@@ -30,6 +30,9 @@ class TransactionFilter:
     channel: str | None = None
     q: str | None = None
     include_duplicates: bool = False
+    # Spend only by default (purchases and refunds), so every list and feed totals the same
+    # rows; None lists every kind (card payments, transfers, interest, balance lines too).
+    kind: str | None = "purchase"
 
 
 def scoped_filter(flt: TransactionFilter, principal: Principal) -> TransactionFilter:
@@ -65,6 +68,8 @@ def apply_filter(
         stmt = stmt.where(Transaction.category == flt.category)
     if flt.channel:
         stmt = stmt.where(Transaction.channel == flt.channel)
+    if flt.kind is not None:
+        stmt = stmt.where(Transaction.kind == flt.kind)
     if flt.q:
         stmt = stmt.where(
             search.contains(
@@ -103,6 +108,7 @@ def to_public(rows: list[Transaction], session: Session) -> list[TransactionPubl
                 mcc=r.mcc,
                 memo=r.memo,
                 channel=r.channel,
+                kind=r.kind,
                 card_last4=r.card_last4,
                 cardholder_id=r.cardholder_id,
                 department_id=r.department_id,

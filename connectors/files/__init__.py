@@ -1,4 +1,5 @@
-"""Statement-file importers: CSV (presets or a column mapping), OFX/QFX, CAMT.053 and BAI2.
+"""Statement-file importers: CSV (presets or a column mapping), OFX/QFX, CAMT.053, BAI2,
+MT940 and QIF.
 
 The service calls :func:`parse_file`; it validates the whole file (raising
 :class:`FileRejected` with row- and field-level :class:`RowError` s when anything is wrong)
@@ -7,10 +8,11 @@ records. See :mod:`connectors.files.api` for the full contract.
 """
 
 from connectors.files.api import FileFormat, ParsedFile, detect_format, parse_file
-from connectors.files.csv_import import PRESETS, CsvMapping
+from connectors.files.csv_import import MAPPING_HELP, PRESETS, CsvMapping
 from connectors.files.errors import FileRejected, RowError
 
 __all__ = [
+    "MAPPING_HELP",
     "PRESETS",
     "CsvMapping",
     "FileFormat",

@@ -24,10 +24,15 @@ from enum import StrEnum
 from typing import BinaryIO
 
 from connectors.base import RawTransaction
+from connectors.files.bai2_file import Bai2File
+from connectors.files.camt053 import Camt053File
 from connectors.files.csv_import import CsvMapping, open_csv
 from connectors.files.errors import FileRejected, RowError
+from connectors.files.kinds import with_kind
 from connectors.files.mt940 import looks_like_mt940, open_mt940
+from connectors.files.ofx import OfxFile
 from connectors.files.qif import looks_like_qif, open_qif
+from connectors.files.streamed import TwoPassFile
 
 
 class FileFormat(StrEnum):
@@ -61,10 +66,10 @@ class ParsedFile:
 
     @property
     def rows(self) -> Iterator[RawTransaction]:
-        return self._iterate()
+        return map(with_kind, self._iterate())
 
     def __iter__(self) -> Iterator[RawTransaction]:
-        return self._iterate()
+        return self.rows
 
 
 _SNIFF = 8192
@@ -148,38 +153,26 @@ def parse_file(
             mapping=used,
         )
 
-    if fmt in (FileFormat.MT940, FileFormat.QIF):
-        streamed = (
-            open_mt940(data)
-            if fmt == FileFormat.MT940
-            else open_qif(data, default_currency=default_currency)
-        )
-        count = streamed.validate()
-        return ParsedFile(
-            format=fmt,
-            preset=None,
-            row_count=count,
-            _iterate=streamed.iter_rows,
-            warnings=list(streamed.warnings),
-        )
-
-    raw = bytes(data) if isinstance(data, bytes | bytearray | memoryview) else data.read()
-    rows: list[RawTransaction]
-    if fmt == FileFormat.OFX:
-        from connectors.files.ofx import parse_ofx
-
-        rows = parse_ofx(raw)
-    elif fmt == FileFormat.CAMT053:
-        from connectors.files.camt053 import parse_camt053
-
-        rows = parse_camt053(raw)
+    streamed: TwoPassFile
+    if fmt == FileFormat.MT940:
+        streamed = open_mt940(data)
     elif fmt == FileFormat.BAI2:
-        from connectors.files.bai2_file import parse_bai2
-
-        rows = parse_bai2(raw)
+        streamed = Bai2File(data)
+    elif fmt == FileFormat.QIF:
+        streamed = open_qif(data, default_currency=default_currency)
+    elif fmt in (FileFormat.OFX, FileFormat.CAMT053):
+        whole = data if isinstance(data, bytes | bytearray | memoryview) else data.read()
+        streamed = OfxFile(bytes(whole)) if fmt == FileFormat.OFX else Camt053File(bytes(whole))
     else:  # pragma: no cover - exhaustive over FileFormat
         raise ValueError(f"unknown format {fmt!r}")
-    return ParsedFile(format=fmt, preset=None, row_count=len(rows), _iterate=lambda: iter(rows))
+    count = streamed.validate()
+    return ParsedFile(
+        format=fmt,
+        preset=None,
+        row_count=count,
+        _iterate=streamed.iter_rows,
+        warnings=list(streamed.warnings),
+    )
 
 
 def _seekable(stream: BinaryIO) -> bool:

@@ -23,16 +23,20 @@ the n-th ``Ntry`` of the file (1-based, across statements).
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from connectors.base import Channel, RawTransaction, stable_id
+from connectors.base import Channel, Kind, RawTransaction, stable_id
 from connectors.files.errors import ErrorCollector, FileRejected, RowError
 from connectors.files.ids import RepeatNumbering
+from connectors.files.kinds import code_kind
 from connectors.files.money import AmountError, decimal_to_minor, is_currency
+from connectors.files.streamed import TwoPassFile
 
 _NAMESPACE = re.compile(r"^\{(urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d+))\}Document$")
 _AMOUNT = re.compile(r"\d{1,18}(?:\.\d{0,5})?")
@@ -63,59 +67,97 @@ class _Ns:
         return value or None
 
 
-def _document(raw: bytes) -> tuple[ET.Element, _Ns]:
-    head = raw[:4096].upper()
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in raw.upper():
-        raise FileRejected([RowError(None, None, "XML with a DTD or entities is not accepted")])
-    try:
-        root = ET.fromstring(raw)  # noqa: S314 - DTD/entities refused above
-    except ET.ParseError as exc:
-        line = exc.position[0] if exc.position else None
-        raise FileRejected([RowError(None, None, f"malformed XML (line {line}): {exc}")]) from None
+def _refuse(message: str, field: str | None = None) -> FileRejected:
+    return FileRejected([RowError(None, field, message)])
+
+
+class Camt053File(TwoPassFile):
+    """A camt.053 file, validated by :meth:`validate` then streamed by :meth:`iter_rows`.
+
+    Read with ``iterparse``, one entry at a time: each ``Ntry`` is converted and dropped
+    when its end tag is read, so memory holds the file's bytes and one entry.
+    """
+
+    def __init__(self, raw: bytes) -> None:
+        super().__init__()
+        if b"<!DOCTYPE" in raw[:4096].upper() or b"<!ENTITY" in raw.upper():
+            raise _refuse("XML with a DTD or entities is not accepted")
+        self.raw = raw
+
+    def _read(self, errors: ErrorCollector, notes: list[RowError]) -> Iterator[RawTransaction]:
+        ns: _Ns | None = None
+        numbered = RepeatNumbering()
+        number = index = 0
+        message_seen = False
+        parents: list[ET.Element] = []
+        account = ""
+        events = ET.iterparse(io.BytesIO(self.raw), events=("start", "end"))  # noqa: S314
+        try:
+            for event, element in events:
+                if event == "start":
+                    if ns is None:
+                        ns = _namespace(element)
+                    parents.append(element)
+                    continue
+                parents.pop()
+                assert ns is not None
+                tag = element.tag
+                if tag == ns("BkToCstmrStmt"):
+                    message_seen = True
+                elif tag == ns("GrpHdr"):
+                    if element.find(ns("MsgId")) is None:
+                        note = "missing group header message id"
+                        notes.append(RowError(None, "GrpHdr/MsgId", note))
+                elif tag == ns("Acct") and parents and parents[-1].tag == ns("Stmt"):
+                    account = ns.text(element, "Id/IBAN") or ns.text(element, "Id/Othr/Id") or ""
+                elif tag == ns("Ntry") and parents and parents[-1].tag == ns("Stmt"):
+                    number += 1
+                    try:
+                        yield from _entries(element, ns, account, numbered)
+                    except _Bad as bad:
+                        errors.add(number, bad.field, bad.message)
+                    parents[-1].remove(element)  # done with it: free it
+                elif tag == ns("Stmt"):
+                    index += 1
+                    if ns.text(element, "Id") is None:
+                        notes.append(RowError(None, "Stmt/Id", f"statement {index} has no Id"))
+                    if not account:
+                        errors.add(None, "Stmt/Acct", f"statement {index} has no account id")
+                    account = ""
+                    element.clear()
+        except ET.ParseError as exc:
+            line = exc.position[0] if exc.position else None
+            errors.add(None, None, f"malformed XML (line {line}): {exc}")
+            return
+        if not message_seen:
+            raise _refuse("missing BkToCstmrStmt", "BkToCstmrStmt")
+        if index == 0:
+            errors.add(None, "Stmt", "the message holds no statement (Stmt)")
+
+
+def _namespace(root: ET.Element) -> _Ns:
     match = _NAMESPACE.match(root.tag)
     if match is None:
-        raise FileRejected(
-            [RowError(None, None, f"not a camt.053 document: root element is {root.tag!r}")]
-        )
+        raise _refuse(f"not a camt.053 document: root element is {root.tag!r}")
     version = int(match.group(2))
     if version < 2:
-        raise FileRejected([RowError(None, None, f"camt.053.001.{version:02d} is not supported")])
-    return root, _Ns(match.group(1))
+        raise _refuse(f"camt.053.001.{version:02d} is not supported")
+    return _Ns(match.group(1))
 
 
-def parse_camt053(raw: bytes) -> list[RawTransaction]:
-    """Every entry of every statement in a camt.053 file, in file order.
+def parse_camt053(raw: bytes, warnings: list[RowError] | None = None) -> list[RawTransaction]:
+    """Every entry of every statement in a camt.053 file, in file order (all in memory; the
+    importer streams a :class:`Camt053File` instead).
 
     Raises :class:`FileRejected` with every error found when anything is malformed (not XML,
     not camt.053, no statement, an entry without amount, currency, indicator or date...).
+    A missing message id or statement id concerns no entry: it goes to ``warnings``.
     """
-    root, ns = _document(raw)
-    errors = ErrorCollector()
-    message = root.find(ns("BkToCstmrStmt"))
-    if message is None:
-        raise FileRejected([RowError(None, "BkToCstmrStmt", "missing BkToCstmrStmt")])
-    if message.find(ns("GrpHdr/MsgId")) is None:
-        errors.add(None, "GrpHdr/MsgId", "missing group header message id")
-    statements = message.findall(ns("Stmt"))
-    if not statements:
-        errors.add(None, "Stmt", "the message holds no statement (Stmt)")
-    rows: list[RawTransaction] = []
-    numbered = RepeatNumbering()
-    number = 0
-    for index, statement in enumerate(statements, start=1):
-        account = ns.text(statement, "Acct/Id/IBAN") or ns.text(statement, "Acct/Id/Othr/Id") or ""
-        if ns.text(statement, "Id") is None:
-            errors.add(None, "Stmt/Id", f"statement {index} has no Id")
-        if not account:
-            errors.add(None, "Stmt/Acct", f"statement {index} has no account id")
-        for entry in statement.findall(ns("Ntry")):
-            number += 1
-            try:
-                rows.extend(_entries(entry, ns, account, numbered))
-            except _Bad as bad:
-                errors.add(number, bad.field, bad.message)
-    errors.raise_if_any()
-    return rows
+    camt = Camt053File(raw)
+    camt.validate()
+    if warnings is not None:
+        warnings.extend(camt.warnings)
+    return list(camt.iter_rows())
 
 
 def _date(element: ET.Element | None, ns: _Ns, field: str) -> date | None:
@@ -288,6 +330,8 @@ def _entry(
         merchant_name=counterparty,
         memo=memo,
         channel=Channel.CARD if card else Channel.INVOICE,
+        kind=code_kind("camt_subfamily", ns.text(entry, "BkTxCd/Domn/Fmly/SubFmlyCd"))
+        or Kind.PURCHASE,
         card_last4=digits[-4:] if len(digits) >= 4 else None,
         raw=raw,
     )

@@ -27,8 +27,9 @@ from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from connectors.base import Channel, RawTransaction
+from connectors.base import Channel, Kind, RawTransaction
 from connectors.files.errors import ErrorCollector, FileRejected, RowError
+from connectors.files.kinds import code_kind, is_balance_line
 from connectors.files.money import AmountError, is_currency, parse_decimal, parse_minor
 from connectors.files.text import TextSource
 
@@ -64,6 +65,13 @@ class CsvMapping(BaseModel):
       without BOM, then cp1252, then Latin-1).
     * ``reimbursable``: optional column; a truthy value (yes/true/1/x) makes the row a
       :attr:`Channel.REIMBURSEMENT`, otherwise the row gets ``channel``.
+    * ``kind``: optional column saying what a row is (Chase's ``Type``: ``Sale``, ``Return``,
+      ``Payment``...); ``Payment``, ``Transfer``, ``Interest`` and ``Balance`` rows are kept
+      out of spend (:class:`connectors.base.Kind`), anything else is a purchase.
+
+    A row whose amount is empty but whose description says it is a balance (``Beginning
+    balance as of 01/01/2025``, as Bank of America's checking export starts) is kept as a
+    :attr:`Kind.BALANCE` row of amount 0, not refused.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -87,6 +95,7 @@ class CsvMapping(BaseModel):
     card_last4: Columns = ()
     id: Columns = ()
     reimbursable: Columns = ()
+    kind: Columns = ()
     channel: Channel = Channel.CARD
     date_format: str | None = None
     decimal_comma: bool = False
@@ -112,6 +121,7 @@ class CsvMapping(BaseModel):
         "card_last4",
         "id",
         "reimbursable",
+        "kind",
         mode="before",
     )
     @classmethod
@@ -130,8 +140,14 @@ class CsvMapping(BaseModel):
         return value
 
 
+_UNIT_SUFFIX = re.compile(r"\s*[(\[][^)\]]{1,12}[)\]]\s*$")
+
+
 def _norm(header: str) -> str:
-    return " ".join(header.replace("\ufeff", "").replace("_", " ").split()).lower()
+    """Header names compared case-blind, ignoring ``_``, ``.``, repeated spaces and a unit in
+    brackets at the end (``Amount (USD)``, ``Trans. Date``, ``txn_date``)."""
+    text = header.replace("\ufeff", "").replace("_", " ").replace(".", " ")
+    return " ".join(_UNIT_SUFFIX.sub("", text).split()).lower()
 
 
 # Real export headers. Candidates after the first cover the variants each provider has shipped.
@@ -158,6 +174,7 @@ PRESETS: dict[str, CsvMapping] = {
         sign="spend_negative",
         memo="Memo",
         card_last4="Card",
+        kind="Type",
         date_format="%m/%d/%Y",
     ),
     "generic_bank": CsvMapping(
@@ -255,8 +272,14 @@ _COMMON: dict[str, Columns] = {
         "Transaction Date",
         "Trans Date",
         "Trans. Date",
+        "Txn Date",
+        "Tran Date",
         "Date",
         "Purchase Date",
+        "Date of Transaction",
+        "Activity Date",
+        "Date Posted",
+        "Effective Date",
         "Posting Date",
         "Posted Date",
         "Booking Date",
@@ -264,22 +287,45 @@ _COMMON: dict[str, Columns] = {
         "Timestamp",
         "Transaction Time",
     ),
-    "posted_date": ("Post Date", "Posted Date", "Posting Date", "Settlement Date", "Cleared Date"),
+    "posted_date": (
+        "Post Date",
+        "Posted Date",
+        "Posting Date",
+        "Date Posted",
+        "Settlement Date",
+        "Cleared Date",
+    ),
     "descriptor": (
         "Merchant Descriptor",
         "Statement Descriptor",
+        "Merchant Description",
         "Description",
+        "Desc",
         "Transaction Description",
+        "Transaction Details",
+        "Txn Description",
+        "Original Description",
         "Merchant",
         "Merchant Name",
         "Payee",
+        "Payee Name",
         "Narrative",
+        "Narration",
         "Details",
         "Particulars",
         "Name",
     ),
     "merchant_name": ("Merchant Name", "Merchant"),
-    "amount": ("Amount", "Transaction Amount", "Billing Amount", "Amt", "Value"),
+    "amount": (
+        "Amount",
+        "Transaction Amount",
+        "Txn Amount",
+        "Billing Amount",
+        "Charge Amount",
+        "Amt",
+        "Value",
+        "Debit/Credit",
+    ),
     "debit": ("Debit", "Debit Amount", "Withdrawal", "Withdrawals", "Money Out", "Paid Out"),
     "credit": ("Credit", "Credit Amount", "Deposit", "Deposits", "Money In", "Paid In"),
     "currency": ("Currency", "Currency Code", "Ccy"),
@@ -290,6 +336,7 @@ _COMMON: dict[str, Columns] = {
     "department": ("Department", "Dept", "Cost Center", "Cost Centre"),
     "card_last4": ("Card Last 4", "Card Last Four", "Last 4", "Card Number", "Card"),
     "id": ("Transaction ID", "Transaction Reference", "Reference Number", "Reference", "ID"),
+    "kind": ("Type", "Transaction Type", "Txn Type"),
 }
 
 _DATE_FORMATS = (
@@ -396,6 +443,7 @@ class _Plan:
     card_last4: int
     id: int
     reimbursable: int
+    kind: int
 
 
 _OPTIONAL = (
@@ -415,6 +463,7 @@ _OPTIONAL = (
     "card_last4",
     "id",
     "reimbursable",
+    "kind",
 )
 
 
@@ -619,6 +668,9 @@ def _row_parser(
         at(plan.reimbursable),
     )
     has_reimbursable = plan.reimbursable >= 0
+    i_kind = plan.kind
+    kinds_by_word: dict[str, Kind] = {}
+    amount_cells = tuple(i for i in (i_amount, i_debit, i_credit) if i >= 0)
     descriptor_cols = plan.descriptor
     fallback_cols = tuple(i for i in (plan.merchant_name, plan.memo) if i >= 0)
     known_currency: dict[str, bool] = {}
@@ -671,7 +723,6 @@ def _row_parser(
                 if not ok:
                     raise _Bad(header[i_currency], f"not an ISO 4217 currency: {code!r}")
                 currency = code
-        amount_minor = amount_of(row, currency)
         descriptor = ""
         for i in descriptor_cols:
             descriptor = row[i].strip()
@@ -684,6 +735,16 @@ def _row_parser(
                     break
             else:
                 raise _Bad(header[descriptor_cols[0]], "descriptor is empty")
+        kind = Kind.PURCHASE
+        if i_kind >= 0 and (written := row[i_kind].strip()):
+            kind = kinds_by_word.get(written) or kinds_by_word.setdefault(
+                written, code_kind("csv_type_values", written) or Kind.PURCHASE
+            )
+        if not any(row[i].strip() for i in amount_cells) and is_balance_line(descriptor):
+            # "Beginning balance as of ...": a statement line, not a transaction.
+            amount_minor, kind = 0, Kind.BALANCE
+        else:
+            amount_minor = amount_of(row, currency)
         if not build:
             return None
 
@@ -736,6 +797,7 @@ def _row_parser(
             last4,
             False,
             raw,
+            kind,
         )
 
     return parse
@@ -967,8 +1029,8 @@ def open_csv(
                 source, guessed, preset=None, header_row=i, default_currency=default_currency
             )
 
-    first = next((row for row in candidates if any(v.strip() for v in row)), [])
-    found = [h.strip() for h in first if h.strip()]
+    first = _likeliest_header(candidates)
+    found = _shown(first)
     if chosen is not None:
         what = f"preset {preset!r}" if mapping is None else "the mapping"
         missing = "; ".join(_missing(chosen, first))
@@ -984,7 +1046,38 @@ def open_csv(
         lacking = [m.split(" (")[0] for m in _missing(common, first)]
         message = (
             f"unknown CSV layout: headers found: {found}; no column recognised for "
-            f"{', '.join(lacking)}; choose a preset ({', '.join(sorted(PRESETS))}) or give a "
-            "column mapping"
+            f"{', '.join(lacking)}; choose a preset ({', '.join(sorted(PRESETS))}) or give "
+            f"a column mapping: {MAPPING_HELP}"
         )
     raise FileRejected([RowError(None, None, message)])
+
+
+MAPPING_HELP = (
+    "a JSON object naming the columns, e.g. "
+    '{"date": "Posted", "descriptor": "Payee", "amount": "Amount", "sign": "spend_negative"} '
+    '(or "debit"/"credit" for split columns; optional "currency", "memo", "cardholder_name", '
+    '"cardholder_email", "department", "card_last4", "id", "kind", "date_format": "%d/%m/%Y", '
+    '"decimal_comma": true); pass it with --mapping FILE, or as the upload\'s mapping field, '
+    "and it is saved on the connection for the next file"
+)
+"""How to write a column mapping, said where a user meets it (the error, --help, the README)."""
+
+_LONG_NUMBER = re.compile(r"\d{5,}")
+
+
+def _likeliest_header(candidates: list[list[str]]) -> list[str]:
+    """The first row with the most cells that read as names (not numbers or dates)."""
+    best: list[str] = []
+    best_score = -1
+    for row in candidates:
+        score = sum(1 for v in row if v.strip() and not _DIGITS.search(v))
+        if score > best_score:
+            best, best_score = row, score
+    return best
+
+
+def _shown(row: list[str]) -> list[str]:
+    """A header row as an error message may show it: long numbers (card or account numbers
+    in a row that was not a header after all) masked, cells and their count capped."""
+    cells = [_LONG_NUMBER.sub("…", h.strip())[:40] for h in row if h.strip()]
+    return cells[:15] + (["…"] if len(cells) > 15 else [])

@@ -29,12 +29,17 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.field:
-            where.append(f"field {self.field!r}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        return describe_error(self.row, self.field, self.message)
+
+
+def describe_error(row: int | None, field: str | None, message: str) -> str:
+    """``row 3, field 'Amount': message``; only the parts there are (never ``row None``)."""
+    where = []
+    if row is not None:
+        where.append(f"row {row}")
+    if field:
+        where.append(f"field {field!r}")
+    return f"{', '.join(where)}: {message}" if where else message
 
 
 class FileRejected(ConnectorConfigError):
@@ -45,9 +50,14 @@ class FileRejected(ConnectorConfigError):
 
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = list(errors)
-        first = "; ".join(str(e) for e in self.errors[:3])
-        more = f" (and {len(self.errors) - 3} more)" if len(self.errors) > 3 else ""
-        super().__init__(f"file rejected: {first}{more}")
+        super().__init__(summarise(self.errors))
+
+
+def summarise(errors: list[RowError], shown: int = 3) -> str:
+    """The first ``shown`` errors, each once, and how many more there are."""
+    first = "; ".join(str(e) for e in errors[:shown])
+    more = f" (and {len(errors) - shown} more)" if len(errors) > shown else ""
+    return f"{first}{more}"
 
 
 class ErrorCollector:

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -62,10 +62,12 @@ import mt940
 from mt940 import models as mt_models
 from mt940 import tags as mt_tags
 
-from connectors.base import Channel, RawTransaction, stable_id
+from connectors.base import Channel, Kind, RawTransaction, stable_id
 from connectors.files.errors import ErrorCollector, RowError
 from connectors.files.ids import RepeatNumbering
+from connectors.files.kinds import code_kind
 from connectors.files.money import AmountError, decimal_to_minor, exponent, is_currency
+from connectors.files.streamed import T, TwoPassFile
 from connectors.files.text import TextSource, describe
 
 # mt-940 logs every value that fails to match at ERROR, file content included (card numbers,
@@ -188,37 +190,20 @@ def _tags(source: TextSource) -> Iterator[_Tag]:
         yield current
 
 
-class Mt940File:
+class Mt940File(TwoPassFile):
     """An MT940 file, validated by :meth:`validate` then streamed by :meth:`iter_rows`."""
 
     def __init__(self, data: bytes | BinaryIO) -> None:
+        super().__init__()
         self.source = TextSource(data)
-        self.row_count: int | None = None
-        self.warnings: list[RowError] = []
+        self._saw_tags = False
 
-    def validate(self) -> int:
-        """Read everything; return the number of transactions or raise :class:`FileRejected`."""
+    def _retrying(self, read: Callable[[], T]) -> T:
+        return self.source.decoded(read)
 
-        def read() -> tuple[int, ErrorCollector, list[RowError]]:
-            errors, warnings = ErrorCollector(), list[RowError]()
-            count = sum(1 for _ in self._read(errors, warnings))
-            return count, errors, warnings
-
-        count, errors, warnings = self.source.decoded(read)
+    def _after_validation(self, errors: ErrorCollector) -> None:
         if not self._saw_tags:
             errors.add(None, None, "not an MT940 statement: no MT940 tag (:20:, :61:...) found")
-        errors.raise_if_any()
-        self.row_count = count
-        self.warnings = warnings
-        return count
-
-    def iter_rows(self) -> Iterator[RawTransaction]:
-        """Every transaction in file order (re-reads the file; validates first if needed)."""
-        if self.row_count is None:
-            self.validate()
-        errors = ErrorCollector()
-        yield from self._read(errors, [])
-        errors.raise_if_any()
 
     def _read(self, errors: ErrorCollector, warnings: list[RowError]) -> Iterator[RawTransaction]:
         self._saw_tags = False
@@ -445,6 +430,7 @@ class _StatementReader:
             memo=memo,
             channel=Channel.INVOICE,
             raw=raw,
+            kind=code_kind("mt940_type", type_code) or Kind.PURCHASE,
         )
 
     def _close_statement(self) -> Iterator[RawTransaction]:

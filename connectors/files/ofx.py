@@ -41,6 +41,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from ofxtools import Types as ofx_types
@@ -49,10 +50,12 @@ from ofxtools.header import OFXHeaderError, parse_header
 from ofxtools.models.base import Aggregate
 from ofxtools.Parser import TreeBuilder
 
-from connectors.base import Channel, RawTransaction
+from connectors.base import Channel, Kind, RawTransaction
 from connectors.files.errors import ErrorCollector, FileRejected, RowError
 from connectors.files.ids import RepeatNumbering
+from connectors.files.kinds import code_kind
 from connectors.files.money import AmountError, decimal_to_minor, is_currency
+from connectors.files.streamed import TwoPassFile
 
 _RELAX = threading.Lock()
 _FIELD = re.compile(r"\b([A-Z][A-Z0-9]*)\.([a-z0-9]+)\b")
@@ -81,29 +84,90 @@ def _body(raw: bytes) -> str:
     try:
         _header, body = parse_header(io.BytesIO(raw))
         return str(body)
-    except OFXHeaderError as exc:
+    except OFXHeaderError:
         start = raw.upper().find(b"<OFX>")
         if start < 0:
-            raise FileRejected([RowError(None, None, f"not an OFX file: {exc}")]) from None
+            message = "not an OFX file: no OFX header and no <OFX> element"
+            raise FileRejected([RowError(None, None, message)]) from None
         chunk = raw[start:]
         try:
             return chunk.decode("utf-8")
         except UnicodeDecodeError:
             return chunk.decode("cp1252", errors="replace")
     except (ValueError, UnicodeDecodeError) as exc:
-        raise FileRejected([RowError(None, None, f"bad OFX header: {exc}")]) from None
+        message = f"bad OFX header ({type(exc).__name__}): it does not declare a known encoding"
+        raise FileRejected([RowError(None, None, message)]) from None
 
 
-def _tree(raw: bytes) -> ET.Element:
-    body = _body(raw)
+_TAG_NAME = re.compile(r"</?[A-Za-z][A-Za-z0-9._]*>")
+_EMPTY_CLOSED = re.compile(r"<([A-Z][A-Z0-9._]*)>\s*</\1>")
+_EMPTY_OPEN = re.compile(r"<([A-Z][A-Z0-9._]*)>(?=\s*<)")
+_LOWER_TAG = re.compile(r"</?[A-Z0-9._]*[a-z]")
+_CLOSING = re.compile(r"</([A-Z][A-Z0-9._]*)>")
+
+
+@cache
+def _aggregates() -> frozenset[str]:
+    """Tag names ofxtools models as aggregates (everything else is an element)."""
+    return frozenset(
+        name
+        for name in dir(ofx_models)
+        if isinstance(cls := getattr(ofx_models, name), type) and issubclass(cls, Aggregate)
+    )
+
+
+def clean_markup(body: str) -> str:
+    """SGML as banks write it, made readable by ofxtools without changing any value.
+
+    Tag names are upper-cased (SGML tags are case-blind; a lower-case ``<stmttrn>`` would
+    otherwise be skipped); an element with no value (``<MEMO>`` followed by the next tag, or
+    ``<MEMO></MEMO>``) is dropped, since ofxtools reads an empty element as an aggregate
+    opening and nests the rest of the file in it. Aggregates keep every tag.
+    """
+    if _LOWER_TAG.search(body):
+        body = _TAG_NAME.sub(lambda m: m.group(0).upper(), body)
+    aggregates = _aggregates()
+    body = _EMPTY_CLOSED.sub(lambda m: "" if m[1] not in aggregates else m[0], body)
+    closed = frozenset(_CLOSING.findall(body))
+    elements = _elements()
+
+    def drop_empty(match: re.Match[str]) -> str:
+        tag = match[1]
+        if tag in aggregates or body.startswith(f"</{tag}>", _next_tag(body, match.end())):
+            return match[0]
+        if tag in closed and tag not in elements:
+            return match[0]  # an unknown aggregate (a bank's private one): keep it whole
+        return ""
+
+    return _EMPTY_OPEN.sub(drop_empty, body)
+
+
+def _next_tag(body: str, position: int) -> int:
+    found = body.find("<", position)
+    return found if found >= 0 else len(body)
+
+
+@cache
+def _elements() -> frozenset[str]:
+    """Element names the OFX spec knows (the children of ofxtools' aggregates)."""
+    names = set()
+    for name in _aggregates():
+        cls = getattr(ofx_models, name)
+        for attr in getattr(cls, "spec", ()):
+            if isinstance(getattr(cls, attr, None), ofx_types.Element):
+                names.add(attr.upper())
+    return frozenset(names)
+
+
+def _element(text: str, what: str) -> ET.Element:
     builder = TreeBuilder()
     try:
-        builder.feed(body)
+        builder.feed(text)
         root = builder.close()
     except (ET.ParseError, AssertionError, IndexError, ValueError, KeyError) as exc:
-        raise FileRejected([RowError(None, None, f"malformed OFX markup: {exc}")]) from None
-    if not isinstance(root, ET.Element) or root.tag != "OFX":
-        raise FileRejected([RowError(None, None, "malformed OFX markup: no <OFX> root")])
+        raise _Bad(what, f"malformed OFX markup in {what}: {type(exc).__name__}") from None
+    if not isinstance(root, ET.Element):
+        raise _Bad(what, f"malformed OFX markup in {what}")
     return root
 
 
@@ -149,18 +213,82 @@ def _locate(trn: ET.Element, exc: BaseException) -> tuple[str | None, str]:
     return None, message
 
 
-# Per statement aggregate: where its account id is, and where its STMTTRNs are.
-_KINDS: dict[str, tuple[str, str]] = {
-    "STMTRS": ("BANKACCTFROM/ACCTID", "BANKTRANLIST/STMTTRN"),
-    "CCSTMTRS": ("CCACCTFROM/ACCTID", "BANKTRANLIST/STMTTRN"),
-    "INVSTMTRS": ("INVACCTFROM/ACCTID", "INVTRANLIST/INVBANKTRAN/STMTTRN"),
+# Per statement aggregate: where its account id is.
+_ACCOUNT: dict[str, str] = {
+    "STMTRS": "BANKACCTFROM/ACCTID",
+    "CCSTMTRS": "CCACCTFROM/ACCTID",
+    "INVSTMTRS": "INVACCTFROM/ACCTID",
 }
+_STATEMENT = re.compile(r"<(STMTRS|CCSTMTRS|INVSTMTRS)>")
+_TRN = re.compile(r"<STMTTRN>.*?</STMTTRN>", re.S)
+_INVBANKTRAN = re.compile(r"<INVBANKTRAN>.*?</INVBANKTRAN>", re.S)
+# A statement's balances and period put no transaction in doubt: checked, never refused.
+_BALANCES = ("LEDGERBAL", "AVAILBAL", "BALLIST", "INVBAL")
+_STAND_IN_BALANCE = "<LEDGERBAL><BALAMT>0<DTASOF>19700101</LEDGERBAL>"
 
 
-def _statements(root: ET.Element) -> Iterator[ET.Element]:
-    for element in root.iter():
-        if element.tag in _KINDS:
-            yield element
+class OfxFile(TwoPassFile):
+    """An OFX/QFX file, validated by :meth:`validate` then streamed by :meth:`iter_rows`.
+
+    The markup is read one statement shell (the statement without its transactions) and one
+    ``STMTTRN`` at a time, never as one tree: memory holds the file's text and one
+    transaction, whatever the number of transactions.
+    """
+
+    def __init__(self, raw: bytes) -> None:
+        super().__init__()
+        self.body = clean_markup(_body(raw))
+
+    def _read(self, errors: ErrorCollector, notes: list[RowError]) -> Iterator[RawTransaction]:
+        body = self.body
+        if "<OFX>" not in body:
+            errors.add(None, None, "malformed OFX markup: no <OFX> element")
+            return
+        numbered = RepeatNumbering()
+        number = 0
+        for index, match in enumerate(_STATEMENT.finditer(body), start=1):
+            tag = match[1]
+            close = body.find(f"</{tag}>", match.end())
+            end = close + len(tag) + 3 if close >= 0 else len(body)
+            span = body[match.start() : end]
+            try:
+                shell = _element(_TRN.sub("", _INVBANKTRAN.sub("", span)), tag)
+            except _Bad as bad:
+                errors.add(None, tag, f"statement {index}: {bad.message}")
+                number += span.count("<STMTTRN>")
+                continue
+            account = (shell.findtext(_ACCOUNT[tag]) or "").strip()
+            curdef = (shell.findtext("CURDEF") or "").strip().upper()
+            _check_statement(shell, index, errors, notes)
+            for block in _TRN.finditer(span):
+                number += 1
+                text = block[0]
+                if text.count("<STMTTRN>") > 1:
+                    errors.add(number, "STMTTRN", "not closed before the next <STMTTRN>")
+                    number += text.count("<STMTTRN>") - 1
+                    continue
+                try:
+                    trn = _element(text, "STMTTRN")
+                    with _relaxed():
+                        model = Aggregate.from_etree(_in_spec_order(trn))
+                except _Bad as bad:
+                    errors.add(number, bad.field, bad.message)
+                    continue
+                except Exception as exc:  # ofxtools raises many kinds
+                    errors.add(number, *_locate(_element(text, "STMTTRN"), exc))
+                    continue
+                try:
+                    yield _row(model, trn, curdef, account, tag == "CCSTMTRS", numbered)
+                except _Bad as bad:
+                    errors.add(number, bad.field, bad.message)
+        written = body.count("<STMTTRN>")
+        if written != number:
+            errors.add(
+                None,
+                "STMTTRN",
+                f"the file holds {written} <STMTTRN> but {number} are inside a statement "
+                "(STMTRS, CCSTMTRS or INVSTMTRS): the markup is broken",
+            )
 
 
 def parse_ofx(raw: bytes) -> list[RawTransaction]:
@@ -168,50 +296,42 @@ def parse_ofx(raw: bytes) -> list[RawTransaction]:
 
     Raises :class:`FileRejected` with all errors found when anything is malformed.
     """
-    root = _tree(raw)
-    errors = ErrorCollector()
-    rows: list[RawTransaction] = []
-    numbered = RepeatNumbering()
-    number = 0
+    ofx = OfxFile(raw)
+    ofx.validate()
+    return list(ofx.iter_rows())
+
+
+def _check_statement(
+    shell: ET.Element, index: int, errors: ErrorCollector, notes: list[RowError]
+) -> None:
+    """Validate a statement's own parts (currency, account, trades) without its rows.
+
+    A missing, empty or malformed balance (``LEDGERBAL``, ``AVAILBAL``, ``BALLIST``), or a
+    malformed statement period (``DTSTART``/``DTEND``), is noted and set aside: they describe
+    the account, not its transactions.
+    """
     with _relaxed():
-        for statement in _statements(root):
-            card = statement.tag == "CCSTMTRS"
-            account_path, transactions_path = _KINDS[statement.tag]
-            account = statement.findtext(account_path)
-            curdef = (statement.findtext("CURDEF") or "").strip().upper()
-            _check_statement(statement, errors)
-            for trn in statement.iterfind(transactions_path):
-                number += 1
+        for name in _BALANCES:
+            for balance in list(shell.iterfind(name)):
                 try:
-                    model = Aggregate.from_etree(_in_spec_order(copy.deepcopy(trn)))
-                except Exception as exc:  # ofxtools raises many kinds
-                    errors.add(number, *_locate(trn, exc))
-                    continue
-                try:
-                    row = _row(model, trn, curdef, (account or "").strip(), card, numbered)
-                except _Bad as bad:
-                    errors.add(number, bad.field, bad.message)
-                    continue
-                rows.append(row)
-    errors.raise_if_any()
-    return rows
-
-
-def _check_statement(statement: ET.Element, errors: ErrorCollector) -> None:
-    """Validate a statement's own parts (currency, account, balances) without its rows."""
-    shell = copy.deepcopy(statement)
-    for tranlist in shell.iterfind("BANKTRANLIST"):
-        for trn in list(tranlist.iterfind("STMTTRN")):
-            tranlist.remove(trn)
-    # Cash movements are checked one by one with their number; the rest (trades) here.
-    for tranlist in shell.iterfind("INVTRANLIST"):
-        for cash in list(tranlist.iterfind("INVBANKTRAN")):
-            tranlist.remove(cash)
-    try:
-        Aggregate.from_etree(_in_spec_order(shell))
-    except Exception as exc:  # ofxtools raises many kinds
-        field, message = _explain(exc)
-        errors.add(None, field, f"{statement.tag}: {message}")
+                    Aggregate.from_etree(_in_spec_order(copy.deepcopy(balance)))
+                except Exception:  # ofxtools raises many kinds
+                    notes.append(RowError(None, name, f"statement {index}: {name} ignored"))
+                    shell.remove(balance)
+        if shell.tag in ("STMTRS", "CCSTMTRS") and shell.find("LEDGERBAL") is None:
+            shell.append(_element(_STAND_IN_BALANCE, "LEDGERBAL"))
+        for tranlist in shell.iterfind("BANKTRANLIST"):
+            for name in ("DTSTART", "DTEND"):
+                period = tranlist.find(name)
+                if period is None:
+                    period = ET.SubElement(tranlist, name)
+                if _DATE.match(period.text or "") is None:
+                    period.text = "19700101"
+        try:
+            Aggregate.from_etree(_in_spec_order(shell))
+        except Exception as exc:  # ofxtools raises many kinds
+            field, message = _explain(exc)
+            errors.add(None, field, f"{shell.tag}: {message}")
 
 
 class _Bad(Exception):
@@ -258,6 +378,10 @@ def _row(
         name = _text(getattr(payee, "name", None))
     memo = _text(getattr(model, "memo", None))
     descriptor = name or memo or _text(model.trntype) or ""
+    trntype = (_text(model.trntype) or "").upper()
+    kind = code_kind("ofx_trntype", trntype) or (
+        code_kind("ofx_card_credit_trntype", trntype) if card and minor < 0 else None
+    )
     sic = _text(getattr(model, "sic", None))
     fitid = str(model.fitid).strip()
     key = f"{account}:{fitid}"
@@ -273,6 +397,7 @@ def _row(
         mcc=sic.zfill(4) if sic and sic.isdigit() and len(sic) <= 4 else None,
         memo=memo,
         channel=Channel.CARD if card else Channel.INVOICE,
+        kind=kind or Kind.PURCHASE,
         card_last4=digits[-4:] if card and len(digits) >= 4 else None,
         raw={child.tag: (child.text or "").strip() for child in trn if len(child) == 0},
     )

@@ -54,10 +54,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, BinaryIO, Literal
 
-from connectors.base import Channel, RawTransaction, stable_id
+from connectors.base import Channel, Kind, RawTransaction, stable_id
 from connectors.files.errors import ErrorCollector, RowError
 from connectors.files.ids import RepeatNumbering
 from connectors.files.money import AmountError, parse_minor
+from connectors.files.streamed import TwoPassFile
 from connectors.files.text import TextSource, describe
 
 logging.getLogger("quiffen").setLevel(logging.CRITICAL)  # it logs record content
@@ -124,14 +125,13 @@ class _Settled:
     decimal_comma: bool = False
 
 
-class QifFile:
+class QifFile(TwoPassFile):
     """A QIF file, validated by :meth:`validate` then streamed by :meth:`iter_rows`."""
 
     def __init__(self, data: bytes | BinaryIO, *, default_currency: str = "USD") -> None:
+        super().__init__()
         self.source = TextSource(data)
         self.currency = default_currency
-        self.row_count: int | None = None
-        self.warnings: list[RowError] = []
         self.settled: _Settled | None = None
         self._hinted: str | None = None  # !Option:MDY/DMY/YMD, seen while reading
 
@@ -245,15 +245,10 @@ class QifFile:
         self.row_count = count
         return count
 
-    def iter_rows(self) -> Iterator[RawTransaction]:
-        """Every transaction in file order (re-reads the file; validates first if needed)."""
-        if self.row_count is None:
-            self.validate()
-        errors = ErrorCollector()
+    def _read(self, errors: ErrorCollector, notes: list[RowError]) -> Iterator[RawTransaction]:
         for row in self._rows(errors, build=True):
             assert row is not None
             yield row
-        errors.raise_if_any()
 
     def _rows(self, errors: ErrorCollector, *, build: bool) -> Iterator[RawTransaction | None]:
         assert self.settled is not None
@@ -282,6 +277,11 @@ class QifFile:
         fields = _fields(record, when, minor, self.currency)
         payee, memo, category = fields["payee"], fields["memo"], fields["category"]
         descriptor = payee or memo or category or fields.get("to_account") or "QIF entry"
+        # L[account]: money moved to or from another of the file's own accounts; the
+        # "Opening Balance" record Quicken writes that way is the account's balance.
+        kind = Kind.PURCHASE
+        if fields.get("to_account"):
+            kind = Kind.BALANCE if (payee or "").lower() == "opening balance" else Kind.TRANSFER
         key = f"{record.account}:" + stable_id(
             when,
             minor,
@@ -300,6 +300,7 @@ class QifFile:
             merchant_name=payee,
             memo=memo,
             channel=_ACCOUNT_TYPES[record.section],
+            kind=kind,
             raw={
                 "account": record.account or None,
                 "type": record.section,

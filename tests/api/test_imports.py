@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -187,6 +188,8 @@ def test_mt940_and_qif_upload_by_content_and_reimport_adds_nothing(
     again = post()
     assert (again["inserted"], again["duplicates"]) == (0, 2)
     assert _count(session) == 2
+
+
 RAMP = """Transaction Date,Merchant Name,Amount,Currency,User,User Email,Department,Transaction ID
 2026-01-05,NOTION LABS,20.00,USD,Ann Lee,ann@example.com,Growth Lab,r1
 2026-01-06,ZOOM.US,15.00,USD,Bo Kim,bo@example.com,Marketing,r2
@@ -246,3 +249,102 @@ def test_a_cardholder_upload_creates_departments_only_for_an_admin(
     else:
         assert r.json()["departments_created"] == ["Growth Lab"]
         assert len(_department_audits(session)) == 1
+
+
+AMEX_WITH_PAYMENT = """Date,Description,Card Member,Account #,Amount
+01/05/2026,ZOOM.US 888-799-9666 CA,JANE DOE,-41004,149.90
+01/09/2026,PAYMENT RECEIVED - THANK YOU,JANE DOE,-41004,-1500.00
+01/12/2026,ZOOM.US 888-799-9666 CA,JANE DOE,-41004,-149.90
+01/14/2026,ADOBE *CREATIVE CLD 800-833-6687 CA,JOHN ROE,-41012,59.99
+"""
+
+
+def test_a_card_payment_is_kept_visible_but_out_of_spend(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    r = _post(client, keys, AMEX_WITH_PAYMENT.encode(), preset="amex")
+    assert r.status_code == 200, r.text
+    assert r.json()["inserted"] == 4
+    finance = keys.headers("finance")
+    spend = client.get("/api/v1/transactions", headers=finance).json()["items"]
+    assert sorted(t["amount_minor"] for t in spend) == [-14990, 5999, 14990]
+    assert {t["kind"] for t in spend} == {"purchase"}
+    payments = client.get("/api/v1/transactions?kind=payment", headers=finance).json()["items"]
+    assert [(t["amount_minor"], t["kind"]) for t in payments] == [(-150000, "payment")]
+    assert len(client.get("/api/v1/transactions?kind=all", headers=finance).json()["items"]) == 4
+    feed = client.get(
+        "/api/v1/feeds/spend",
+        params={"group_by": "department", "from": "2026-01-01", "to": "2026-01-31"},
+        headers=finance,
+    ).json()
+    assert feed["totals"]["transaction_count"] == 3
+    assert feed["totals"]["total_minor"] == sum(t["reporting_amount_minor"] for t in spend)
+    # Card members became cardholders (one per name), so IT can give them a department.
+    holders = {t["cardholder_id"] for t in spend}
+    assert None not in holders
+    assert len(holders) == 2
+
+
+def test_a_rejection_says_each_problem_once_and_never_echoes_card_numbers(
+    client: TestClient, keys: Keys
+) -> None:
+    r = _post(client, keys, b"01/05/2026,4111111111111111,ZOOM.US,149.90\n")
+    assert r.status_code == 422
+    body = r.json()
+    assert "4111111111111111" not in r.text
+    assert body["detail"].count("unknown CSV layout") == 1
+    assert "file rejected" not in body["detail"]
+    assert '"date"' in body["detail"]  # how to write a mapping, in the error itself
+    bad = _post(client, keys, AMEX.replace("59.99", "fifty").encode(), preset="amex").json()
+    assert bad["detail"].count("not an amount") == 1
+
+
+def test_a_large_upload_is_answered_at_once_and_its_job_reports_the_outcome(
+    client: TestClient, keys: Keys, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past BACKGROUND_BYTES the request validates nothing itself: 202 with the job, which
+    ends succeeded with the counts, or failed with the rejection's errors in its result."""
+    from app.imports import router
+
+    monkeypatch.setattr(router, "BACKGROUND_BYTES", 100)
+    r = _post(client, keys, AMEX.encode(), preset="amex")
+    assert r.status_code == 202, r.text
+    assert r.json()["rows"] is None
+    job = client.get(f"/api/v1/jobs/{r.json()['job']['id']}", headers=keys.headers("it")).json()
+    assert (job["status"], job["result"]["inserted"]) == ("succeeded", 4)
+
+    bad = _post(client, keys, AMEX.replace("59.99", "fifty").encode(), preset="amex")
+    assert bad.status_code == 202
+    job = client.get(f"/api/v1/jobs/{bad.json()['job']['id']}", headers=keys.headers("it")).json()
+    assert job["status"] == "failed"
+    assert job["error"].startswith("the file was rejected and nothing was imported")
+    assert [(e["row"], e["field"]) for e in job["result"]["errors"]] == [(3, "Amount")]
+    assert _count(session) == 4
+
+
+def test_uploads_leave_no_temporary_file(
+    client: TestClient, keys: Keys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert _post(client, keys, AMEX.encode(), preset="amex").status_code == 200
+    assert _post(client, keys, b"garbage\n").status_code == 422
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_balance_that_does_not_add_up_is_said_in_the_answer(
+    client: TestClient, keys: Keys
+) -> None:
+    text = MT940.replace(":62F:C250302EUR963,50", ":62F:C250302EUR900,00")
+    r = client.post(
+        "/api/v1/imports",
+        files={"file": ("export.sta", io.BytesIO(text.encode()), "text/plain")},
+        headers=keys.headers("it"),
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["inserted"] == 2
+    (warning,) = body["warnings"]
+    assert "963.50 EUR" in warning
+    assert "900.00 EUR" in warning

@@ -83,13 +83,24 @@ def test_ofx_checking_values() -> None:
     assert by_fitid["0000488"].descriptor == "RETURNED CHECK FEE, CHECK # 319"
 
 
-@pytest.mark.parametrize("path", BAD_OFX, ids=_id)
+@pytest.mark.parametrize("path", [p for p in BAD_OFX if p.name != "empty_balance.ofx"], ids=_id)
 def test_malformed_ofx_is_rejected_whole(path: Path) -> None:
     with pytest.raises(FileRejected) as info:
         parse_file(path.read_bytes(), fmt=FileFormat.OFX)
     assert info.value.errors
     for error in info.value.errors:
         assert error.message
+
+
+def test_ofx_with_empty_balances_imports_its_transactions_and_says_so() -> None:
+    """Balances describe the account, not its transactions: empty ones are set aside."""
+    path = BANK_FILES / "ofx" / "fail_nice" / "empty_balance.ofx"
+    if not path.exists():
+        pytest.skip("empty_balance.ofx absent")
+    data = path.read_bytes()
+    parsed = parse_file(data, fmt=FileFormat.OFX)
+    assert parsed.row_count == len(list(parsed.rows)) == data.count(b"<STMTTRN>")
+    assert {w.field for w in parsed.warnings} == {"LEDGERBAL", "AVAILBAL"}
 
 
 def test_ofx_missing_dates_are_reported_per_transaction() -> None:

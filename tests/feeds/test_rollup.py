@@ -144,6 +144,7 @@ def _random_row(
         "mcc": None,
         "memo": None,
         "channel": "card",
+        "kind": "purchase",
         "card_last4": None,
         "cardholder_id": None,
         "department_id": rng.choice([None, *depts]),

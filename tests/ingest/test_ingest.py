@@ -123,6 +123,7 @@ def test_rows_without_people_take_the_department_named_on_the_row(session: Sessi
             _raw(
                 cardholder_external_id=None,
                 cardholder_email=None,
+                cardholder_name=None,
                 department_name=" Design ",
                 currency="USD",
                 raw={},
@@ -135,3 +136,33 @@ def test_rows_without_people_take_the_department_named_on_the_row(session: Sessi
     assert row.reporting_amount_minor == (
         12_345 if get_settings().reporting_currency == "USD" else None
     )
+
+
+def test_a_name_alone_resolves_to_the_one_cardholder_of_that_name(session: Session) -> None:
+    """An Amex "Card Member": the cardholder another source knows by that name (with their
+    department), or one of this connection keyed by the name, the same for every row."""
+    conn = _setup(session)
+    design = Department(name="Design")
+    session.add(design)
+    session.flush()
+    known = Cardholder(name="Jane Doe", email="jane@acme.example", department_id=design.id)
+    session.add(known)
+    session.flush()
+    only_name = {"cardholder_external_id": None, "cardholder_email": None, "department_name": None}
+    Ingestor(session, conn).ingest(
+        [
+            _raw(external_id="a", cardholder_name="JANE  DOE", **only_name),
+            _raw(external_id="b", cardholder_name="JOHN ROE", **only_name),
+            _raw(external_id="c", cardholder_name="John Roe", **only_name),
+        ]
+    )
+    rows = {
+        t.external_id: t
+        for t in session.exec(select(Transaction).where(Transaction.connection_id == conn.id))
+    }
+    assert (rows["a"].cardholder_id, rows["a"].department_id) == (known.id, design.id)
+    assert rows["b"].cardholder_id is not None
+    assert rows["b"].cardholder_id == rows["c"].cardholder_id != known.id
+    john = session.get(Cardholder, rows["b"].cardholder_id)
+    assert john is not None
+    assert (john.connection_id, john.external_id) == (conn.id, "name:john roe")
