@@ -6,7 +6,7 @@ carries a random token; only its keyed hash is stored), so signing out deletes i
 session at once. Sessions signed before this revision are not rows: their holders sign in again.
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0009
 """
 
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0007"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
