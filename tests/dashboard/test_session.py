@@ -2,6 +2,7 @@
 carrying the key."""
 
 from __future__ import annotations
+
 from datetime import timedelta
 
 from sqlmodel import Session, select
@@ -27,7 +28,9 @@ def test_token_round_trip(session: Session, keys: Keys) -> None:
     # The token names nothing: two sessions of the same key share no structure (a token
     # that embedded the key id would share it); random tokens share at most a few characters.
     other = web_session.start(session, key_id)
-    shared = next((i for i, (a, b) in enumerate(zip(token, other)) if a != b), len(token))
+    shared = next(
+        (i for i, (a, b) in enumerate(zip(token, other, strict=False)) if a != b), len(token)
+    )
     assert shared < 8
     assert len(token) >= 40
 
