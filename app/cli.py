@@ -80,14 +80,20 @@ def migrate(
         from sqlmodel import Session
 
         from app.classification.service import sync_builtin_catalog
+        from app.findings import engine as findings_engine
 
         with Session(engine) as session:
             result = sync_builtin_catalog(session)
+            session.commit()
+            # Findings stored before their reasons were data are re-read under today's model.
+            reread = findings_engine.reread_legacy(session)
             session.commit()
         out.print(
             f"catalog: {result.inserted} vendors added, {result.updated} refreshed, "
             f"{result.kept_edited} kept as edited by you"
         )
+        if reread:
+            out.print("findings: re-read under the current severity model")
 
 
 @cli.command("create-api-key")

@@ -478,6 +478,7 @@ _ACTION_LABELS = {
     "finding.snoozed": "snoozed",
     "finding.assigned": "changed the owner",
     "finding.commented": "commented",
+    "finding.reopened": "reopened",
 }
 # The API's field names as the forms label them.
 _FIELD_LABELS = {
