@@ -31,11 +31,15 @@ router = APIRouter(include_in_schema=False)
 VENDOR_CHOICES = 15
 
 
-def _finding_drilldown(vendor_id: int | None, department_id: int | None) -> str:
+def _finding_drilldown(f: Finding) -> str:
+    """A live finding's rows in the transactions list: its outside-IT rows over the days it
+    spans (the list would otherwise show the default period only)."""
     return queries.transactions_url(
-        transactions_service.TransactionFilter(),
-        vendor_id=vendor_id,
-        department_id=department_id,
+        transactions_service.TransactionFilter(
+            date_from=f.first_seen_date, date_to=f.last_seen_date
+        ),
+        vendor_id=f.vendor_id,
+        department_id=f.department_id,
         outside_it=True,
     )
 
@@ -121,7 +125,7 @@ def _finding_response(
         principal,
         status_code=status_code,
         finding=detail,
-        drilldown=_finding_drilldown(f.vendor_id, f.department_id),
+        drilldown=_finding_drilldown(f),
         can_decide=allowed(principal.role, Perm.FINDINGS_DECIDE),
         notice=notice,
         error=error,

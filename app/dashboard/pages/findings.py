@@ -113,6 +113,7 @@ def _findings_response(
         first_page=cursor is None,
         can_decide=allowed(principal.role, Perm.FINDINGS_DECIDE),
         bulk_actions=[(value, label) for value, (label, _, _) in BULK_ACTIONS.items()],
+        today=utcnow().date(),
         tomorrow=utcnow().date() + timedelta(days=1),
         **context,
     )

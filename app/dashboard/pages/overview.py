@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
+from app import periods
 from app.api.deps import SessionDep
 from app.api.pagination import PageParams
 from app.auth.permissions import Perm, allowed
@@ -24,14 +25,6 @@ from app.transactions import service as transactions_service
 router = APIRouter(include_in_schema=False)
 
 
-def _period(date_from: date | None, date_to: date | None, today: date) -> tuple[date, date | None]:
-    if date_from is None and date_to is None:
-        # The trailing twelve months, from the first of the month.
-        year, month = (today.year - 1, today.month + 1) if today.month < 12 else (today.year, 1)
-        return date(year, month, 1), None
-    return date_from or date(1970, 1, 1), date_to
-
-
 @router.get("/", response_class=HTMLResponse)
 def overview_page(
     request: Request,
@@ -42,10 +35,13 @@ def overview_page(
     principal = page_viewer(request, session, Perm.TRANSACTIONS_READ)
     if not isinstance(principal, Principal):
         return principal
-    start, end = _period(date_from, date_to, utcnow().date())
     try:
+        period = periods.resolve(date_from, date_to, utcnow().date())
         flt = transactions_service.scoped_filter(
-            transactions_service.TransactionFilter(date_from=start, date_to=end), principal
+            transactions_service.TransactionFilter(
+                date_from=period.date_from, date_to=period.date_to
+            ),
+            principal,
         )
         data = queries.overview(session, flt)
     except AppError as exc:
@@ -65,8 +61,7 @@ def overview_page(
         principal,
         data=data,
         charts_json={"charts": [c.as_json() for c in data.charts]},
-        date_from=start,
-        date_to=end,
+        period=period,
         findings=findings,
         can_findings=can_findings,
         can_insights=can_insights,

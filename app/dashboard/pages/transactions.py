@@ -14,6 +14,7 @@ from app.api.pagination import PageParams, paginate
 from app.auth.permissions import Perm
 from app.auth.service import Principal
 from app.dashboard.render import error_page, page_viewer, render
+from app.db import utcnow
 from app.errors import AppError
 from app.feeds import service as feeds_service
 from app.models import Department, Transaction, Vendor
@@ -26,10 +27,6 @@ PAGE_SIZE = 50
 
 def _filter_labels(session: SessionDep, flt: transactions_service.TransactionFilter) -> list[str]:
     labels: list[str] = []
-    if flt.date_from or flt.date_to:
-        lo = flt.date_from.isoformat() if flt.date_from else "the start"
-        hi = flt.date_to.isoformat() if flt.date_to else "today"
-        labels.append(f"from {lo} to {hi}")
     if flt.department_id is not None:
         dept = session.get(Department, flt.department_id)
         labels.append(f"department: {dept.name if dept else flt.department_id}")
@@ -58,12 +55,14 @@ def transactions_page(
 ) -> Response:
     """The drill-down behind every chart element and table row: the same filters as
     ``GET /api/v1/transactions``, newest first, keyset-paginated, with the total that
-    reconciles with the chart it came from."""
+    reconciles with the chart it came from. Without ``from`` and ``to`` it lists the default
+    period (the last 12 full months), like every page."""
     principal = page_viewer(request, session, Perm.TRANSACTIONS_READ)
     if not isinstance(principal, Principal):
         return principal
     try:
         flt = transactions_service.scoped_filter(flt, principal)
+        flt, period = transactions_service.in_period(flt, utcnow().date())
         stmt = transactions_service.apply_filter(select(Transaction), flt)
         rows, next_cursor = paginate(
             session,
@@ -91,6 +90,7 @@ def transactions_page(
         total=total,
         labels=_filter_labels(session, flt),
         flt=flt,
+        period=period,
         # the filters the form does not show ride along with it
         hidden=[
             (k, v)
