@@ -82,14 +82,20 @@ def migrate(
         from sqlmodel import Session
 
         from app.classification.service import sync_builtin_catalog
+        from app.findings import engine as findings_engine
 
         with Session(engine) as session:
             result = sync_builtin_catalog(session)
+            session.commit()
+            # Findings stored before their reasons were data are re-read under today's model.
+            reread = findings_engine.reread_legacy(session)
             session.commit()
         out.print(
             f"catalog: {result.inserted} vendors added, {result.updated} refreshed, "
             f"{result.kept_edited} kept as edited by you"
         )
+        if reread:
+            out.print("findings: re-read under the current severity model")
 
 
 @cli.command("create-api-key")
@@ -99,8 +105,17 @@ def create_api_key(
     department: Annotated[
         str | None, typer.Option(help="Scope the key to this department (by name)")
     ] = None,
+    all_departments: Annotated[
+        bool,
+        typer.Option(
+            "--all-departments",
+            help="A marketing key for every department (otherwise it needs --department)",
+        ),
+    ] = False,
 ) -> None:
-    """Create an API key. The key is printed once, alone on the last line."""
+    """Create an API key. The key is printed once, alone on the last line. A marketing key
+    needs --department (it then sees and registers for that department only), or
+    --all-departments to see every department on purpose."""
     from sqlmodel import Session
 
     from app.auth import service as auth_service
@@ -110,6 +125,14 @@ def create_api_key(
 
     if role not in {r.value for r in Role}:
         raise _fail(f"unknown role {role!r}; expected one of {', '.join(r.value for r in Role)}")
+    if department and all_departments:
+        raise _fail("give --department or --all-departments, not both")
+    if role == Role.MARKETING and not department and not all_departments:
+        # A business team's key silently seeing every department was a surprise: ask.
+        raise _fail(
+            "a marketing key is for one department: give --department NAME "
+            "(or --all-departments for a key that sees every department)"
+        )
     engine = _engine_or_exit()
     _require_schema(engine)
     with Session(engine) as session:

@@ -58,9 +58,16 @@ class Settings(BaseSettings):
         default="127.0.0.1",
         description="Proxies trusted for X-Forwarded-Proto/For (comma list, or *)",
     )
-    # Annualised outside-IT spend (reporting-currency minor units) that raises a finding's
-    # severity by one, two and three steps.
-    severity_spend_thresholds: tuple[int, int, int] = (100_000, 1_000_000, 5_000_000)
+    # The severity model (app.findings.severity): annualised outside-IT spend, in
+    # reporting-currency minor units, from which a finding is medium, high and critical
+    # (500, 5,000 and 50,000 a year by default) ...
+    severity_spend_thresholds: tuple[int, int, int] = Field(
+        default=(50_000, 500_000, 5_000_000),
+        description="Annualised spend (minor units) from which a finding is medium, high, critical",
+    )
+    # ... and how many points the other signals may add together (4 points make one label, so
+    # at most 4 keeps them to raising a finding one label at most).
+    severity_max_signal_points: int = Field(default=2, ge=0, le=4)
     # A vendor first seen this many days ago or less counts as "never seen before".
     new_vendor_days: int = 45
     webhook_url: str | None = Field(
@@ -73,6 +80,13 @@ class Settings(BaseSettings):
         if not value.isalpha():
             raise ValueError("reporting_currency must be an ISO 4217 code such as USD")
         return value.upper()
+
+    @field_validator("severity_spend_thresholds")
+    @classmethod
+    def _increasing(cls, value: tuple[int, int, int]) -> tuple[int, int, int]:
+        if not 0 < value[0] < value[1] < value[2]:
+            raise ValueError("severity_spend_thresholds must be three increasing amounts above 0")
+        return value
 
     @property
     def is_sqlite(self) -> bool:

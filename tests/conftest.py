@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -83,11 +84,10 @@ def empty_database_url(
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'empty.db'}"
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def engine(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Engine]:
-    backend: str = request.param
+@contextmanager
+def migrated_engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A throwaway database on ``backend`` at the latest revision with the built-in catalog
+    loaded (committed), dropped afterwards."""
     admin = None
     if backend == "postgres":
         if not POSTGRES_URL:
@@ -96,19 +96,29 @@ def engine(
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     eng = db.make_engine(url)
-    migrate.upgrade(eng)
-    # The built-in catalog is part of every test's starting state (loaded once, committed).
-    from app.classification.service import sync_builtin_catalog
+    try:
+        migrate.upgrade(eng)
+        from app.classification.service import sync_builtin_catalog
 
-    with Session(eng) as s:
-        sync_builtin_catalog(s)
-        s.commit()
-    db.set_engine(eng)
-    yield eng
-    db.set_engine(None)
-    eng.dispose()
-    if admin is not None:
-        _drop_postgres(admin, url)
+        with Session(eng) as s:
+            sync_builtin_catalog(s)
+            s.commit()
+        yield eng
+    finally:
+        eng.dispose()
+        if admin is not None:
+            _drop_postgres(admin, url)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    # The built-in catalog is part of every test's starting state (loaded once, committed).
+    with migrated_engine(request.param, tmp_path_factory) as eng:
+        db.set_engine(eng)
+        yield eng
+        db.set_engine(None)
 
 
 @pytest.fixture

@@ -64,6 +64,17 @@ def test_migrate_key_import_classify(tmp_path: Path) -> None:
     bad_role = run(["create-api-key", "--role", "root", "--name", "x"], tmp_path)
     assert bad_role.returncode != 0
     assert "unknown role" in bad_role.stderr
+    # A marketing key names its department, or says it is for all of them.
+    unscoped = run(["create-api-key", "--role", "marketing", "--name", "m"], tmp_path)
+    assert unscoped.returncode != 0
+    assert "--department" in unscoped.stderr
+    assert "--all-departments" in unscoped.stderr
+    everyone = ["create-api-key", "--role", "marketing", "--name", "m", "--all-departments"]
+    wide = run(everyone, tmp_path)
+    assert wide.returncode == 0, wide.stderr
+    assert wide.stdout.strip().splitlines()[-1].startswith("ssk_")
+    both = run([*everyone, "--department", "Marketing"], tmp_path)
+    assert both.returncode != 0
 
     statement = tmp_path / "amex.csv"
     statement.write_text(

@@ -18,7 +18,12 @@ from app.auth.permissions import Perm, allowed
 from app.auth.service import Principal
 from app.config import get_settings
 from app.dashboard import session as web_session
-from app.dashboard.router import _error, _not_permitted, _page_viewer, _redirect, _render, _to_login
+from app.dashboard.render import error_page as _error
+from app.dashboard.render import not_permitted as _not_permitted
+from app.dashboard.render import page_viewer as _page_viewer
+from app.dashboard.render import redirect as _redirect
+from app.dashboard.render import render as _render
+from app.dashboard.render import to_login as _to_login
 from app.errors import AppError, Forbidden
 from app.vendors import candidates as candidate_service
 

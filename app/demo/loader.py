@@ -23,6 +23,7 @@ from app.ingest.service import Ingestor
 from app.models import (
     Cardholder,
     Connection,
+    FindingEvidence,
     FxRate,
     Registration,
     SanctionedApp,
@@ -46,6 +47,10 @@ def _demo_connections(session: Session) -> list[Connection]:
 def _reset(session: Session) -> None:
     demo_ids = [c.id for c in _demo_connections(session)]
     if demo_ids:
+        demo_rows = select(Transaction.id).where(col(Transaction.connection_id).in_(demo_ids))
+        session.execute(
+            delete(FindingEvidence).where(col(FindingEvidence.transaction_id).in_(demo_rows))
+        )
         session.execute(delete(Transaction).where(col(Transaction.connection_id).in_(demo_ids)))
         session.execute(delete(Cardholder).where(col(Cardholder.connection_id).in_(demo_ids)))
         session.execute(delete(Connection).where(col(Connection.id).in_(demo_ids)))

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from app.api.deps import SessionDep, require
 from app.auth.permissions import Perm
 from app.auth.service import Principal
+from app.db import utcnow
 from app.feeds import service
 from app.feeds.service import SpendFeed
 from app.transactions import service as transactions_service
@@ -28,8 +29,10 @@ class FeedFormat(StrEnum):
 
 class SpendFeedPublic(BaseModel):
     reporting_currency: str
-    from_: str | None = Field(alias="from", description="`from` as asked (YYYY-MM-DD) or null")
-    to: str | None
+    from_: str | None = Field(
+        alias="from", description="First day covered (YYYY-MM-DD); null: from the first row"
+    )
+    to: str | None = Field(description="Last day covered; null: up to today")
     group_by: list[str]
     columns: list[str] = Field(description="Every row's keys, in this order")
     rows: list[dict[str, Any]]
@@ -74,8 +77,13 @@ def spend_feed(
     `category`, `vendor`, `month` (`YYYY-MM`) and `quarter` (`YYYY-Qn`), for finance's BI
     tools. Takes the same filters as `GET /transactions` (`from`, `to`, `department_id`,
     `vendor_id`, `connection_id`, `is_software`, `outside_it`, `category`, `channel`, `q`,
-    `include_duplicates`) and sums exactly the rows that list returns, so the totals reconcile
-    to the cent with it. Removed rows and cross-source duplicates are never counted twice.
+    `include_duplicates`) and sums exactly the rows that list returns for them, so the totals
+    reconcile to the cent with it. Removed rows and cross-source duplicates are never counted
+    twice.
+
+    **Period.** With neither `from` nor `to` the feed covers the default period every figure
+    uses, the last 12 full months (the dashboard's too); the answer's `from` and `to` always
+    say which days it covers.
 
     **Columns**, always in this order: first the group columns in the order department
     (`department_id`, `department_name`), category (`category`), vendor (`vendor_id`,
@@ -104,6 +112,7 @@ def spend_feed(
     the ETag back in `If-None-Match` to get `304 Not Modified`. A department-scoped key sees
     only its own department."""
     flt = transactions_service.scoped_filter(flt, principal)
+    flt, _ = transactions_service.in_period(flt, utcnow().date())
     groups = service.parse_group_by(group_by)
     feed = service.spend_feed(session, flt, groups, fmt=format.value)
     headers = _cache_headers(feed)

@@ -29,11 +29,13 @@ from sqlmodel import Session, col, select
 from app.config import get_settings
 from app.db import utcnow
 from app.findings import cadence as cadence_mod
+from app.findings import severity
 from app.findings.models import FindingDay
+from app.insights import functions as functions_mod
 from app.models import Finding, FindingStatus, Registration, SanctionedApp, Transaction, Vendor
-from connectors.money import format_minor
+from app.models.governance import LIVE_STATUSES
 
-SEVERITIES = ("low", "medium", "high", "critical")
+SEVERITIES = severity.LABELS
 
 # Serialises folds on Postgres (SQLite has one writer anyway).
 _PG_LOCK_KEY = 0xF1D1F1D1
@@ -53,16 +55,6 @@ class RefreshResult:
     updated: int = 0
     removed: int = 0
     escalated: list[int] = field(default_factory=list)  # became high or critical
-
-
-def severity_for(score: int) -> str:
-    if score >= 6:
-        return "critical"
-    if score >= 4:
-        return "high"
-    if score >= 2:
-        return "medium"
-    return "low"
 
 
 def fold_deltas(session: Session) -> set[tuple[int, int | None]]:
@@ -146,13 +138,17 @@ def refresh(
     other findings of a vendor whose vendor-wide signals (how many departments buy it, first
     seen, overlap with a sanctioned tool) no longer read as they do on that finding. The rest
     are already current. ``full`` recomputes every finding of these vendors (a policy change).
+
+    Only live findings (open, snoozed, rejected) follow their spend; a closed one (approved,
+    dismissed) keeps what it showed when it closed, and outside-IT spend that appears later
+    for its (vendor, department) opens a new finding.
     """
     changed = fold_deltas(session)
     named = {v for v in vendor_ids if v is not None} | {v for v, _ in changed}
     result = RefreshResult()
     if not named:
         return result
-    vendors = sorted(named | _category_peers(session, named))
+    vendors = sorted(named | _function_peers(session, named))
     settings = get_settings()
     today = today or utcnow().date()
     currency = settings.reporting_currency
@@ -163,22 +159,27 @@ def refresh(
     return result
 
 
-def _category_peers(session: Session, vendors: set[int]) -> set[int]:
-    """Vendors with live findings in the same category: sanctioning one of these vendors may
-    have changed their overlap reason (they are recomputed only if it did)."""
-    categories = (
-        sa_select(col(Vendor.category))
-        .where(col(Vendor.id).in_(vendors), col(Vendor.category).is_not(None))
-        .scalar_subquery()
+def _live(stmt: Any) -> Any:
+    return stmt.where(col(Finding.status).in_(LIVE_STATUSES))
+
+
+def _function_peers(session: Session, vendors: set[int]) -> set[int]:
+    """Vendors with live findings that do the same job as these vendors: sanctioning one of
+    these may have changed their overlap reason (they are recomputed only if it did)."""
+    slugs = session.exec(select(Vendor.slug).where(col(Vendor.id).in_(vendors))).all()
+    codes = {f.code for f in map(functions_mod.of, slugs) if f is not None}
+    if not codes:
+        return set()
+    stmt = (
+        select(Finding.vendor_id)
+        .join(Vendor, col(Vendor.id) == col(Finding.vendor_id))
+        .where(
+            col(Vendor.slug).in_(functions_mod.slugs_of(codes)),
+            col(Finding.transaction_count) > 0,
+        )
+        .distinct()
     )
-    return set(
-        session.exec(
-            select(Finding.vendor_id)
-            .join(Vendor, col(Vendor.id) == col(Finding.vendor_id))
-            .where(col(Vendor.category).in_(categories), col(Finding.transaction_count) > 0)
-            .distinct()
-        ).all()
-    )
+    return set(session.exec(_live(stmt)).all())
 
 
 def _first_seen(session: Session, vendors: list[int]) -> dict[int, date]:
@@ -193,16 +194,16 @@ def _first_seen(session: Session, vendors: list[int]) -> dict[int, date]:
 
 
 Key = tuple[int, int | None]
-# Reason lines that come from the vendor, not from the finding's own charges.
-_VENDOR_WIDE = ("bought separately by ", "overlap: ", "new vendor: ")
+YEAR_DAYS = 365
 
 
 def _read_days(
-    session: Session, vendors: list[int], keys: set[Key] | None
+    session: Session, vendors: list[int], keys: set[Key] | None, today: date
 ) -> tuple[dict[Key, list[Any]], dict[Key, list[tuple[date, int]]]]:
     """Per (vendor, department) with outside-IT rows: [count, total, first day, last day,
-    reimbursed, resold], and the charges per day (for the cadence). ``keys`` limits the read
-    to those pairs; None reads every pair of ``vendors``."""
+    reimbursed, resold, spend in the year to ``today``], and the charges per day (for the
+    cadence). ``keys`` limits the read to those pairs; None reads every pair of ``vendors``."""
+    year_ago = date.fromordinal(today.toordinal() - YEAR_DAYS)
     aggregates: dict[Key, list[Any]] = {}
     charges: dict[Key, list[tuple[date, int]]] = defaultdict(list)
     days = FindingDay.__table__.c  # type: ignore[attr-defined]
@@ -232,44 +233,20 @@ def _read_days(
         if not isinstance(day, date):
             day = date.fromisoformat(day)
         key = (vid, dkey or None)
+        recent = amount if year_ago < day <= today else 0
         agg = aggregates.get(key)
         if agg is None:
-            aggregates[key] = [n, amount, day, day, reimbursed, resold]
+            aggregates[key] = [n, amount, day, day, reimbursed, resold, recent]
         else:
             agg[0] += n
             agg[1] += amount
             agg[3] = day
             agg[4] += reimbursed
             agg[5] += resold
+            agg[6] += recent
         if positive > 0:
             charges[key].append((day, positive))
     return aggregates, charges
-
-
-def _vendor_wide(reasons: Iterable[str]) -> list[str]:
-    return [r for r in reasons if r.startswith(_VENDOR_WIDE)]
-
-
-def _vendor_reasons(
-    departments: int,
-    overlap: list[str] | None,
-    first_seen: date | None,
-    today: date,
-    *,
-    via_reseller: bool = False,
-) -> list[tuple[int, str]]:
-    """The severity points and reason lines that come from the vendor (plus the reseller
-    line, which has always been listed among them), in the order findings show them."""
-    out: list[tuple[int, str]] = []
-    if departments > 1:
-        out.append((1, f"bought separately by {departments} departments"))
-    if overlap:
-        out.append((2, f"overlap: you already pay for {', '.join(overlap)}"))
-    if via_reseller:
-        out.append((1, "bought through a reseller (merchant of record)"))
-    if first_seen is not None and (today - first_seen).days <= get_settings().new_vendor_days:
-        out.append((1, f"new vendor: first seen {first_seen.isoformat()}"))
-    return out
 
 
 def _refresh_chunk(
@@ -280,14 +257,14 @@ def _refresh_chunk(
     currency: str,
     result: RefreshResult,
 ) -> None:
-    """Recompute ``keys`` (every finding of ``vendors`` when None), and any other finding of
-    these vendors whose vendor-wide signals moved."""
-    settings = get_settings()
+    """Recompute ``keys`` (every live finding of ``vendors`` when None), and any other live
+    finding of these vendors whose vendor-wide signals moved."""
+    model = severity.Model.from_settings()
     existing = {
         (f.vendor_id, f.department_id): f
-        for f in session.exec(select(Finding).where(col(Finding.vendor_id).in_(vendors)))
+        for f in session.exec(_live(select(Finding).where(col(Finding.vendor_id).in_(vendors))))
     }
-    aggregates, charges = _read_days(session, vendors, keys)
+    aggregates, charges = _read_days(session, vendors, keys, today)
     # Which departments buy each vendor: fresh for the pairs just read, and as the other
     # findings (current, since their rows did not change) record it.
     buying: dict[int, set[int | None]] = defaultdict(set)
@@ -297,10 +274,22 @@ def _refresh_chunk(
         for (vid, did), f in existing.items():
             if (vid, did) not in keys and f.transaction_count > 0:
                 buying[vid].add(did)
-    departments_per_vendor = {vid: len(depts) for vid, depts in buying.items()}
     first_seen = _first_seen(session, vendors)
     vendor_rows = {v.id: v for v in session.exec(select(Vendor).where(col(Vendor.id).in_(vendors)))}
     overlap = _sanctioned_overlap(session, vendor_rows)
+
+    def vendor_facts(vid: int) -> severity.VendorFacts:
+        vendor = vendor_rows.get(vid)
+        job = functions_mod.of(vendor.slug if vendor else None)
+        return severity.VendorFacts(
+            departments=len(buying.get(vid, ())),
+            overlap=tuple(overlap.get(vid, ())),
+            function_label=job.label if job else None,
+            category=vendor.category if vendor else None,
+            first_seen=first_seen.get(vid),
+        )
+
+    facts_of = {vid: vendor_facts(vid) for vid in vendors}
     if keys is not None:
         # Another finding of a touched vendor is recomputed only if what the vendor says
         # about it (departments, overlap, first seen) reads differently now.
@@ -308,14 +297,11 @@ def _refresh_chunk(
         for key, f in existing.items():
             if key in keys or not f.transaction_count:
                 continue
-            vid = key[0]
-            wide = _vendor_reasons(
-                departments_per_vendor.get(vid, 0), overlap.get(vid), first_seen.get(vid), today
-            )
-            if [line for _, line in wide] != _vendor_wide(f.severity_reasons or []):
+            wide = severity.vendor_reasons(facts_of[key[0]], today, model)
+            if wide != severity.stored_vendor_reasons(f.severity_reasons or []):
                 stale.add(key)
         if stale:
-            more, more_charges = _read_days(session, vendors, stale)
+            more, more_charges = _read_days(session, vendors, stale, today)
             aggregates.update(more)
             charges.update(more_charges)
         keys = keys | stale
@@ -328,51 +314,39 @@ def _refresh_chunk(
         )
     }
     seen: set[tuple[int, int | None]] = set()
-    low, mid, high = settings.severity_spend_thresholds
-    for key, (count, total, first, last, reimbursed, via_reseller) in aggregates.items():
+    for key, (count, total, first, last, reimbursed, via_reseller, recent) in aggregates.items():
         vid, did = key
         seen.add(key)
         cad = cadence_mod.detect(charges[key], today=today)
-        run_rate = cad.annual_run_rate if cad.kind else int(total or 0)
-        score = 0
-        reasons: list[str] = []
-        spend_steps = sum(1 for t in (low, mid, high) if run_rate >= t)
-        if spend_steps:
-            score += spend_steps
-            reasons.append(
-                f"spend: {format_minor(run_rate, currency)} {currency} a year "
-                f"(over {format_minor((low, mid, high)[spend_steps - 1], currency)})"
-            )
-        if cad.kind and not cad.stopped:
-            score += 1
-            reasons.append(f"recurring: {cad.kind} charges ({cad.charges} so far)")
-        if reimbursed:
-            score += 1
-            reasons.append("reimbursed: paid on a personal card and expensed")
-        for weight, line in _vendor_reasons(
-            departments_per_vendor.get(vid, 0),
-            overlap.get(vid),
-            first_seen.get(vid),
-            today,
-            via_reseller=bool(via_reseller),
-        ):
-            score += weight
-            reasons.append(line)
-        severity = severity_for(score)
-        if severity == "critical" and run_rate < mid:
-            severity = "high"  # critical means real money at stake, not just many signals
+        running = cad.kind is not None and not cad.stopped
+        # Annualised: a running subscription's run-rate; otherwise what the last year cost.
+        annual = cad.annual_run_rate if running else max(0, int(recent or 0))
+        assessed = severity.assess(
+            severity.Facts(
+                today=today,
+                annual_spend_minor=annual,
+                currency=currency,
+                cadence=cad.kind if running else None,
+                charges=cad.charges,
+                reimbursed=bool(reimbursed),
+                via_reseller=bool(via_reseller),
+                vendor=facts_of[vid],
+            ),
+            model,
+        )
         finding = existing.get(key)
         values = {
-            "severity": severity,
-            "severity_score": score,
-            "severity_reasons": reasons,
+            "severity": assessed.label,
+            "severity_rank": assessed.rank,
+            "severity_score": assessed.score,
+            "severity_reasons": assessed.reasons_json(),
             "total_reporting_minor": int(total or 0),
             "reporting_currency": currency,
             "transaction_count": int(count),
             "first_seen_date": first,
             "last_seen_date": last,
-            "cadence": cad.kind if not cad.stopped else None,
-            "annual_run_rate_minor": run_rate,
+            "cadence": cad.kind if running else None,
+            "annual_run_rate_minor": annual,
         }
         if finding is None:
             finding = Finding(
@@ -385,10 +359,10 @@ def _refresh_chunk(
             session.flush()
             assert finding.id is not None
             result.created.append(finding.id)
-            if severity in ("high", "critical"):
+            if assessed.rank >= 2:
                 result.escalated.append(finding.id)
             continue
-        was = finding.severity
+        was = finding.severity_rank
         changed = any(getattr(finding, k) != v for k, v in values.items())
         if changed:
             for k, v in values.items():
@@ -396,11 +370,7 @@ def _refresh_chunk(
             finding.updated_at = utcnow()
             session.add(finding)
             result.updated += 1
-            if (
-                severity in ("high", "critical")
-                and SEVERITIES.index(severity) > SEVERITIES.index(was)
-                and finding.id is not None
-            ):
+            if assessed.rank >= 2 and assessed.rank > was and finding.id is not None:
                 result.escalated.append(finding.id)
 
     for key, finding in existing.items():
@@ -412,12 +382,14 @@ def _refresh_chunk(
             and finding.version == 1
         )
         if untouched:
+            # Nobody looked at it and nothing outside IT is left behind it (its rows were
+            # removed, re-classified by a rule, or moved inside IT by a department or channel
+            # marked IT). Decisions never end here: they close the finding first.
             session.delete(finding)
             result.removed += 1
         elif finding.transaction_count:
-            # Nothing outside IT is left behind it (sanctioned, or a wrong match): a finding's
-            # totals are always the sum of its outside-IT transactions. The audit event of the
-            # decision keeps what it showed before.
+            # Live, touched (assigned, snoozed, rejected), and nothing outside IT is left:
+            # a live finding's totals are always the sum of its outside-IT transactions.
             finding.transaction_count = 0
             finding.total_reporting_minor = 0
             finding.annual_run_rate_minor = 0
@@ -431,23 +403,30 @@ def _refresh_chunk(
 def _sanctioned_overlap(
     session: Session, vendors: dict[int | None, Vendor]
 ) -> dict[int, list[str]]:
-    """For each vendor: names of sanctioned tools of the same category (other vendors)."""
-    categories = {v.category for v in vendors.values() if v.category}
-    if not categories:
+    """For each vendor: names of sanctioned tools (other vendors) that do the same job."""
+    jobs = {
+        vid: job.code
+        for vid, vendor in vendors.items()
+        if vid is not None and (job := functions_mod.of(vendor.slug)) is not None
+    }
+    if not jobs:
         return {}
     rows = session.execute(
-        select(Vendor.id, Vendor.name, Vendor.category)
+        select(Vendor.id, Vendor.name, Vendor.slug)
         .join(SanctionedApp, col(SanctionedApp.vendor_id) == Vendor.id)
-        .where(SanctionedApp.status == "active", col(Vendor.category).in_(categories))
+        .where(
+            SanctionedApp.status == "active",
+            col(Vendor.slug).in_(functions_mod.slugs_of(set(jobs.values()))),
+        )
     ).all()
-    by_category: dict[str, set[tuple[int, str]]] = defaultdict(set)
-    for vid, name, category in rows:
-        by_category[category].add((vid, name))
+    by_job: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    for vid, name, slug in rows:
+        job = functions_mod.of(slug)
+        if job is not None:
+            by_job[job.code].add((vid, name))
     out: dict[int, list[str]] = {}
-    for vid, vendor in vendors.items():
-        if vid is None or not vendor.category:
-            continue
-        names = sorted(n for other, n in by_category.get(vendor.category, ()) if other != vid)
+    for vid, code in jobs.items():
+        names = sorted(n for other, n in by_job.get(code, ()) if other != vid)
         if names:
             out[vid] = names[:3]
     return out
@@ -458,5 +437,16 @@ def refresh_all(session: Session, *, today: date | None = None) -> RefreshResult
     and daily: some reasons expire with the calendar alone)."""
     fold_deltas(session)
     day_vendors = session.exec(select(FindingDay.vendor_id).distinct()).all()
-    finding_vendors = session.exec(select(Finding.vendor_id).distinct()).all()
+    finding_vendors = session.exec(_live(select(Finding.vendor_id)).distinct()).all()
     return refresh(session, [*day_vendors, *finding_vendors], today=today, full=True)
+
+
+def reread_legacy(session: Session, *, today: date | None = None) -> bool:
+    """Re-read every finding when a live one still carries reasons recorded before they were
+    structured (migration 0010); returns whether it did. ``shadowspend migrate`` calls it."""
+    stmt = _live(select(Finding.severity_reasons))
+    for reasons in session.exec(stmt):
+        if any(r.get("code") == "legacy" for r in reasons or []):
+            refresh_all(session, today=today)
+            return True
+    return False

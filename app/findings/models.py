@@ -49,3 +49,14 @@ class FindingDayDelta(SQLModel, table=True):
     positive_minor: int = Field(sa_type=BigInteger)
     reimbursed: int
     resold: int
+
+
+class FindingEvidence(SQLModel, table=True):
+    """The transactions behind a finding when it closed (approved or dismissed), with their
+    reporting amount then: a closed finding's totals are the sum of these rows, whatever
+    happened to the transactions since (sanctioned, re-classified, re-converted)."""
+
+    __tablename__ = "finding_evidence"
+    finding_id: int = Field(foreign_key="findings.id", primary_key=True)
+    transaction_id: int = Field(foreign_key="transactions.id", primary_key=True)
+    reporting_amount_minor: int | None = Field(default=None, sa_type=BigInteger)

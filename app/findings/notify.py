@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from app.config import get_settings
+from app.findings import severity
 from app.models import Department, Finding, Registration, Vendor
 from connectors.money import format_minor
 
@@ -77,7 +78,8 @@ def findings_alert(session: Session, finding_ids: Iterable[int]) -> dict[str, An
     lines = [
         f"• *{v.name}* bought by {d.name if d else 'an unknown department'}: "
         f"{f.severity}, {format_minor(f.total_reporting_minor, f.reporting_currency)} "
-        f"{f.reporting_currency} (finding #{f.id}) — {'; '.join(f.severity_reasons[:3])}"
+        f"{f.reporting_currency} (finding #{f.id}) — "
+        + "; ".join(severity.words(f.severity_reasons)[:3])
         for f, v, d in rows
     ]
     payload = {

@@ -28,19 +28,50 @@ class DeclaredBy(BaseModel):
     text: str = Field(description='e.g. "declared by Marketing on 2026-03-02"')
 
 
+class SeverityReason(BaseModel):
+    """One reason behind a finding's severity (see the README's "Severity")."""
+
+    code: str = Field(
+        description="spend, recurring, personal_card, reseller, "
+        "several_departments, sanctioned_overlap, category_risk, new_vendor, signals_capped "
+        "(or legacy: recorded before reasons were structured)"
+    )
+    points: int = Field(description="What it adds to severity_score (the cap line subtracts)")
+    scope: Literal["finding", "vendor"] = Field(
+        description="finding: from its own charges; vendor: from the vendor as a whole"
+    )
+    text: str = Field(description="The reason in words")
+
+
+class ClosedBy(BaseModel):
+    reason: str = Field(description="approved, approved_company_wide, sanctioned, wrong_match")
+    event_id: int | None = Field(description="The audit event of the decision that closed it")
+    finding_id: int | None = Field(
+        default=None, description="approved_company_wide: the finding whose approval it was"
+    )
+    at: datetime | None
+    actor: str | None
+    text: str
+
+
 class FindingPublic(BaseModel):
     id: int
     vendor: VendorRef
     department: Ref
     status: str
     severity: str
-    severity_score: int
-    severity_reasons: list[str]
+    severity_score: int = Field(description="The sum of the reasons' points")
+    severity_reasons: list[str] = Field(description="The reasons in words")
+    severity_factors: list[SeverityReason] = Field(description="The reasons as data")
     reporting_currency: str
-    total_minor: int
+    total_minor: int = Field(
+        description="Live: all its outside-IT spend; closed: its spend as decided"
+    )
     total: str
-    annual_run_rate_minor: int | None
-    annual_run_rate: str | None
+    annual_run_rate_minor: int = Field(
+        description="Annualised spend: a running subscription's run-rate, else the last year's"
+    )
+    annual_run_rate: str
     transaction_count: int
     first_seen_date: date | None
     last_seen_date: date | None
@@ -53,6 +84,10 @@ class FindingPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     decided_at: datetime | None
+    closed_reason: str | None = Field(
+        default=None, description="Why it closed (null while open, snoozed or rejected)"
+    )
+    closed_by: ClosedBy | None = None
 
 
 class CommentPublic(BaseModel):

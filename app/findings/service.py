@@ -19,20 +19,23 @@ from app.classification import service as classification_service
 from app.db import utcnow
 from app.departments import service as department_service
 from app.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
-from app.findings import engine, outside
+from app.findings import closing, engine, evidence, outside, severity
 from app.findings.schemas import (
     BulkDecisionRequest,
     BulkResult,
+    ClosedBy,
     CommentPublic,
     DecisionRequest,
     DeclaredBy,
     FindingDetail,
     FindingPublic,
     Ref,
+    SeverityReason,
     VendorRef,
 )
 from app.models import (
     AuditEvent,
+    ClosedReason,
     Finding,
     FindingStatus,
     MatchRule,
@@ -41,6 +44,7 @@ from app.models import (
     Transaction,
     Vendor,
 )
+from app.models.governance import CLOSED_STATUSES
 from app.transactions import service as transaction_service
 from app.vendors import service as vendor_service
 from connectors.money import format_minor
@@ -66,6 +70,13 @@ DECISION_ACTIONS: dict[str, str] = {
     "reject": "finding.rejected",
     "dismiss": "finding.dismissed",
     "snooze": "finding.snoozed",
+}
+_WITH = {"approve": "approved company-wide", "dismiss": "dismissed"}
+CLOSED_WORDS = {
+    ClosedReason.APPROVED: "approved",
+    ClosedReason.APPROVED_COMPANY_WIDE: "approved with another finding's company-wide approval",
+    ClosedReason.SANCTIONED: "approved: IT added the vendor to its sanctioned inventory",
+    ClosedReason.WRONG_MATCH: "dismissed: the charges were not this vendor's software",
 }
 
 
@@ -133,7 +144,8 @@ def list_findings(
             vendor_q = vendor_q.where(vendor_service.name_contains(flt.q))
         stmt = stmt.where(col(Finding.vendor_id).in_(vendor_q))
     order = {
-        "severity": [Finding.severity_score, Finding.id],
+        # the label first, then the annualised spend
+        "severity": [Finding.severity_rank, Finding.annual_run_rate_minor, Finding.id],
         "spend": [Finding.total_reporting_minor, Finding.id],
         "last_seen": [Finding.last_seen_date, Finding.id],
     }[flt.sort]
@@ -157,6 +169,7 @@ def to_public(session: Session, rows: list[Finding]) -> list[FindingPublic]:
         else {}
     )
     depts = department_service.names_by_id(session, dept_ids)
+    causes = _decision_events(session, {r.decision_event_id for r in rows} - {None})
     regs = (
         {
             r.id: r
@@ -198,16 +211,15 @@ def to_public(session: Session, rows: list[Finding]) -> list[FindingPublic]:
                 status=f.status,
                 severity=f.severity,
                 severity_score=f.severity_score,
-                severity_reasons=list(f.severity_reasons or []),
+                severity_reasons=severity.words(f.severity_reasons or []),
+                severity_factors=[
+                    SeverityReason.model_validate(r) for r in f.severity_reasons or []
+                ],
                 reporting_currency=cur,
                 total_minor=f.total_reporting_minor,
                 total=format_minor(f.total_reporting_minor, cur),
                 annual_run_rate_minor=f.annual_run_rate_minor,
-                annual_run_rate=(
-                    format_minor(f.annual_run_rate_minor, cur)
-                    if f.annual_run_rate_minor is not None
-                    else None
-                ),
+                annual_run_rate=format_minor(f.annual_run_rate_minor, cur),
                 transaction_count=f.transaction_count,
                 first_seen_date=f.first_seen_date,
                 last_seen_date=f.last_seen_date,
@@ -220,29 +232,50 @@ def to_public(session: Session, rows: list[Finding]) -> list[FindingPublic]:
                 created_at=f.created_at,
                 updated_at=f.updated_at,
                 decided_at=f.decided_at,
+                closed_reason=f.closed_reason,
+                closed_by=_closed_by(f, causes.get(f.decision_event_id)),
             )
         )
     return out
 
 
-def _finding_transactions(session: Session, f: Finding, limit: int = 200) -> list[Transaction]:
-    stmt = select(Transaction).where(
-        Transaction.vendor_id == f.vendor_id,
-        col(Transaction.removed_at).is_(None),
-        col(Transaction.duplicate_of_id).is_(None),
-        col(Transaction.outside_it).is_(True),
+def _decision_events(session: Session, ids: set[int | None]) -> dict[int | None, AuditEvent]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    return {e.id: e for e in session.exec(select(AuditEvent).where(col(AuditEvent.id).in_(wanted)))}
+
+
+def _closed_by(f: Finding, event: AuditEvent | None) -> ClosedBy | None:
+    if f.closed_reason is None:
+        return None
+    text = CLOSED_WORDS.get(ClosedReason(f.closed_reason), f.closed_reason)
+    finding_id = None
+    cause = event.entity_id if event is not None else None
+    if event is not None and event.entity_type == "finding" and cause and cause != str(f.id):
+        finding_id = int(cause) if cause.isdigit() else None
+        text = (
+            f"dismissed with finding {cause}: the same descriptors were not this vendor's"
+            if f.closed_reason == ClosedReason.WRONG_MATCH
+            else f"approved company-wide with finding {cause}"
+        )
+    if event is not None and event.entity_type == "sanctioned_app":
+        text = f"approved: IT added the vendor to its sanctioned inventory (app {event.entity_id})"
+    if event is not None:
+        text += f", by {event.actor_name or 'someone'} on {event.at.date().isoformat()}"
+    return ClosedBy(
+        reason=f.closed_reason,
+        event_id=f.decision_event_id,
+        finding_id=finding_id,
+        at=event.at if event else f.decided_at,
+        actor=event.actor_name if event else None,
+        text=text,
     )
-    if f.department_id is None:
-        stmt = stmt.where(col(Transaction.department_id).is_(None))
-    else:
-        stmt = stmt.where(Transaction.department_id == f.department_id)
-    stmt = stmt.order_by(col(Transaction.transaction_date).desc(), col(Transaction.id).desc())
-    return list(session.exec(stmt.limit(limit)))
 
 
 def detail(session: Session, f: Finding) -> FindingDetail:
     public = to_public(session, [f])[0]
-    txs = transaction_service.to_public(_finding_transactions(session, f), session)
+    txs = transaction_service.to_public(evidence.transactions(session, f), session)
     events = session.exec(
         select(AuditEvent)
         .where(AuditEvent.entity_type == "finding", AuditEvent.entity_id == str(f.id))
@@ -257,18 +290,6 @@ def detail(session: Session, f: Finding) -> FindingDetail:
     return FindingDetail(**public.model_dump(), transactions=txs, history=history)
 
 
-def _snapshot(f: Finding) -> dict[str, Any]:
-    return {
-        "status": f.status,
-        "total_reporting_minor": f.total_reporting_minor,
-        "transaction_count": f.transaction_count,
-        "assignee_email": f.assignee_email,
-        "snoozed_until": f.snoozed_until.isoformat() if f.snoozed_until else None,
-        "cancel_by": f.cancel_by.isoformat() if f.cancel_by else None,
-        "version": f.version,
-    }
-
-
 def _check_version(f: Finding, version: int | None) -> None:
     if version is not None and version != f.version:
         raise Conflict(
@@ -276,18 +297,6 @@ def _check_version(f: Finding, version: int | None) -> None:
             "reload and decide again",
             extra={"current_version": f.version},
         )
-
-
-def _bump(session: Session, f: Finding, expected: int) -> None:
-    """Compare-and-set on the version: a racing writer that committed first makes this 409."""
-    result = session.execute(
-        update(Finding)
-        .where(col(Finding.id) == f.id, col(Finding.version) == expected)
-        .values(version=expected + 1)
-    )
-    if getattr(result, "rowcount", 1) != 1:
-        raise Conflict(f"finding {f.id} was changed by someone else; reload and decide again")
-    f.version = expected + 1
 
 
 def decide(
@@ -298,21 +307,33 @@ def decide(
     version: int | None,
     *,
     deferred_refresh: set[int] | None = None,
+    closed_with: dict[int, int] | None = None,
 ) -> Finding:
-    """Apply one decision. With ``deferred_refresh`` the (costly) recompute of what is outside
-    IT is left to the caller, which does it once for every vendor collected there."""
+    """Apply one decision. Approve and dismiss close the finding: it keeps its evidence and
+    totals as they are now. A company-wide approval closes the vendor's other live findings
+    too, each with its own audit event pointing to this decision (their ids are added to
+    ``closed_with``, mapped to this finding's). With ``deferred_refresh`` the (costly)
+    recompute of what is outside IT is left to the caller, which does it once for every vendor
+    collected there."""
     _check_version(f, version if version is not None else req.version)
-    before = _snapshot(f)
+    if f.status in CLOSED_STATUSES:
+        undo = " (retire the sanctioned app to reopen it)" if f.status == "approved" else ""
+        raise Conflict(
+            f"finding {f.id} is closed ({f.status}); its decision is kept as history{undo}"
+        )
+    company = req.decision == "approve" and req.scope == "company"
+    if company and actor.scoped:
+        raise Forbidden("a department-scoped key approves for its own department only")
+    before = closing.snapshot(f)
     # Claim the finding first: a racing decision fails here, before any side effect.
-    _bump(session, f, f.version)
+    closing.claim(session, f, f.version)
     today = utcnow().date()
     extra: dict[str, Any] = {}
+    along: Along = []
     if req.decision == "approve":
-        dept = None if req.scope == "company" else f.department_id
-        app = sanction(session, f.vendor_id, dept)
+        closing.close(session, f, FindingStatus.APPROVED, ClosedReason.APPROVED)
+        app = sanction(session, f.vendor_id, None if company else f.department_id)
         extra["sanctioned_app_id"] = app.id
-        f.status = FindingStatus.APPROVED
-        f.snoozed_until = None
     elif req.decision == "reject":
         if req.cancel_by is not None and req.cancel_by < today:
             raise Unprocessable("cancel_by is in the past")
@@ -326,22 +347,51 @@ def decide(
         f.status = FindingStatus.SNOOZED
         f.snoozed_until = req.snooze_until
     else:  # dismiss as a wrong match
-        f.status = FindingStatus.DISMISSED
-        f.snoozed_until = None
-        extra.update(_dismiss(session, f, req, actor))
+        closing.close(session, f, FindingStatus.DISMISSED, ClosedReason.WRONG_MATCH)
+        dismissed, along = _dismiss(session, f, req, actor)
+        extra.update(dismissed)
     f.decided_at = utcnow()
     f.updated_at = utcnow()
     session.add(f)
-    audit_service.record(
+    event = closing.record(
         session,
         actor,
         DECISION_ACTIONS[req.decision],
-        "finding",
-        f.id,
+        f,
         before=before,
-        after={**_snapshot(f), **extra},
+        extra=extra,
         comment=req.comment,
     )
+    if f.status in CLOSED_STATUSES:
+        f.decision_event_id = event.id
+        session.add(f)
+    assert f.id is not None
+    for other, other_before in along:
+        other.decision_event_id = event.id
+        closing.record(
+            session,
+            actor,
+            DECISION_ACTIONS[req.decision],
+            other,
+            before=other_before,
+            extra={"decision_event_id": event.id, "decided_with_finding_id": f.id},
+            comment=f"dismissed with finding {f.id}: the same descriptors",
+        )
+        if closed_with is not None and other.id is not None:
+            closed_with[other.id] = f.id
+    if company:
+        siblings = closing.approve_all(
+            session,
+            actor,
+            f.vendor_id,
+            None,
+            reason=ClosedReason.APPROVED_COMPANY_WIDE,
+            cause=event,
+            comment=f"approved company-wide with finding {f.id}",
+            extra={"decided_with_finding_id": f.id},
+        )
+        if closed_with is not None:
+            closed_with.update({s.id: f.id for s in siblings if s.id is not None})
     if req.decision == "approve":
         # Sanctioning changes which rows are outside IT; refresh this vendor's findings.
         if deferred_refresh is not None:
@@ -356,20 +406,40 @@ def bulk_decide(
 ) -> list[BulkResult]:
     """One decision for many findings, each in its own savepoint: one that is missing (404),
     was decided by someone else meanwhile (409, against ``body.versions``) or refuses the
-    decision (422) fails alone. Approved vendors are refreshed once at the end. Does not
-    commit."""
+    decision (422) fails alone. A finding a company-wide approval earlier in the same request
+    already approved answers 200, saying with which. Approved vendors are refreshed once at
+    the end. Does not commit."""
     results: list[BulkResult] = []
     decided = []
     single = DecisionRequest(**body.model_dump(exclude={"ids", "version", "versions"}))
     seen = body.versions or {}
     to_refresh: set[int] = set()
+    closed_with: dict[int, int] = {}
     for finding_id in dict.fromkeys(body.ids):
+        if finding_id in closed_with:
+            decided.append(get(session, finding_id, principal))
+            results.append(
+                BulkResult(
+                    id=finding_id,
+                    status=200,
+                    detail=f"{_WITH[single.decision]} with finding {closed_with[finding_id]}",
+                )
+            )
+            continue
         try:
             with session.begin_nested():
                 f = get(session, finding_id, principal)
+                these: dict[int, int] = {}
                 decide(
-                    session, f, single, principal, seen.get(finding_id), deferred_refresh=to_refresh
+                    session,
+                    f,
+                    single,
+                    principal,
+                    seen.get(finding_id),
+                    deferred_refresh=to_refresh,
+                    closed_with=these,
                 )
+            closed_with.update(these)
             decided.append(f)
             results.append(BulkResult(id=finding_id, status=200))
         except AppError as exc:
@@ -402,23 +472,42 @@ def sanction(session: Session, vendor_id: int, department_id: int | None) -> San
     return app
 
 
+Along = list[tuple[Finding, dict[str, Any]]]  # findings closed with another, and their before
+
+
 def _dismiss(
     session: Session, f: Finding, req: DecisionRequest, actor: Principal
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], Along]:
+    """Rules that send the descriptors behind ``f`` to the right answer, and the
+    re-classification. The vendor's other live findings whose every charge carries one of
+    those descriptors would lose them all to the rules: they close with ``f`` (returned, with
+    their state before, for the caller to audit)."""
     if req.correct_vendor_id is not None:
         if req.correct_vendor_id == f.vendor_id:
             raise Unprocessable("correct_vendor_id is the vendor the finding already has")
         if session.get(Vendor, req.correct_vendor_id) is None:
             raise Unprocessable(f"vendor {req.correct_vendor_id} does not exist")
     ctx = classification_service.get_context(session)
-    rows = _finding_transactions(session, f, limit=5000)
+    rows = evidence.transactions(session, f, limit=5000)
+
     # One exact rule per distinct normalised descriptor behind the finding: precise, and it
     # also catches the same descriptor on future statements.
-    patterns = sorted({ctx.classifier.classify(r.descriptor).normalised for r in rows} - {""})
+    def normalised(row: Transaction) -> str:
+        return ctx.classifier.classify(row.descriptor).normalised
+
+    patterns = sorted({normalised(r) for r in rows} - {""})[:50]
     if not patterns:
         raise Unprocessable("the finding has no transactions to correct")
+    along: Along = []
+    for other in closing.live_findings(session, f.vendor_id, None):
+        theirs = evidence.transactions(session, other, limit=5000)
+        if theirs and all(normalised(r) in patterns for r in theirs):
+            before = closing.snapshot(other)
+            closing.claim(session, other, other.version)
+            closing.close(session, other, FindingStatus.DISMISSED, ClosedReason.WRONG_MATCH)
+            along.append((other, before))
     rule_ids = []
-    for pattern in patterns[:50]:
+    for pattern in patterns:
         rule = MatchRule(
             pattern=pattern[:300],
             kind="exact",
@@ -441,21 +530,27 @@ def _dismiss(
         )
     classification_service.invalidate_cache()
     result = reclassify_service.reclassify(session, vendor_ids=[f.vendor_id])
-    return {"rules_created": rule_ids, "reclassified": result.changed}
+    return {"rules_created": rule_ids, "reclassified": result.changed}, along
 
 
 def assign(
     session: Session, f: Finding, email: str | None, actor: Principal, version: int | None
 ) -> Finding:
     _check_version(f, version)
-    before = _snapshot(f)
+    before = closing.snapshot(f)
     expected = f.version
     f.assignee_email = email
     f.updated_at = utcnow()
-    _bump(session, f, expected)
+    closing.claim(session, f, expected)
     session.add(f)
     audit_service.record(
-        session, actor, "finding.assigned", "finding", f.id, before=before, after=_snapshot(f)
+        session,
+        actor,
+        "finding.assigned",
+        "finding",
+        f.id,
+        before=before,
+        after=closing.snapshot(f),
     )
     return f
 

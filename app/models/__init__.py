@@ -1,7 +1,7 @@
 """Every table, imported here so metadata (and Alembic) sees them all."""
 
 # Tables owned by a domain package, so that metadata (and Alembic) sees them too.
-from app.findings.models import FindingDay, FindingDayDelta
+from app.findings.models import FindingDay, FindingDayDelta, FindingEvidence
 from app.models.access import (
     ApiKey,
     ApiKeyCreate,
@@ -33,6 +33,7 @@ from app.models.fx import FxRate
 from app.models.governance import (
     AuditEvent,
     AuditEventPublic,
+    ClosedReason,
     Finding,
     FindingStatus,
     Registration,
@@ -64,6 +65,7 @@ __all__ = [
     "CardholderPublic",
     "CardholderUpdate",
     "ClassificationPublic",
+    "ClosedReason",
     "Connection",
     "ConnectionCreate",
     "ConnectionPublic",
@@ -77,6 +79,7 @@ __all__ = [
     "Finding",
     "FindingDay",
     "FindingDayDelta",
+    "FindingEvidence",
     "FindingStatus",
     "FxRate",
     "Job",

@@ -16,6 +16,9 @@ class SanctionedAppCreate(BaseModel):
     annual_value_minor: int | None = Field(default=None, ge=0)
     currency: str | None = Field(default=None, pattern="^[A-Z]{3}$")
     seats: int | None = Field(default=None, ge=0)
+    notice_days: int | None = Field(
+        default=None, ge=0, le=730, description="Notice the contract needs before it ends"
+    )
     notes: str | None = Field(default=None, max_length=4000)
 
     @model_validator(mode="after")
@@ -34,6 +37,7 @@ class SanctionedAppUpdate(BaseModel):
     annual_value_minor: int | None = Field(default=None, ge=0)
     currency: str | None = Field(default=None, pattern="^[A-Z]{3}$")
     seats: int | None = Field(default=None, ge=0)
+    notice_days: int | None = Field(default=None, ge=0, le=730)
     notes: str | None = Field(default=None, max_length=4000)
     version: int | None = None
 
@@ -52,6 +56,7 @@ class SanctionedAppPublic(BaseModel):
     annual_value_minor: int | None
     currency: str | None
     seats: int | None
+    notice_days: int | None
     notes: str | None
     status: str
     version: int

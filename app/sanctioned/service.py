@@ -1,19 +1,19 @@
-"""IT's inventory of approved software. Adding to it closes the matching open findings
-(approved by inventory); retiring reopens what it had closed."""
+"""IT's inventory of approved software. Adding to it closes the matching live findings
+(approved, because sanctioned: each keeps its evidence and gets its own audit event);
+retiring reopens the approved findings it no longer covers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
 from app.auth.service import Principal
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
-from app.findings import engine, outside
-from app.models import Department, Finding, FindingStatus, SanctionedApp, Vendor
+from app.findings import closing, engine, outside
+from app.models import ClosedReason, Department, SanctionedApp, Vendor
 from app.sanctioned.schemas import SanctionedAppCreate, SanctionedAppPublic, SanctionedAppUpdate
 
 
@@ -58,6 +58,7 @@ def to_public(session: Session, rows: list[SanctionedApp]) -> list[SanctionedApp
                 annual_value_minor=r.annual_value_minor,
                 currency=r.currency,
                 seats=r.seats,
+                notice_days=r.notice_days,
                 notes=r.notes,
                 status=r.status,
                 version=r.version,
@@ -66,26 +67,6 @@ def to_public(session: Session, rows: list[SanctionedApp]) -> list[SanctionedApp
             )
         )
     return out
-
-
-def _close_findings(session: Session, row: SanctionedApp) -> int:
-    stmt = (
-        update(Finding)
-        .where(
-            col(Finding.vendor_id) == row.vendor_id,
-            col(Finding.status).in_([FindingStatus.OPEN, FindingStatus.SNOOZED]),
-        )
-        .values(
-            status=FindingStatus.APPROVED,
-            decided_at=utcnow(),
-            updated_at=utcnow(),
-            version=Finding.version + 1,
-        )
-    )
-    if row.department_id is not None:
-        stmt = stmt.where(col(Finding.department_id) == row.department_id)
-    result = session.execute(stmt)
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def create(
@@ -109,18 +90,29 @@ def create(
     row = SanctionedApp(**data.model_dump())
     session.add(row)
     session.flush()
-    closed = _close_findings(session, row)
-    outside.recompute(session, [row.vendor_id])
-    engine.refresh(session, [row.vendor_id])
-    audit_service.record(
+    live = closing.live_findings(session, row.vendor_id, row.department_id)
+    event = audit_service.record(
         session,
         actor,
         "sanctioned_app.created",
         "sanctioned_app",
         row.id,
-        after={**_view(row), "findings_closed": closed},
+        after={**_view(row), "findings_closed": len(live)},
     )
-    return row, closed
+    session.flush()
+    closed = closing.approve_all(
+        session,
+        actor,
+        row.vendor_id,
+        row.department_id,
+        reason=ClosedReason.SANCTIONED,
+        cause=event,
+        comment=f"approved: added to the sanctioned inventory (sanctioned app {row.id})",
+        extra={"sanctioned_app_id": row.id},
+    )
+    outside.recompute(session, [row.vendor_id])
+    engine.refresh(session, [row.vendor_id])
+    return row, len(closed)
 
 
 def update_app(
@@ -159,18 +151,7 @@ def retire(session: Session, app_id: int, actor: Principal, comment: str | None)
     row.updated_at = utcnow()
     session.add(row)
     session.flush()
-    # Spend from now on is outside IT again; findings the inventory had approved reopen.
-    outside.recompute(session, [row.vendor_id])
-    reopen = update(Finding).where(
-        col(Finding.vendor_id) == row.vendor_id, col(Finding.status) == FindingStatus.APPROVED
-    )
-    if row.department_id is not None:
-        reopen = reopen.where(col(Finding.department_id) == row.department_id)
-    session.execute(
-        reopen.values(status=FindingStatus.OPEN, updated_at=utcnow(), version=Finding.version + 1)
-    )
-    engine.refresh(session, [row.vendor_id])
-    audit_service.record(
+    event = audit_service.record(
         session,
         actor,
         "sanctioned_app.retired",
@@ -179,5 +160,16 @@ def retire(session: Session, app_id: int, actor: Principal, comment: str | None)
         before=before,
         after=_view(row),
         comment=comment,
+    )
+    session.flush()
+    # Its spend is outside IT again; the approved findings it no longer covers reopen.
+    outside.recompute(session, [row.vendor_id])
+    closing.reopen_unsanctioned(
+        session,
+        actor,
+        row.vendor_id,
+        row.department_id,
+        cause=event,
+        comment=f"sanctioned app {row.id} retired",
     )
     return row

@@ -14,6 +14,7 @@ from app.auth.service import Principal
 from app.departments import service as department_service
 from app.errors import Unprocessable
 from app.models import ClassificationPublic, Transaction, TransactionPublic, Vendor
+from app.periods import Period, resolve
 from connectors.money import format_minor
 
 
@@ -40,6 +41,13 @@ def scoped_filter(flt: TransactionFilter, principal: Principal) -> TransactionFi
     if not principal.scoped:
         return flt
     return dataclasses.replace(flt, department_id=principal.department_filter(flt.department_id))
+
+
+def in_period(flt: TransactionFilter, today: date) -> tuple[TransactionFilter, Period]:
+    """``flt`` narrowed to its period: the one it names, or the default period (the last 12
+    full months) when it names neither end. Figures use it; the transaction list does not."""
+    period = resolve(flt.date_from, flt.date_to, today)
+    return dataclasses.replace(flt, date_from=period.date_from, date_to=period.date_to), period
 
 
 def apply_filter(

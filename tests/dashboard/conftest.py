@@ -120,8 +120,12 @@ def spend(session: Session, keys: Any) -> Spend:
     assert slack.id is not None
     assert figma.id is not None
     marketing = keys.marketing_department_id
-    today = utcnow().date()
-    days = [today - timedelta(days=d) for d in (5, 40, 75)]
+    # The 15th of each of the last three full months: inside the default period whatever today is.
+    first = utcnow().date().replace(day=1)
+    days = []
+    for _ in range(3):
+        first = (first - timedelta(days=1)).replace(day=1)
+        days.append(first.replace(day=15))
     for day in days:
         _tx(
             session,

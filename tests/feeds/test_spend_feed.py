@@ -7,7 +7,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -151,7 +151,14 @@ def _world(session: Session) -> World:
     return World(eng.id, ops.id, figma.id, slack.id, eng.name, ops.name)
 
 
+# The world's rows are all in 2026: asked without a period, the feed would cover the default
+# one (the last 12 full months), which moves with the calendar.
+WORLD = {"from": "2026-01-01", "to": "2026-12-31"}
+
+
 def _feed(client: TestClient, keys: Keys, role: str = "finance", **params: Any) -> Any:
+    if "from" not in params and "to" not in params:
+        params = {**WORLD, **params}
     r = client.get("/api/v1/feeds/spend", params=params, headers=keys.headers(role))
     assert r.status_code == 200, r.text
     return r
@@ -318,7 +325,9 @@ def test_csv_opens_cleanly_in_excel(client: TestClient, keys: Keys, session: Ses
     json_rows = _feed(client, keys, group_by="department,month").json()["rows"]
     r = _feed(client, keys, group_by="month,department", format="csv")
     assert r.headers["content-type"].startswith("text/csv")
-    assert r.headers["content-disposition"] == ('attachment; filename="spend_department-month.csv"')
+    assert r.headers["content-disposition"] == (
+        'attachment; filename="spend_department-month_from-2026-01-01_to-2026-12-31.csv"'
+    )
     raw = r.content
     assert raw.startswith(b"\xef\xbb\xbf")
     assert raw.count(b"\r\n") == len(json_rows) + 1
@@ -371,7 +380,7 @@ def test_etag_and_last_modified(client: TestClient, keys: Keys, session: Session
     assert etag.startswith('"')
     assert first.headers["last-modified"].endswith("GMT")
     again = client.get(
-        "/api/v1/feeds/spend?group_by=department",
+        "/api/v1/feeds/spend?group_by=department&from=2026-01-01&to=2026-12-31",
         headers={**keys.headers("finance"), "If-None-Match": etag},
     )
     assert again.status_code == 304
@@ -381,7 +390,7 @@ def test_etag_and_last_modified(client: TestClient, keys: Keys, session: Session
     assert _feed(client, keys, group_by="department", format="csv").headers["etag"] != etag
     assert _feed(client, keys, group_by="month").headers["etag"] != etag
     stale = client.get(
-        "/api/v1/feeds/spend?group_by=department",
+        "/api/v1/feeds/spend?group_by=department&from=2026-01-01&to=2026-12-31",
         headers={**keys.headers("finance"), "If-None-Match": '"other", W/' + etag},
     )
     assert stale.status_code == 304
@@ -390,7 +399,7 @@ def test_etag_and_last_modified(client: TestClient, keys: Keys, session: Session
         session, f.connection(session), on=date(2026, 5, 1), amount_minor=1, department_id=w.ops_id
     )
     changed = client.get(
-        "/api/v1/feeds/spend?group_by=department",
+        "/api/v1/feeds/spend?group_by=department&from=2026-01-01&to=2026-12-31",
         headers={**keys.headers("finance"), "If-None-Match": etag},
     )
     assert changed.status_code == 200
@@ -439,3 +448,28 @@ def test_rows_converted_to_another_reporting_currency_are_unconverted(
     (row,) = body["rows"]
     assert (row["total_minor"], row["sanctioned_minor"]) == (1_000, 0)
     assert (row["transaction_count"], row["unconverted_count"]) == (2, 1)
+
+
+def test_without_a_period_the_feed_covers_the_last_12_full_months(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    card = f.connection(session)
+    this_month = utcnow().date().replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    year_ago = date(this_month.year - 1, this_month.month, 1)
+    for day, amount in (
+        (this_month, 1),  # not yet a full month: left out
+        (last_month, 20),
+        (year_ago, 300),  # the first day of the period
+        (year_ago - timedelta(days=1), 4_000),  # a day before it
+    ):
+        f.transaction(session, card, on=day, amount_minor=amount)
+    session.flush()
+    body = client.get(
+        "/api/v1/feeds/spend", params={"group_by": ""}, headers=keys.headers("finance")
+    ).json()
+    assert (body["from"], body["to"]) == (
+        year_ago.isoformat(),
+        (this_month - timedelta(days=1)).isoformat(),
+    )
+    assert body["totals"]["total_minor"] == 320

@@ -215,7 +215,16 @@ def test_approve_sanctions_and_closes(client: TestClient, keys: Keys, spend: dic
     )
     assert stale.status_code == 409
     audit = client.get("/api/v1/audit?action=finding.approved", headers=keys.headers("it"))
-    assert audit.json()["items"][0]["comment"] == "standard design tool"
+    events = {e["entity_id"]: e for e in audit.json()["items"]}
+    decision = events[str(target["id"])]
+    assert decision["comment"] == "standard design tool"
+    # the other department's finding is approved too, with its own event pointing to it
+    sibling = next(f for f in found if f["id"] != target["id"])
+    assert events[str(sibling["id"])]["after"]["decision_event_id"] == decision["id"]
+    closed = client.get(f"/api/v1/findings/{sibling['id']}", headers=keys.headers("it")).json()
+    assert closed["status"] == "approved"
+    assert closed["closed_by"]["finding_id"] == target["id"]
+    assert closed["transaction_count"] == sibling["transaction_count"] > 0
 
 
 def test_if_match_header(client: TestClient, keys: Keys, spend: dict) -> None:
@@ -248,7 +257,13 @@ def test_dismiss_wrong_match_creates_rule_and_reclassifies(
     )
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "dismissed"
-    assert r.json()["transaction_count"] == 0
+    # the finding keeps what was dismissed: its six charges, though they are not software now
+    assert r.json()["transaction_count"] == zoom["transaction_count"] == 6
+    assert r.json()["total_minor"] == zoom["total_minor"]
+    assert r.json()["closed_reason"] == "wrong_match"
+    detail = client.get(f"/api/v1/findings/{zoom['id']}", headers=keys.headers("it")).json()
+    assert len(detail["transactions"]) == 6
+    assert sum(t["reporting_amount_minor"] for t in detail["transactions"]) == zoom["total_minor"]
     rules = session.exec(select(MatchRule)).all()
     assert rules
     assert all(rule.vendor_id is None for rule in rules)

@@ -1,0 +1,80 @@
+"""The overview: spend over the period (software sanctioned vs outside IT), by department,
+category and vendor, the top open findings, and the renewals card."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse
+
+from app import periods
+from app.api.deps import SessionDep
+from app.api.pagination import PageParams
+from app.auth.permissions import Perm, allowed
+from app.auth.service import Principal
+from app.dashboard import queries
+from app.dashboard.render import INSIGHTS_PERM, error_page, fragment_viewer, page_viewer, render
+from app.db import utcnow
+from app.errors import AppError
+from app.findings import service as findings_service
+from app.findings.service import FindingFilter
+from app.transactions import service as transactions_service
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview_page(
+    request: Request,
+    session: SessionDep,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+) -> Response:
+    principal = page_viewer(request, session, Perm.TRANSACTIONS_READ)
+    if not isinstance(principal, Principal):
+        return principal
+    try:
+        period = periods.resolve(date_from, date_to, utcnow().date())
+        flt = transactions_service.scoped_filter(
+            transactions_service.TransactionFilter(
+                date_from=period.date_from, date_to=period.date_to
+            ),
+            principal,
+        )
+        data = queries.overview(session, flt)
+    except AppError as exc:
+        return error_page(request, principal, exc)
+
+    findings: list[Any] = []
+    can_findings = allowed(principal.role, Perm.FINDINGS_READ)
+    if can_findings:
+        rows, _ = findings_service.list_findings(
+            session, FindingFilter(status="open"), PageParams(limit=5, cursor=None), principal
+        )
+        findings = findings_service.to_public(session, rows)
+    can_insights = allowed(principal.role, INSIGHTS_PERM)
+    return render(
+        request,
+        "overview.html",
+        principal,
+        data=data,
+        charts_json={"charts": [c.as_json() for c in data.charts]},
+        period=period,
+        findings=findings,
+        can_findings=can_findings,
+        can_insights=can_insights,
+    )
+
+
+@router.get("/fragments/renewals", response_class=HTMLResponse)
+def renewals_fragment(request: Request, session: SessionDep) -> Response:
+    """The overview's renewals card, fetched after first paint (the cadence analysis behind
+    it takes longer than the charts)."""
+    principal = fragment_viewer(request, session, INSIGHTS_PERM)
+    if not isinstance(principal, Principal):
+        return principal
+    return render(
+        request, "_renewals.html", principal, renewals=queries.renewals(session, principal)
+    )
