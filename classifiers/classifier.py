@@ -526,10 +526,20 @@ class Classifier:
             best = accepted[0]
             runner = next((c for c in found if c.vendor.slug != best.vendor.slug), None)
             # "PARENT *PRODUCT": a biller's own prefix before a star, the product after it.
-            prefix = ctx.soft_descriptor and best.start == 0 and best.end == 1
+            # A domain before the star is the merchant's own ("TRELLO.COM* ATLASSIAN"): the
+            # words after it are its company, not a product it sells.
+            prefix = (
+                ctx.soft_descriptor
+                and best.start == 0
+                and best.end == 1
+                and "." not in best.key_text
+                and best.hit_kind != "domain"
+            )
             if _intermediary(best.vendor) or prefix:
                 product = self._product(parsed, ctx, best, found)
                 sells_others = best.vendor.is_reseller or best.vendor.role in _SELLS_OTHERS
+                if isinstance(product, cand.Candidate) and _is_company_of(product, best):
+                    product = None  # "ZOOM *ZOOM VIDEO COMMUNICATIONS": the seller's company
                 if isinstance(product, cand.Candidate):
                     via = best if sells_others and not _own_product(best, product) else None
                     return self._scored_answer(product, runner, norm, code, tier, via)
@@ -813,6 +823,12 @@ def _position(keys: Sequence[str], domain: str) -> int:
         if k == key or (len(k) > 4 and key.startswith(k)) or k.startswith(key):
             return i
     return 0
+
+
+def _is_company_of(company: cand.Candidate, seller: cand.Candidate) -> bool:
+    """The candidate names the company behind the seller (one of its legal names)."""
+    own = {compact(x) for x in seller.vendor.legal_names}
+    return compact(company.vendor.name) in own or compact(company.key_text) in own
 
 
 def _own_product(reseller: cand.Candidate, product: cand.Candidate) -> bool:
