@@ -17,6 +17,28 @@ from connectors.base import Channel
 
 Columns = tuple[str, ...]
 
+# The mapping's column fields besides the required date and descriptor (one list for its
+# validator and for resolving a header).
+_OPTIONAL_COLUMNS = (
+    "amount",
+    "debit",
+    "credit",
+    "direction",
+    "posted_date",
+    "merchant_name",
+    "currency",
+    "mcc",
+    "memo",
+    "cardholder_name",
+    "cardholder_email",
+    "cardholder_id",
+    "department",
+    "card_last4",
+    "id",
+    "reimbursable",
+    "kind",
+)
+
 
 class CsvMapping(BaseModel):
     """Which CSV column holds which transaction field, and how to read values.
@@ -76,28 +98,7 @@ class CsvMapping(BaseModel):
     delimiter: str | None = None
     encoding: str | None = None
 
-    @field_validator(
-        "date",
-        "descriptor",
-        "amount",
-        "debit",
-        "credit",
-        "direction",
-        "posted_date",
-        "merchant_name",
-        "currency",
-        "mcc",
-        "memo",
-        "cardholder_name",
-        "cardholder_email",
-        "cardholder_id",
-        "department",
-        "card_last4",
-        "id",
-        "reimbursable",
-        "kind",
-        mode="before",
-    )
+    @field_validator("date", "descriptor", *_OPTIONAL_COLUMNS, mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         if value is None:
@@ -154,25 +155,7 @@ class _Plan:
     kind: int
 
 
-_OPTIONAL = (
-    "amount",
-    "debit",
-    "credit",
-    "direction",
-    "posted_date",
-    "merchant_name",
-    "currency",
-    "mcc",
-    "memo",
-    "cardholder_name",
-    "cardholder_email",
-    "cardholder_id",
-    "department",
-    "card_last4",
-    "id",
-    "reimbursable",
-    "kind",
-)
+_OPTIONAL = _OPTIONAL_COLUMNS
 
 
 def _find(index: dict[str, int], candidates: Columns) -> int:
