@@ -1,0 +1,240 @@
+"""The CSV exports we know (presets), how each is recognised from its header, and the header
+names commonly used for each field in files nobody wrote a mapping for."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from connectors.base import Channel
+from connectors.files.csv_mapping import Columns, CsvMapping, _find, _header_index, _missing, _norm
+
+# Real export headers. Candidates after the first cover the variants each provider has shipped.
+PRESETS: dict[str, CsvMapping] = {
+    # Amex "Download your transactions" CSV, with "include all additional details" ticked.
+    "amex": CsvMapping(
+        date="Date",
+        descriptor=("Appears On Your Statement As", "Description"),
+        merchant_name="Description",
+        amount="Amount",
+        sign="spend_positive",
+        memo="Extended Details",
+        cardholder_name="Card Member",
+        card_last4="Account #",
+        id="Reference",
+        # US exports are month-first, UK ones day-first: detected from the rows.
+        date_format=None,
+    ),
+    "chase": CsvMapping(
+        date="Transaction Date",
+        posted_date="Post Date",
+        descriptor="Description",
+        amount="Amount",
+        sign="spend_negative",
+        memo="Memo",
+        card_last4="Card",
+        kind="Type",
+        date_format="%m/%d/%Y",
+    ),
+    "generic_bank": CsvMapping(
+        date=("Date", "Transaction Date", "Posting Date", "Booking Date", "Value Date"),
+        posted_date=("Posting Date", "Post Date", "Posted Date", "Value Date"),
+        descriptor=("Description", "Details", "Narrative", "Payee", "Transaction Description"),
+        amount=("Amount", "Transaction Amount"),
+        debit=("Debit", "Debit Amount", "Withdrawal", "Withdrawals", "Money Out", "Paid Out"),
+        credit=("Credit", "Credit Amount", "Deposit", "Deposits", "Money In", "Paid In"),
+        sign="spend_negative",
+        currency=("Currency", "Currency Code"),
+        memo=("Memo", "Notes"),
+        id=("Transaction ID", "Bank Reference", "Reference Number", "Reference"),
+        channel=Channel.INVOICE,
+    ),
+    "ramp": CsvMapping(
+        date=("Transaction Date", "User Transaction Time", "Transaction Time", "Date"),
+        posted_date=("Settlement Date", "Cleared Date", "Posted Date"),
+        descriptor=("Merchant Descriptor", "Statement Descriptor", "Merchant Name", "Merchant"),
+        merchant_name=("Merchant Name", "Merchant"),
+        amount=("Amount", "Original Amount"),
+        sign="spend_positive",
+        currency=("Currency", "Currency Code", "Original Currency"),
+        mcc=("Merchant Category Code", "MCC"),
+        memo="Memo",
+        cardholder_name=("User", "Cardholder", "Card Holder", "Employee"),
+        cardholder_email=("User Email", "Email", "Cardholder Email"),
+        department="Department",
+        card_last4=("Card Last 4", "Card Last Four", "Last 4", "Card"),
+        id=("Transaction ID", "Ramp Transaction ID", "ID"),
+    ),
+    "brex": CsvMapping(
+        date=("Transaction Date", "Initiated Date", "Date"),
+        posted_date=("Posted Date", "Posted At", "Settlement Date"),
+        descriptor=("Raw Descriptor", "Merchant Descriptor", "Description", "Merchant"),
+        merchant_name=("Merchant Name", "Merchant"),
+        amount="Amount",
+        sign="spend_positive",
+        currency=("Currency", "Original Currency"),
+        mcc=("MCC", "Merchant Category Code"),
+        memo="Memo",
+        cardholder_name=("User", "Card Member", "Cardholder", "Employee"),
+        cardholder_email=("User Email", "Email"),
+        department=("Department", "Budget"),
+        card_last4=("Card Last Four", "Card Last 4", "Card Last Four Digits", "Card"),
+        id=("Transaction ID", "Brex Transaction ID", "ID"),
+    ),
+    # Expensify Classic "Default CSV" and New Expensify's search download.
+    "expensify": CsvMapping(
+        date=("Timestamp", "Date"),
+        descriptor="Merchant",
+        merchant_name="Merchant",
+        amount=("Original Amount", "Amount"),
+        sign="spend_positive",
+        currency=("Original Currency", "Currency"),
+        mcc="MCC",
+        memo=("Comment", "Description"),
+        cardholder_email=("Email", "From", "Submitter"),
+        id=("Transaction ID", "Expense ID"),
+        reimbursable="Reimbursable",
+        channel=Channel.REIMBURSEMENT,
+    ),
+}
+
+# Header sets that identify a preset: the preset is chosen when every name of one set is present.
+_SIGNATURES: dict[str, tuple[frozenset[str], ...]] = {
+    "amex": (
+        frozenset({"date", "description", "amount", "appears on your statement as"}),
+        frozenset({"date", "description", "amount", "extended details"}),
+        frozenset({"date", "description", "card member", "account #", "amount"}),
+    ),
+    "chase": (
+        frozenset({"transaction date", "post date", "description", "type", "amount"}),
+        frozenset({"card", "transaction date", "post date", "description", "amount"}),
+    ),
+    "expensify": (
+        frozenset({"timestamp", "merchant", "amount", "reimbursable"}),
+        frozenset({"merchant", "amount", "original currency", "original amount"}),
+        frozenset({"date", "merchant", "from", "to", "amount", "currency", "type"}),
+    ),
+    "ramp": (
+        frozenset({"user transaction time"}),
+        frozenset({"transaction time", "merchant name", "user", "amount"}),
+        frozenset({"ramp transaction id"}),
+    ),
+    "brex": (
+        frozenset({"brex transaction id"}),
+        frozenset({"card last four", "posted date", "amount"}),
+    ),
+}
+
+# Header names commonly used for each field, for files nobody wrote a mapping for.
+_COMMON: dict[str, Columns] = {
+    "date": (
+        "Transaction Date",
+        "Trans Date",
+        "Trans. Date",
+        "Txn Date",
+        "Tran Date",
+        "Date",
+        "Purchase Date",
+        "Date of Transaction",
+        "Activity Date",
+        "Date Posted",
+        "Effective Date",
+        "Posting Date",
+        "Posted Date",
+        "Booking Date",
+        "Value Date",
+        "Timestamp",
+        "Transaction Time",
+    ),
+    "posted_date": (
+        "Post Date",
+        "Posted Date",
+        "Posting Date",
+        "Date Posted",
+        "Settlement Date",
+        "Cleared Date",
+    ),
+    "descriptor": (
+        "Merchant Descriptor",
+        "Statement Descriptor",
+        "Merchant Description",
+        "Description",
+        "Desc",
+        "Transaction Description",
+        "Transaction Details",
+        "Txn Description",
+        "Original Description",
+        "Merchant",
+        "Merchant Name",
+        "Payee",
+        "Payee Name",
+        "Narrative",
+        "Narration",
+        "Details",
+        "Particulars",
+        "Name",
+    ),
+    "merchant_name": ("Merchant Name", "Merchant"),
+    "amount": (
+        "Amount",
+        "Transaction Amount",
+        "Txn Amount",
+        "Billing Amount",
+        "Charge Amount",
+        "Amt",
+        "Value",
+        "Debit/Credit",
+    ),
+    "debit": ("Debit", "Debit Amount", "Withdrawal", "Withdrawals", "Money Out", "Paid Out"),
+    "credit": ("Credit", "Credit Amount", "Deposit", "Deposits", "Money In", "Paid In"),
+    "currency": ("Currency", "Currency Code", "Ccy"),
+    "mcc": ("MCC", "Merchant Category Code"),
+    "memo": ("Memo", "Notes", "Note", "Comment"),
+    "cardholder_name": ("Cardholder", "Card Holder", "Card Member", "Cardmember", "User"),
+    "cardholder_email": ("Email", "User Email", "Cardholder Email", "Employee Email"),
+    "department": ("Department", "Dept", "Cost Center", "Cost Centre"),
+    "card_last4": ("Card Last 4", "Card Last Four", "Last 4", "Card Number", "Card"),
+    "id": ("Transaction ID", "Transaction Reference", "Reference Number", "Reference", "ID"),
+    "kind": ("Type", "Transaction Type", "Txn Type"),
+}
+
+
+def detect_preset(header: Sequence[str], filename: str | None = None) -> str | None:
+    """The preset whose signature headers are all present, or ``None``.
+
+    A provider's name in ``filename`` (``amex``, ``chase``, ``ramp``, ``brex``, ``expensify``)
+    wins when that preset can read the header.
+    """
+    names = {_norm(h) for h in header}
+    if filename:
+        lowered = filename.lower()
+        for preset in ("amex", "chase", "ramp", "brex", "expensify"):
+            if preset in lowered and not _missing(PRESETS[preset], header):
+                return preset
+    for preset, signatures in _SIGNATURES.items():
+        if any(sig <= names for sig in signatures):
+            return preset
+    # Bank exports: a running balance or split debit/credit columns, readable by the preset.
+    bank_markers = {"balance", "running balance", *map(_norm, PRESETS["generic_bank"].debit)}
+    if names & bank_markers and not _missing(PRESETS["generic_bank"], header):
+        return "generic_bank"
+    return None
+
+
+def guess_mapping(header: Sequence[str]) -> CsvMapping | None:
+    """A mapping built from common header names, or ``None`` if date/descriptor/amount lack."""
+    index = _header_index(header)
+    chosen: dict[str, Any] = {}
+    for field_name, candidates in _COMMON.items():
+        i = _find(index, candidates)
+        if i >= 0:
+            chosen[field_name] = (header[i].strip(),)
+    if "posted_date" in chosen and chosen.get("date") == chosen["posted_date"]:
+        del chosen["posted_date"]
+    if "merchant_name" in chosen and chosen.get("descriptor") == chosen["merchant_name"]:
+        del chosen["merchant_name"]
+    if "date" not in chosen or "descriptor" not in chosen:
+        return None
+    if not ({"amount", "debit", "credit"} & chosen.keys()):
+        return None
+    return CsvMapping(sign=None, **chosen)
