@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,48 @@ def keys(session: Session) -> object:
     from tests.factories import make_keys
 
     return make_keys(session)
+
+
+@dataclass
+class Demo:
+    """The demo company in a database of its own, served by the app: ``headers`` holds an IT
+    key's, ``admin`` an admin key's."""
+
+    engine: Engine
+    client: TestClient
+    headers: dict[str, str]
+    admin: dict[str, str]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Demo]:
+    """Loaded once per module and backend (the loader commits, so it cannot live in the
+    rolled-back test session); tests that share it decide on vendors of their own."""
+    from app.api import cache
+    from app.auth import service as auth_service
+    from app.demo.loader import load_demo
+    from app.models import Role
+
+    with migrated_engine(request.param, tmp_path_factory) as eng:
+        load_demo(eng)
+        with Session(eng) as s:
+            keys = {
+                role: auth_service.create_key(s, name=f"{role} lead", role=role)[1]
+                for role in (Role.IT, Role.ADMIN)
+            }
+            s.commit()
+        saved = db._engine
+        db.set_engine(eng)
+        cache.clear()
+        try:
+            with TestClient(create_app(), raise_server_exceptions=False) as client:
+                yield Demo(
+                    eng,
+                    client,
+                    {"Authorization": f"Bearer {keys[Role.IT]}"},
+                    {"Authorization": f"Bearer {keys[Role.ADMIN]}"},
+                )
+        finally:
+            db.set_engine(saved)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
@@ -103,3 +104,34 @@ def paginate(
         last = rows[-1]
         next_cursor = _encode([getattr(last, c.key) for c in order])
     return rows, next_cursor
+
+
+K = TypeVar("K", bound=tuple[Any, ...])
+
+
+def paginate_sorted(
+    items: Sequence[R], params: PageParams, key: Callable[[R], K]
+) -> tuple[list[R], str | None]:
+    """The same pages over a list computed in memory (subscriptions, renewals): sorted by
+    ``key`` (a tuple of ints and strings, unique per item), the cursor being the last item's
+    key, so a page follows from where the previous one ended even if items came or went."""
+    ordered = sorted(items, key=key)
+    if params.cursor:
+        after = _decode_plain(params.cursor)
+        try:
+            ordered = [item for item in ordered if list(key(item)) > after]
+        except TypeError:
+            raise BadCursor("the cursor is not one this API issued") from None
+    page = ordered[: params.limit]
+    more = len(ordered) > params.limit
+    return page, _encode(list(key(page[-1]))) if more else None
+
+
+def _decode_plain(cursor: str) -> list[Any]:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
+        raise BadCursor("the cursor is not one this API issued") from None
+    if not isinstance(raw, list) or not all(isinstance(v, int | str) for v in raw):
+        raise BadCursor("the cursor is not one this API issued")
+    return raw

@@ -2,7 +2,7 @@
 
 Every figure comes from the same services the API uses (spend from
 :func:`app.feeds.service.spend_feed`, findings from :mod:`app.findings.service`, subscriptions
-and redundancy from :mod:`app.insights.service` when it is installed), under the caller's
+and redundancy from :mod:`app.insights`), under the caller's
 department scope, so the dashboard and the API never disagree. Amounts stay integer minor units
 of the reporting currency; the templates and the charts format them.
 
@@ -26,8 +26,11 @@ from app.auth.service import Principal
 from app.config import get_settings
 from app.feeds import rollup
 from app.feeds import service as feeds_service
+from app.insights import redundancy as redundancy_service
+from app.insights import renewals as renewals_service
 from app.insights import service as insights_service
 from app.models import Department
+from app.periods import Period
 from app.transactions.service import TransactionFilter
 from connectors.money import exponent
 
@@ -355,13 +358,13 @@ def subscriptions(session: Session, principal: Principal) -> Insight:
 
 
 def renewals(session: Session, principal: Principal, days: int = 90) -> Insight:
-    items = insights_service.renewals(session, days=days, department_id=principal.department_id)
+    items = renewals_service.renewals(session, days=days, department_id=principal.department_id)
     return Insight(items=list(items))
 
 
-def redundancy(session: Session, principal: Principal) -> Insight:
+def redundancy(session: Session, principal: Principal, period: Period) -> Insight:
     if principal.scoped:
         return Insight(
             refused="Redundancy compares departments; it needs a key without a department scope."
         )
-    return Insight(value=insights_service.redundancy(session))
+    return Insight(value=redundancy_service.redundancy(session, period=period))

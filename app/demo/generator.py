@@ -114,6 +114,7 @@ class DemoSanction:
     seats: int | None
     contract_start: date
     contract_end: date
+    notice_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -694,7 +695,6 @@ class _Builder:
         it_people = [c.email for c in cardholders if c.department == IT]
         cio, admin = it_people[0], it_people[1]
         contract_start = _month_start(self.start, 5)
-        contract_end = date(contract_start.year + 2, contract_start.month, 1) - timedelta(days=1)
         heads = len(cardholders)
 
         def s(
@@ -704,25 +704,31 @@ class _Builder:
             annual: int,
             seats: int | None,
             currency: str = "USD",
+            *,
+            ends_in: int,
+            notice: int | None = None,
         ) -> DemoSanction:
+            # Contracts end at the close of a month ``ends_in`` months after the window, so
+            # that some renewals (or their notice deadlines) always fall in the next 90 days.
+            end = _month_start(self.end, -ends_in - 1) - timedelta(days=1)
             return DemoSanction(
-                vendor, departments, owner, annual, currency, seats, contract_start, contract_end
+                vendor, departments, owner, annual, currency, seats, contract_start, end, notice
             )
 
         return [
-            s("Slack", None, cio, 875 * 12 * heads, heads),
-            s("Google Workspace", None, cio, 1200 * 12 * heads, heads),
-            s("Zoom", None, admin, 1333 * 12 * (heads // 2), heads // 2),
-            s("Okta", None, admin, 600 * 12 * heads, heads),
-            s("1Password", None, admin, 799 * 12 * heads, heads),
-            s("Atlassian", None, cio, 815 * 12 * 48, 48),
-            s("GitHub", (ENG, DESIGN), cio, 2100 * 12 * 34, 34),
-            s("Amazon Web Services", (ENG,), cio, 30_000_000, None),
-            s("Salesforce", (SALES,), admin, 16500 * 10 * 22, 22),
-            s("Zendesk", (CS,), admin, 5500 * 12 * 14, 14),
-            s("HubSpot", (MKT,), admin, 80000 * 12, 5),
-            s("Figma", (DESIGN,), admin, 1500 * 12 * 8, 8),
-            s("JetBrains", (ENG,), admin, 2490 * 10 * 20, 20, "EUR"),
+            s("Slack", None, cio, 875 * 12 * heads, heads, ends_in=2, notice=30),
+            s("Google Workspace", None, cio, 1200 * 12 * heads, heads, ends_in=7, notice=60),
+            s("Zoom", None, admin, 1333 * 12 * (heads // 2), heads // 2, ends_in=1),
+            s("Okta", None, admin, 600 * 12 * heads, heads, ends_in=4, notice=90),
+            s("1Password", None, admin, 799 * 12 * heads, heads, ends_in=10),
+            s("Atlassian", None, cio, 815 * 12 * 48, 48, ends_in=3, notice=30),
+            s("GitHub", (ENG, DESIGN), cio, 2100 * 12 * 34, 34, ends_in=12),
+            s("Amazon Web Services", (ENG,), cio, 30_000_000, None, ends_in=5, notice=90),
+            s("Salesforce", (SALES,), admin, 16500 * 10 * 22, 22, ends_in=6, notice=90),
+            s("Zendesk", (CS,), admin, 5500 * 12 * 14, 14, ends_in=8),
+            s("HubSpot", (MKT,), admin, 80000 * 12, 5, ends_in=2, notice=30),
+            s("Figma", (DESIGN,), admin, 1500 * 12 * 8, 8, ends_in=11),
+            s("JetBrains", (ENG,), admin, 2490 * 10 * 20, 20, "EUR", ends_in=9),
         ]
 
     def _registrations(self, cardholders: list[DemoCardholder]) -> list[DemoRegistration]:

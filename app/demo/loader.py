@@ -144,6 +144,7 @@ def load_demo(
                         owner_email=s.owner_email,
                         contract_start=s.contract_start,
                         contract_end=s.contract_end,
+                        notice_days=s.notice_days,
                         annual_value_minor=s.annual_value_minor,
                         currency=s.currency,
                         seats=s.seats,

@@ -5,11 +5,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from app.api.deps import SessionDep, require
+from app.api.pagination import Page, PageDep, paginate_sorted
+from app.api.period import PeriodDep
 from app.auth.permissions import Perm
 from app.auth.service import Principal
 from app.errors import Forbidden
+from app.insights import redundancy as redundancy_service
+from app.insights import renewals as renewals_service
 from app.insights import service
-from app.insights.service import RedundancyReport, SubscriptionPublic
+from app.insights.redundancy import RedundancyReport
+from app.insights.renewals import Renewal
+from app.insights.service import SubscriptionPublic
 
 router = APIRouter(tags=["insights"])
 
@@ -22,46 +28,64 @@ def _scope(principal: Principal, department_id: int | None) -> int | None:
     return department_id
 
 
-@router.get("/subscriptions", response_model=list[SubscriptionPublic])
+def _subscription_order(s: SubscriptionPublic) -> tuple[int, str, int, int]:
+    return (-s.annual_run_rate_minor, s.vendor.name, s.vendor.id, s.department.id or 0)
+
+
+@router.get("/subscriptions", response_model=Page[SubscriptionPublic])
 def list_subscriptions(
     session: SessionDep,
+    page: PageDep,
     principal: Annotated[Principal, Depends(require(Perm.INSIGHTS_READ))],
     department_id: int | None = None,
     include_stopped: bool = True,
-) -> list[SubscriptionPublic]:
-    """Recurring software charges per vendor and department over the last ~13 months: cadence
-    (monthly, quarterly, annual), typical and latest amount (drift and price increases),
-    annualised run-rate, the next expected charge, and whether it stopped. Amounts are in the
-    reporting currency's minor units."""
-    return service.subscriptions(
+) -> Page[SubscriptionPublic]:
+    """Recurring software charges per vendor and department, as of today, from the last ~13
+    months of charges: cadence (monthly, quarterly, annual), typical and latest amount (drift
+    and price increases), annualised run-rate, the next expected charge, and whether it
+    stopped. Largest run-rate first. Amounts are in the reporting currency's minor units."""
+    items = service.subscriptions(
         session,
         department_id=_scope(principal, department_id),
         include_stopped=include_stopped,
     )
+    rows, cursor = paginate_sorted(items, page, _subscription_order)
+    return Page(items=rows, next_cursor=cursor)
 
 
-@router.get("/subscriptions/renewals", response_model=list[SubscriptionPublic])
+@router.get("/subscriptions/renewals", response_model=Page[Renewal])
 def list_renewals(
     session: SessionDep,
+    page: PageDep,
     principal: Annotated[Principal, Depends(require(Perm.INSIGHTS_READ))],
-    days: Annotated[int, Query(ge=1, le=366)] = 90,
+    days: Annotated[int, Query(ge=1, le=366, description="How far ahead to look")] = 90,
     department_id: int | None = None,
-) -> list[SubscriptionPublic]:
-    """The renewals calendar: subscriptions whose next charge is due within `days` (default
-    90), soonest first. Charges already past due that have not arrived come first, with
-    `overdue` true."""
-    return service.renewals(session, days=days, department_id=_scope(principal, department_id))
+) -> Page[Renewal]:
+    """What to act on within `days` (default 90), most valuable first: sanctioned apps'
+    contracts whose end, less their notice period, falls within it (`kind=contract`, with
+    `notice_days` and the annual value in the reporting currency; listed for 30 days after
+    they ended, as `overdue`), and the next charges of recurring subscriptions
+    (`kind=subscription`, valued at their run-rate; an expected charge that has not arrived is
+    `overdue`). `act_by` is the last day to cancel or renegotiate."""
+    items = renewals_service.renewals(
+        session, days=days, department_id=_scope(principal, department_id)
+    )
+    rows, cursor = paginate_sorted(items, page, renewals_service.rank)
+    return Page(items=rows, next_cursor=cursor)
 
 
 @router.get("/insights/redundancy", response_model=RedundancyReport)
 def get_redundancy(
     session: SessionDep,
+    period: PeriodDep,
     principal: Annotated[Principal, Depends(require(Perm.REDUNDANCY_READ))],
-    days: Annotated[int, Query(ge=30, le=730)] = 365,
 ) -> RedundancyReport:
-    """Where the company pays twice: categories with several tools in use (spend per tool,
-    which departments; saving = everything but the most used tool) and the same vendor bought
-    separately by several departments (saving = a typical 15% consolidation discount)."""
+    """Where the company pays twice, over the period (`from`, `to`; default the last 12 full
+    months): tools that do the same job (the same *function*, e.g. CRM or video meetings, not
+    merely the same category) with the sanctioned one to keep and the spend on the others as
+    an upper-bound estimate, and the same vendor bought separately by several departments (an
+    assumed 15% volume discount). Every saving states its method and inputs and is an
+    estimate; a group without a sanctioned tool gets none."""
     if principal.scoped:
         raise Forbidden("redundancy spans departments; use a key without a department scope")
-    return service.redundancy(session, days=days)
+    return redundancy_service.redundancy(session, period=period)

@@ -776,3 +776,16 @@ def test_a_review_form_posted_after_the_session_ended_goes_back_to_sign_in(
             "/findings?status=open&sort=severity",
         }
     assert _state(session, spend.finding_id).version == 1
+
+
+def test_every_page_says_which_period_it_shows(client: TestClient, keys: Any, spend: Spend) -> None:
+    sign_in(client, keys.admin)
+    for path in ("/", "/findings", "/subscriptions", "/redundancy", "/transactions"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert 'id="period"' in page.text, path
+    for path in ("/", "/redundancy", "/transactions"):
+        assert "(the last 12 full months)" in client.get(path).text, path
+    chosen = client.get("/redundancy?from=2026-01-01&to=2026-03-31").text
+    assert "2026-01-01 to 2026-03-31" in chosen
+    assert client.get("/redundancy?from=2026-03-01&to=2026-01-01").status_code == 422

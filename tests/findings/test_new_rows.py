@@ -124,3 +124,32 @@ def test_the_daily_housekeeping_re_reads_findings_and_loads_the_ecb_rates(
     assert aged == [None]  # as of today
     assert loads == [session]
     assert "ECB rate refresh failed (no route to host)" in caplog.text
+
+
+def test_reasons_stored_before_they_were_data_are_re_read_once(session: Session) -> None:
+    """Migration 0010 keeps old reason lines as legacy; shadowspend migrate re-reads them."""
+    conn = factories.connection(session)
+    dept = factories.department(session, "Growth").id or 0
+    vendor = factories.vendor(session, "Canva").id or 0
+    factories.transaction(
+        session,
+        conn,
+        on=date(2026, 3, 1),
+        amount_minor=90_000,
+        department_id=dept,
+        vendor_id=vendor,
+        is_software=True,
+        outside_it=True,
+    )
+    engine.refresh(session, [vendor], today=date(2026, 3, 16))
+    found = _finding(session, vendor, dept)
+    assert found is not None
+    found.severity_reasons = [
+        {"code": "legacy", "points": 0, "scope": "finding", "text": "spend: 900.00 USD a year"}
+    ]
+    session.add(found)
+    session.flush()
+    assert engine.reread_legacy(session, today=date(2026, 3, 16)) is True
+    session.refresh(found)
+    assert found.severity_reasons[0]["code"] == "spend"
+    assert engine.reread_legacy(session, today=date(2026, 3, 16)) is False

@@ -64,32 +64,45 @@ def _seed(session: Session) -> tuple[Department, Department]:
 
 def test_subscriptions_and_renewals(client: TestClient, keys: Keys, session: Session) -> None:
     _seed(session)
-    subs = client.get("/api/v1/subscriptions", headers=keys.headers("finance")).json()
+    subs = client.get("/api/v1/subscriptions", headers=keys.headers("finance")).json()["items"]
     assert len(subs) == 3
     top = subs[0]
     assert top["cadence"] == "monthly"
     assert top["annual_run_rate_minor"] == 30_000
     renewals = client.get(
         "/api/v1/subscriptions/renewals?days=60", headers=keys.headers("it")
-    ).json()
+    ).json()["items"]
     assert renewals
-    assert all(r["next_expected_date"] for r in renewals)
-    mine = client.get("/api/v1/subscriptions", headers=keys.headers("marketing")).json()
+    assert all(r["kind"] == "subscription" and r["renews_on"] for r in renewals)
+    values = [r["annual_value_minor"] for r in renewals]
+    assert values == sorted(values, reverse=True)
+    mine = client.get("/api/v1/subscriptions", headers=keys.headers("marketing")).json()["items"]
     assert {s["department"]["name"] for s in mine} == {"Marketing"}
+
+
+def _year_to_today() -> dict[str, str]:
+    today = datetime.now(UTC).date()
+    return {"from": (today - timedelta(days=365)).isoformat(), "to": today.isoformat()}
 
 
 def test_redundancy(client: TestClient, keys: Keys, session: Session) -> None:
     _seed(session)
-    report = client.get("/api/v1/insights/redundancy", headers=keys.headers("viewer")).json()
+    report = client.get(
+        "/api/v1/insights/redundancy", params=_year_to_today(), headers=keys.headers("viewer")
+    ).json()
     shared = {s["vendor"]["name"]: s for s in report["shared_vendors"]}
     asana = next(v for k, v in shared.items() if k.startswith("Asana"))
     assert len(asana["departments"]) == 2
     assert asana["total_minor"] == 30_000
-    assert asana["estimated_saving_minor"] == 4_500
-    categories = {c["category"]: c for c in report["categories"]}
-    overlap = categories[_vendor(session, "asana").category or ""]
-    assert [t["spend_minor"] for t in overlap["tools"]] == [30_000, 6_000]
-    assert overlap["estimated_saving_minor"] == 6_000
+    assert asana["estimate"]["saving_minor"] == 4_500
+    assert asana["estimate"]["method"] == "volume_discount"
+    # Asana and Trello do the same job, but IT sanctioned neither: no advice to move, no saving
+    (group,) = report["functions"]
+    assert group["function"] == "project_management"
+    assert [t["spend_minor"] for t in group["tools"]] == [30_000, 6_000]
+    assert group["keep"] is None
+    assert group["estimate"] is None
+    assert report["total_estimated_saving_minor"] == 4_500
     assert (
         client.get("/api/v1/insights/redundancy", headers=keys.headers("marketing")).status_code
         == 403
@@ -106,7 +119,7 @@ def test_subscriptions_follow_every_change_though_answers_are_kept(
     headers = keys.headers("finance")
 
     def asana_marketing() -> dict:
-        subs = client.get("/api/v1/subscriptions", headers=headers).json()
+        subs = client.get("/api/v1/subscriptions", headers=headers).json()["items"]
         return next(
             s
             for s in subs
@@ -152,7 +165,9 @@ def test_redundancy_follows_a_refund_though_answers_are_kept(
     rollup.ensure_fresh(session)
 
     def asana_total() -> int:
-        report = client.get("/api/v1/insights/redundancy", headers=keys.headers("viewer")).json()
+        report = client.get(
+            "/api/v1/insights/redundancy", params=_year_to_today(), headers=keys.headers("viewer")
+        ).json()
         shared = {s["vendor"]["name"]: s for s in report["shared_vendors"]}
         return int(next(v for k, v in shared.items() if k.startswith("Asana"))["total_minor"])
 
@@ -188,12 +203,12 @@ def test_a_renewal_that_did_not_arrive_is_listed_first_as_overdue(
     late, on_time = _late_and_on_time(session)
     headers = keys.headers("it")
     renewals = client.get("/api/v1/subscriptions/renewals?days=30", headers=headers).json()
-    assert [(r["vendor"]["id"], r["overdue"]) for r in renewals] == [
+    assert [(r["vendor"]["id"], r["overdue"]) for r in renewals["items"]] == [
         (late.id, True),
         (on_time.id, False),
     ]
-    assert date.fromisoformat(renewals[0]["next_expected_date"]) < datetime.now(UTC).date()
-    subs = client.get("/api/v1/subscriptions", headers=headers).json()
+    assert date.fromisoformat(renewals["items"][0]["renews_on"]) < datetime.now(UTC).date()
+    subs = client.get("/api/v1/subscriptions", headers=headers).json()["items"]
     assert {s["vendor"]["id"]: s["overdue"] for s in subs} == {late.id: True, on_time.id: False}
     assert not any(s["stopped"] for s in subs)
 
@@ -220,16 +235,16 @@ def test_the_embedded_scheduler_warms_the_dashboard_answers_after_new_data(
     from contextlib import nullcontext
 
     from app.feeds import rollup
-    from app.insights import service
+    from app.insights import redundancy, renewals, service
     from app.jobs import scheduler
 
     marketing, _ = _seed(session)
     rollup.ensure_fresh(session)
     computed: list[str] = []
-    for name in ("_subscriptions", "_redundancy"):
-        real = getattr(service, name)
+    for module, name in ((service, "_subscriptions"), (redundancy, "_redundancy")):
+        real = getattr(module, name)
         monkeypatch.setattr(
-            service,
+            module,
             name,
             lambda *a, _real=real, _name=name, **kw: computed.append(_name) or _real(*a, **kw),
         )
@@ -240,8 +255,8 @@ def test_the_embedded_scheduler_warms_the_dashboard_answers_after_new_data(
     assert computed == ["_subscriptions", "_redundancy"]
     scheduler.warm_insights()  # current: nothing recomputed
     service.subscriptions(session)  # the visitor's answer is the warm one
-    service.renewals(session)
-    service.redundancy(session)
+    renewals.renewals(session)
+    redundancy.redundancy(session)
     assert computed == ["_subscriptions", "_redundancy"]
 
     # New data: the next tick recomputes, once.

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
+from app import periods
 from app.api.deps import SessionDep
 from app.auth.service import Principal
+from app.config import get_settings
 from app.dashboard import queries
-from app.dashboard.render import INSIGHTS_PERM, REDUNDANCY_PERM, page_viewer, render
+from app.dashboard.render import INSIGHTS_PERM, REDUNDANCY_PERM, error_page, page_viewer, render
+from app.db import utcnow
+from app.errors import AppError
 
 router = APIRouter(include_in_schema=False)
 
@@ -18,8 +25,6 @@ def subscriptions_page(request: Request, session: SessionDep) -> Response:
     principal = page_viewer(request, session, INSIGHTS_PERM)
     if not isinstance(principal, Principal):
         return principal
-    from app.config import get_settings
-
     return render(
         request,
         "subscriptions.html",
@@ -27,17 +32,30 @@ def subscriptions_page(request: Request, session: SessionDep) -> Response:
         subscriptions=queries.subscriptions(session, principal),
         renewals=queries.renewals(session, principal),
         currency=get_settings().reporting_currency,
+        today=utcnow().date(),
     )
 
 
 @router.get("/redundancy", response_class=HTMLResponse)
-def redundancy_page(request: Request, session: SessionDep) -> Response:
+def redundancy_page(
+    request: Request,
+    session: SessionDep,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+) -> Response:
+    """Redundancy over the same period parameters as every page (default: the last 12 full
+    months)."""
     principal = page_viewer(request, session, REDUNDANCY_PERM)
     if not isinstance(principal, Principal):
         return principal
+    try:
+        period = periods.resolve(date_from, date_to, utcnow().date())
+    except AppError as exc:
+        return error_page(request, principal, exc)
     return render(
         request,
         "redundancy.html",
         principal,
-        report=queries.redundancy(session, principal),
+        report=queries.redundancy(session, principal, period),
+        period=period,
     )
