@@ -268,6 +268,7 @@ def classify(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     import classifiers
+    from app import csvsafe
 
     with in_csv.open("rb") as fh:
         total = max(sum(1 for _ in fh) - 1, 0)
@@ -275,14 +276,20 @@ def classify(
         TextColumn("classifying"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
     ) as progress:
         task = progress.add_task("classify", total=total)
+        # Input cells are copied to the output: written neutralised (app.csvsafe), so a
+        # formula planted in a descriptor is shown, not run, by whoever opens the result.
+        partial = output.with_name(output.name + ".partial")
         try:
             count = classifiers.classify_csv(
-                in_csv, output, progress=lambda n: progress.update(task, completed=n)
+                in_csv, partial, progress=lambda n: progress.update(task, completed=n)
             )
+            csvsafe.copy_neutralised(partial, output)
         except classifiers.MissingColumnError as exc:
             raise _fail(str(exc)) from None
         except (UnicodeDecodeError, ValueError) as exc:
             raise _fail(f"cannot read {in_csv}: {exc}") from None
+        finally:
+            partial.unlink(missing_ok=True)
     err.print(f"classified {count} rows -> {output}")
 
 

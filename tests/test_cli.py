@@ -116,6 +116,27 @@ def test_migrate_key_import_classify(tmp_path: Path) -> None:
     assert "file rejected" not in twice.stderr
 
 
+def test_classify_output_neutralises_formula_cells(tmp_path: Path) -> None:
+    # Issue #14: input cells were copied to the output as they came, formulas included.
+    src = tmp_path / "in.csv"
+    with src.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["descriptor", "amount", "memo", "=cmd"])
+        writer.writerow(['=HYPERLINK("http://x","ZOOM")', "-149.90", "+1+2", "@SUM(A1)"])
+        writer.writerow(["ZOOM.US 888-799-9666 CA", "12.00", "\tx", "\rx"])
+        writer.writerow(["-2+3", "+7", "-", "ok"])
+    out = tmp_path / "out.csv"
+    result = run(["classify", str(src), "-o", str(out)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    with out.open(newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    assert header[:4] == ["descriptor", "amount", "memo", "'=cmd"]
+    assert rows[0][:4] == ['\'=HYPERLINK("http://x","ZOOM")', "-149.90", "'+1+2", "'@SUM(A1)"]
+    assert rows[1][2:4] == ["'\tx", "'\rx"]
+    assert rows[2][:3] == ["'-2+3", "+7", "'-"]  # plain numbers stay numbers
+    assert not list(tmp_path.glob("*.partial"))
+
+
 def test_classify_csv_contract(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text(

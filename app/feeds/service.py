@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, Integer, Select, String, and_, case, cast,
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app import csvsafe
 from app.config import get_settings
 from app.db import UTCDateTime
 from app.errors import Unprocessable
@@ -53,9 +54,8 @@ METRIC_COLUMNS: tuple[str, ...] = (
     "transaction_count",
     "unconverted_count",
 )
-# Free-text cells that a spreadsheet could read as a formula are prefixed with a quote in CSV.
+# Free-text cells that a spreadsheet could read as a formula are neutralised in CSV.
 _TEXT_COLUMNS = frozenset({"department_name", "category", "vendor_name"})
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def parse_group_by(text: str | None) -> tuple[str, ...]:
@@ -333,9 +333,7 @@ def _csv_cell(column: str, value: Any) -> str:
     if value is None:
         return ""
     text = str(value)
-    if column in _TEXT_COLUMNS and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    return csvsafe.neutralise(text) if column in _TEXT_COLUMNS else text
 
 
 def ndjson_lines(feed: SpendFeed) -> Iterator[bytes]:
