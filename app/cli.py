@@ -13,9 +13,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from sqlalchemy.engine import Engine
 
+from app.cli_connections import connections_cli
+from app.cli_support import check_secret_key as _check_secret_key
+from app.cli_support import engine_or_exit as _engine_or_exit
+from app.cli_support import err, out
+from app.cli_support import fail as _fail
+from app.cli_support import require_schema as _require_schema
 from app.config import ConfigError, get_settings
 from connectors.files.csv_import import MAPPING_HELP
 
@@ -26,44 +30,6 @@ cli = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
-out = Console()
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code)
-
-
-def _engine_or_exit() -> Engine:
-    """The configured engine, after proving the database answers."""
-    from sqlalchemy import text
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from app.db import get_engine
-
-    settings = get_settings()
-    engine = get_engine(settings)
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except SQLAlchemyError as exc:
-        shown = engine.url.render_as_string(hide_password=True)
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise _fail(
-            f"cannot reach the database at {shown}: {reason}\n"
-            "Set SHADOWSPEND_DATABASE_URL to a reachable database "
-            "(postgresql+psycopg://user:pass@host:5432/db) or unset it for embedded SQLite."
-        ) from None
-    return engine
-
-
-def _check_secret_key() -> None:
-    try:
-        get_settings().resolve_secret_key()
-        get_settings().resolve_previous_secret_keys()
-    except ConfigError as exc:
-        raise _fail(str(exc)) from None
 
 
 @cli.command()
@@ -152,20 +118,6 @@ def create_api_key(
         scope = f" scoped to {department}" if department else ""
         err.print(f"created {role} key #{row.id} {name!r}{scope}; it is shown only once:")
     print(clear)
-
-
-def _require_schema(engine: Engine) -> None:
-    from app import migrate as migrations
-
-    current = migrations.current_revision(engine)
-    if current != migrations.head_revision():
-        if engine.url.get_backend_name() == "sqlite":
-            migrations.upgrade(engine)
-            return
-        raise _fail(
-            f"the database schema is at {current or 'nothing'}, not the latest; "
-            "run `shadowspend migrate` first"
-        )
 
 
 @cli.command("generate-secret-key")
@@ -515,145 +467,7 @@ def sync_connection(
         raise typer.Exit(1)
 
 
-connections_cli = typer.Typer(help="Configure sources (connectors) from the command line.")
 cli.add_typer(connections_cli, name="connections")
-
-
-def _pairs(values: list[str], what: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise _fail(f"{what} must be KEY=VALUE, got {item!r}")
-        out[key.strip()] = value
-    return out
-
-
-@connections_cli.command("list")
-def connections_list() -> None:
-    """Every connection with its status and schedule (secrets are never shown)."""
-    from rich.table import Table
-    from sqlmodel import Session, select
-
-    from app.models import Connection
-
-    engine = _engine_or_exit()
-    _require_schema(engine)
-    table = Table("id", "name", "connector", "status", "schedule", "last sync", "detail")
-    with Session(engine) as session:
-        for c in session.exec(select(Connection).order_by(Connection.id)):  # type: ignore[arg-type]
-            table.add_row(
-                str(c.id),
-                c.name,
-                c.connector,
-                c.status,
-                f"{c.schedule_minutes} min" if c.schedule_minutes else "manual",
-                c.last_sync_at.isoformat(timespec="minutes") if c.last_sync_at else "-",
-                (c.status_detail or "")[:60],
-            )
-    out.print(table)
-
-
-@connections_cli.command("add")
-def connections_add(
-    name: Annotated[str, typer.Argument(help="A unique name")],
-    connector: Annotated[str, typer.Option(help="ramp, plaid, brex, xero, or file")],
-    config: Annotated[
-        list[str] | None, typer.Option("--config", help="KEY=VALUE (repeat), e.g. base_url=...")
-    ] = None,
-    secret: Annotated[
-        list[str] | None,
-        typer.Option("--secret", help="KEY=VALUE (repeat); encrypted at rest, never shown"),
-    ] = None,
-    schedule_minutes: Annotated[
-        int | None, typer.Option(help="Sync every N minutes (API connectors)")
-    ] = None,
-    it_channel: Annotated[
-        bool, typer.Option(help="Spend through this source is IT-procured")
-    ] = False,
-) -> None:
-    """Add a connection. Secrets can also come from SHADOWSPEND_SECRET_<KEY> variables so
-    they stay out of shell history."""
-    from sqlmodel import Session
-
-    from app.auth.service import SYSTEM
-    from app.connections import service as connection_service
-    from app.errors import AppError
-    from app.models import ConnectionCreate
-
-    _check_secret_key()
-    secrets = _pairs(secret or [], "--secret")
-    for key, value in os.environ.items():
-        if key.startswith("SHADOWSPEND_SECRET_") and key != "SHADOWSPEND_SECRET_KEY_FILE":
-            field = key.removeprefix("SHADOWSPEND_SECRET_").lower()
-            if field != "key":
-                secrets.setdefault(field, value)
-    engine = _engine_or_exit()
-    _require_schema(engine)
-    with Session(engine) as session:
-        try:
-            row = connection_service.create(
-                session,
-                ConnectionCreate(
-                    name=name,
-                    connector=connector,
-                    config=_pairs(config or [], "--config"),
-                    secrets=secrets,
-                    schedule_minutes=schedule_minutes,
-                    is_it_channel=it_channel,
-                ),
-                SYSTEM,
-            )
-        except AppError as exc:
-            raise _fail(exc.detail) from None
-        session.commit()
-        out.print(f"connection #{row.id} {name!r} ({connector}) added")
-
-
-@connections_cli.command("check")
-def connections_check(name: Annotated[str, typer.Argument(help="Connection name")]) -> None:
-    """Verify an API connection's credentials and reachability with one cheap call."""
-    from sqlmodel import Session
-
-    from app.connections import service as connection_service
-    from app.jobs import sync as sync_mod
-    from connectors.base import ConnectorError
-
-    _check_secret_key()
-    engine = _engine_or_exit()
-    with Session(engine) as session:
-        row = connection_service.by_name(session, name)
-        if row is None:
-            raise _fail(f"no connection named {name!r}")
-        try:
-            with sync_mod.build_connector(row, connection_service.secrets_of(row)) as connector:
-                connector.check()
-        except ConnectorError as exc:
-            raise _fail(f"{name}: {exc}") from None
-    out.print(f"{name}: ok")
-
-
-@connections_cli.command("remove")
-def connections_remove(
-    name: Annotated[str, typer.Argument(help="Connection name")],
-    yes: Annotated[bool, typer.Option("--yes", help="Also delete its transactions")] = False,
-) -> None:
-    """Delete a connection and every transaction it brought in."""
-    from sqlmodel import Session
-
-    from app.auth.service import SYSTEM
-    from app.connections import service as connection_service
-
-    if not yes:
-        raise _fail("this deletes the connection's transactions too; pass --yes to confirm")
-    engine = _engine_or_exit()
-    with Session(engine) as session:
-        row = connection_service.by_name(session, name)
-        if row is None or row.id is None:
-            raise _fail(f"no connection named {name!r}")
-        connection_service.delete(session, row.id, SYSTEM)
-        session.commit()
-    out.print(f"connection {name!r} removed")
 
 
 def main() -> None:
