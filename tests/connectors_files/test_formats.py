@@ -186,6 +186,33 @@ def test_camt053_entry_errors_are_reported_per_entry() -> None:
     assert [(e.row, e.field) for e in info.value.errors] == [(1, "Amt"), (2, "CdtDbtInd")]
 
 
+_DTD = b'<!DOCTYPE Document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+_CAMT_ROOT = (
+    b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt/></Document>'
+)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        # Issue #14: a byte scan of the first 4 KB missed these.
+        b'<?xml version="1.0"?>' + b" " * 5000 + _DTD + _CAMT_ROOT,
+        b'<?xml version="1.0"?>'
+        + b" " * 5000
+        + b'<!DOCTYPE Document SYSTEM "http://127.0.0.1:9/x.dtd">'
+        + _CAMT_ROOT,
+        b"<?xml version='1.0'?><!--" + b"x" * 5000 + b"-->" + _DTD + _CAMT_ROOT,
+        ('<?xml version="1.0" encoding="UTF-16"?>' + _DTD.decode() + _CAMT_ROOT.decode()).encode(
+            "utf-16"
+        ),
+    ],
+    ids=["entity-after-padding", "external-dtd-after-padding", "after-a-comment", "utf-16"],
+)
+def test_camt053_refuses_a_dtd_wherever_and_however_it_is_written(document: bytes) -> None:
+    with pytest.raises(FileRejected, match="DTD or entities"):
+        parse_file(document, fmt=FileFormat.CAMT053)
+
+
 def test_camt053_refuses_entities_and_other_documents() -> None:
     with pytest.raises(FileRejected):
         parse_file(

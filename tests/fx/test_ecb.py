@@ -54,6 +54,8 @@ def test_parse_published_format() -> None:
         (b"<Cube><Cube time='2026-01-01'><Cube currency='USD' rate='-1'/></Cube></Cube>", "pos"),
         (b"<Cube><Cube", "well-formed"),
         (b'<!DOCTYPE x [<!ENTITY a "b">]><Cube/>', "DTD"),
+        (b"<?xml version='1.0'?>" + b" " * 3000 + b'<!DOCTYPE x [<!ENTITY a "b">]><Cube/>', "DTD"),
+        ('<!DOCTYPE x [<!ENTITY a "b">]><Cube/>'.encode("utf-16"), "DTD"),
     ],
 )
 def test_parse_refuses_what_is_not_a_rate_file(body: bytes, message: str) -> None:
