@@ -26,7 +26,7 @@ from app.db import utcnow
 from app.departments import service as department_service
 from app.errors import AppError, Unprocessable
 from app.findings import engine as findings_engine
-from app.ingest.service import Ingestor, IngestStats
+from app.ingest.service import BadRow, Ingestor, IngestStats
 from app.models import Connection, SyncRun, SyncRunStatus
 from connectors.files import (
     MAPPING_HELP,
@@ -35,6 +35,7 @@ from connectors.files import (
     FileFormat,
     FileRejected,
     ParsedFile,
+    RowError,
     parse_file,
 )
 
@@ -275,7 +276,17 @@ def store(
         create_departments=department_service.may_create(actor),
     )
     try:
-        result = ingestor.ingest(parsed.rows, on_batch=on_batch)
+        try:
+            result = ingestor.ingest(parsed.rows, on_batch=on_batch)
+        except BadRow as bad:
+            if not commit_as_it_goes:  # nothing is committed: the file is refused whole
+                rejected = FileRejected([RowError(bad.position, bad.field, bad.message)])
+                raise ImportRejected(rejected) from None
+            # A large import stored the rows before it (see _fail_committed_run).
+            raise Unprocessable(
+                f"{bad}; the rows before it are stored, and importing the file again (once "
+                "that row is fixed) adds only what is missing"
+            ) from None
         findings = findings_engine.refresh(session, result.vendor_ids)
     except BaseException as exc:
         if commit_as_it_goes and run.id is not None:

@@ -27,7 +27,7 @@ from app.db import utcnow
 from app.departments import service as department_service
 from app.findings.policy import OutsideItPolicy
 from app.fx.service import RateBook
-from app.ingest import repository
+from app.ingest import limits, repository
 from app.models import Cardholder, Connection, Department, Transaction
 from classifiers import Classification
 from classifiers.normalise import compact, normalise
@@ -109,6 +109,7 @@ class Ingestor:
         track_touched: bool = False,
         actor: Principal = SYSTEM,
         create_departments: bool = True,
+        on_refused: Callable[[BadRow], None] | None = None,
     ) -> None:
         assert connection.id is not None
         self.session = session
@@ -118,6 +119,9 @@ class Ingestor:
         self.create_departments = create_departments
         self.departments_created: list[str] = []
         self.unknown_departments: set[str] = set()
+        # A row no database can store as it is (app.ingest.limits): raised as BadRow, or
+        # handed to ``on_refused`` and skipped (a sync counts it as rejected).
+        self.on_refused = on_refused
         self.connection = connection
         self.connection_id: int = connection.id
         self.ctx = ctx or classification_service.get_context(session)
@@ -324,11 +328,22 @@ class Ingestor:
         return stats
 
     def _ingest_batch(self, chunk: list[RawTransaction], stats: IngestStats) -> None:
+        position = stats.fetched
         stats.fetched += len(chunk)
         # Last occurrence of an id in one batch wins (a provider's modified record).
         by_id: dict[str, RawTransaction] = {}
+        admit = limits.admit
         for raw in chunk:
-            by_id[raw.external_id] = raw
+            position += 1
+            try:
+                admitted = admit(raw)
+            except limits.RowRefused as refused:
+                bad = BadRow(position, raw.external_id, refused.field, refused.message)
+                if self.on_refused is None:
+                    raise bad from None
+                self.on_refused(bad)
+                continue
+            by_id[admitted.external_id] = admitted
         existing: dict[str, tuple[int, str | None]] = {}
         old_vendor: dict[str, int | None] = {}
         for tid, ext, source_hash, vendor_id in repository.existing_transactions(
@@ -422,7 +437,7 @@ class Ingestor:
                         raw.card_last4,
                         holder_id,
                         dept_id,
-                        encode_json(raw.raw),
+                        _encoded_raw(raw.raw, encode_json),
                         fingerprint,
                         *columns,
                         stamp,  # classified_at
@@ -448,7 +463,9 @@ class Ingestor:
                     "reporting_currency": reporting,
                     "cardholder_id": holder_id,
                     "department_id": dept_id,
-                    "raw": repository.jsonable(raw.raw),
+                    "raw": repository.jsonable(
+                        limits.capped_raw(raw.raw) if _too_long(encode_json(raw.raw)) else raw.raw
+                    ),
                     "source_hash": fingerprint,
                     **dict(zip(_CLASSIFICATION_COLUMNS, columns, strict=True)),
                     "classified_at": now,
@@ -484,6 +501,28 @@ DUPLICATE_WINDOW_DAYS = 3
 def _person_key(name: str) -> str:
     """A name as files write it in any case and spacing (``JANE  DOE`` = ``Jane Doe``)."""
     return " ".join(name.split()).casefold()
+
+
+class BadRow(ValueError):
+    """Row ``position`` (1-based, in the order the source gave them) cannot be stored."""
+
+    def __init__(self, position: int, external_id: str, field: str, message: str) -> None:
+        super().__init__(f"row {position} ({field}): {message}")
+        self.position = position
+        self.external_id = external_id
+        self.field = field
+        self.message = message
+
+
+def _too_long(encoded: Any) -> bool:
+    return isinstance(encoded, str) and len(encoded) > limits.MAX_RAW_CHARS
+
+
+def _encoded_raw(payload: Any, encode: Callable[[Any], Any]) -> Any:
+    """The raw payload in the driver's form, cut first when its JSON is too long (measuring
+    the encoded text is free; only a long payload is encoded twice)."""
+    encoded = encode(payload)
+    return encode(limits.capped_raw(payload)) if _too_long(encoded) else encoded
 
 
 def _merchant_key(descriptor: str) -> str:

@@ -35,7 +35,7 @@ from app.crypto import encrypt_secrets
 from app.db import utcnow
 from app.feeds import rollup
 from app.findings import engine as findings_engine
-from app.ingest.service import Ingestor
+from app.ingest.service import BadRow, Ingestor
 from app.models import Connection, ConnectionStatus, SyncRun, SyncRunStatus
 from connectors import registry
 from connectors.base import ConnectorConfigError, ConnectorError, ConnectorTransientError
@@ -326,7 +326,14 @@ def _pages(
     with connector:
         window = connector.plan(connection.bookmark, now=started)
         run.window_start, run.window_end = window.start, window.end
-        ingestor = Ingestor(session, connection)
+
+        def refused(bad: BadRow) -> None:
+            # One record the provider sent that no database stores as it is: skipped and
+            # counted, not a reason to stop the connection's sync for good.
+            outcome.rejected += 1
+            log.warning("sync of %r: skipped record %s: %s", connection.name, bad.external_id, bad)
+
+        ingestor = Ingestor(session, connection, on_refused=refused)
         # Never wait on the network inside a transaction: on SQLite that would hold the write
         # lock (and block every writer) for as long as the provider takes to answer.
         session.commit()

@@ -348,3 +348,49 @@ def test_a_balance_that_does_not_add_up_is_said_in_the_answer(
     (warning,) = body["warnings"]
     assert "963.50 EUR" in warning
     assert "900.00 EUR" in warning
+
+
+AMEX_HEAD = AMEX.splitlines()[0] + "\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ("01/05/2026,ZOOM.US,149.90,,ZOOM\x00.US,JANE DOE,-41004\n", "descriptor"),
+        ("01/05/2026,ZOOM\x00.US,149.90,,ZOOM.US,JANE DOE,-41004\n", "merchant_name"),
+        ("01/05/0001,ZOOM.US,149.90,,ZOOM.US,JANE DOE,-41004\n", "transaction_date"),
+        ("12/31/9999,ZOOM.US,149.90,,ZOOM.US,JANE DOE,-41004\n", "transaction_date"),
+    ],
+    ids=["nul-descriptor", "nul-merchant", "year-1", "year-9999"],
+)
+def test_a_row_no_database_stores_is_refused_with_its_row_and_field(
+    client: TestClient, keys: Keys, session: Session, row: str, field: str
+) -> None:
+    # Issue #14: SQLite stored these, Postgres answered 500 or a generic 422 naming no row.
+    good = AMEX.splitlines()[1] + "\n"
+    r = _post(client, keys, (AMEX_HEAD + good + row).encode(), preset="amex")
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    (error,) = r.json()["errors"]
+    assert (error["row"], error["field"]) == (2, field)
+    assert _count(session) == 0
+
+
+def test_a_ten_megabyte_descriptor_is_stored_cut(
+    client: TestClient, keys: Keys, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.imports import router
+    from app.ingest import limits
+
+    monkeypatch.setattr(router, "BACKGROUND_BYTES", 64 * 1024 * 1024)  # stored in the request
+
+    huge = "ZOOM.US " + "X" * (10 * 1024 * 1024)
+    row = f"01/05/2026,{huge},149.90,,{huge},JANE DOE,-41004\n"
+    r = _post(client, keys, (AMEX_HEAD + row).encode(), preset="amex")
+    assert r.status_code == 200, r.text
+    stored = session.exec(select(Transaction)).one()
+    assert len(stored.descriptor) == limits.MAX_DESCRIPTOR_CHARS
+    assert stored.descriptor.startswith("ZOOM.US XXX")
+    assert stored.raw["_truncated"] is True
+    listed = client.get("/api/v1/transactions", headers=keys.headers("admin"))
+    assert len(listed.content) < 50_000

@@ -326,3 +326,15 @@ def test_log_lines_mask_basic_credentials() -> None:
     )
     for formatter in (TextFormatter(), JsonFormatter()):
         assert basic not in formatter.format(record)
+
+
+def test_a_record_no_database_stores_is_skipped_and_counted(
+    session: Session, plaid_connection: Connection, run: Callable[..., sync.SyncOutcome]
+) -> None:
+    fake = FakePlaid(
+        {None: page([_tx("t1", 10.0), _tx("t2", 12.0, name="BAD\x00NAME")], "c1", False)}
+    )
+    outcome = run(fake, plaid_connection)
+    assert outcome.status == "succeeded", outcome.error
+    assert (outcome.inserted, outcome.rejected) == (1, 1)
+    assert _count(session) == 1
