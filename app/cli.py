@@ -84,7 +84,7 @@ def create_api_key(
     --all-departments to see every department on purpose."""
     from sqlmodel import Session
 
-    from app.auth import service as auth_service
+    from app.api_keys import service as api_keys_service
     from app.departments import service as department_service
     from app.errors import AppError
     from app.models import Role
@@ -109,7 +109,7 @@ def create_api_key(
                 raise _fail(f"no department named {department!r}")
             department_id = dept.id
         try:
-            row, clear = auth_service.create_key(
+            row, clear = api_keys_service.create_key(
                 session, name=name, role=role, department_id=department_id
             )
         except AppError as exc:
@@ -296,7 +296,7 @@ def import_file(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from sqlmodel import Session
 
-    from app.auth.service import SYSTEM
+    from app.auth.principal import SYSTEM
     from app.errors import AppError
     from app.feeds import rollup
     from app.imports import service as import_service

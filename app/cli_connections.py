@@ -69,7 +69,7 @@ def connections_add(
     they stay out of shell history."""
     from sqlmodel import Session
 
-    from app.auth.service import SYSTEM
+    from app.auth.principal import SYSTEM
     from app.connections import service as connection_service
     from app.errors import AppError
     from app.models import ConnectionCreate
@@ -137,7 +137,7 @@ def connections_remove(
     """Delete a connection and every transaction it brought in."""
     from sqlmodel import Session
 
-    from app.auth.service import SYSTEM
+    from app.auth.principal import SYSTEM
     from app.connections import service as connection_service
 
     if not yes:

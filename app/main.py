@@ -17,8 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import __version__
 from app.api.body_limit import BodyLimitMiddleware
+from app.api_keys.router import router as api_keys_router
 from app.audit.router import router as audit_router
-from app.auth.router import router as api_keys_router
 from app.cardholders.router import router as cardholders_router
 from app.classification.router import router as classification_router
 from app.config import SchedulerMode, get_settings

@@ -47,7 +47,7 @@ from sqlalchemy.engine import Engine, make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from app import db, migrate  # noqa: E402
-from app.auth import service as auth_service  # noqa: E402
+from app.api_keys import service as api_keys_service  # noqa: E402
 from app.feeds import rollup  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.models import Connection, Department, Role, Transaction, Vendor  # noqa: E402
@@ -186,7 +186,7 @@ def run(engine: Engine, rows: int, months: int, runs: int, *, populated: bool = 
         print(f"  migrated and analysed the existing file in {time.perf_counter() - started:.1f} s")
     db.set_engine(engine)
     with Session(engine) as s:
-        _, key = auth_service.create_key(s, name="bench", role=Role.FINANCE)
+        _, key = api_keys_service.create_key(s, name="bench", role=Role.FINANCE)
         s.commit()
         t0 = time.perf_counter()
         pairs = rollup.ensure_fresh(s)

@@ -174,7 +174,7 @@ def full(csv_path: str, url: str) -> dict[str, float]:
     from sqlmodel import Session
 
     from app import migrate
-    from app.auth.service import SYSTEM
+    from app.auth.principal import SYSTEM
     from app.db import get_engine
     from app.findings import engine as findings_engine
     from app.imports import service as import_service

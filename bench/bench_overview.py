@@ -62,7 +62,7 @@ def _run(db_file: Path, scale: float, runs: int, *, reuse: bool = False) -> None
     from sqlmodel import Session
 
     from app import migrate
-    from app.auth import service as auth_service
+    from app.api_keys import service as api_keys_service
     from app.db import get_engine
     from app.demo.loader import load_demo
     from app.main import create_app
@@ -73,7 +73,7 @@ def _run(db_file: Path, scale: float, runs: int, *, reuse: bool = False) -> None
     if not reuse:
         load_demo(engine, scale=scale, console=Console(file=io.StringIO()))
     with Session(engine) as session:
-        _, key = auth_service.create_key(session, name="bench", role="admin")
+        _, key = api_keys_service.create_key(session, name="bench", role="admin")
         session.commit()
         count = session.execute(select(func.count()).select_from(Transaction)).scalar_one()
 

@@ -56,12 +56,12 @@ def main() -> None:
     from sqlmodel import Session
 
     from app import db
-    from app.auth import service as auth_service
+    from app.api_keys import service as api_keys_service
     from app.main import create_app
     from app.models import Role
 
     with Session(db.get_engine()) as session:
-        _, key = auth_service.create_key(session, name="numbers", role=Role.ADMIN)
+        _, key = api_keys_service.create_key(session, name="numbers", role=Role.ADMIN)
         session.commit()
     headers = {"Authorization": f"Bearer {key}"}
     client = TestClient(create_app())

@@ -200,7 +200,7 @@ def demo(
     """Loaded once per module and backend (the loader commits, so it cannot live in the
     rolled-back test session); tests that share it decide on vendors of their own."""
     from app.api import cache
-    from app.auth import service as auth_service
+    from app.api_keys import service as api_keys_service
     from app.demo.loader import load_demo
     from app.models import Role
 
@@ -208,7 +208,7 @@ def demo(
         load_demo(eng)
         with Session(eng) as s:
             keys = {
-                role: auth_service.create_key(s, name=f"{role} lead", role=role)[1]
+                role: api_keys_service.create_key(s, name=f"{role} lead", role=role)[1]
                 for role in (Role.IT, Role.ADMIN)
             }
             s.commit()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from app.auth import service as auth_service
+from app.api_keys import service as api_keys_service
 from app.models import Department, Role
 
 
@@ -39,7 +39,7 @@ def make_keys(session: Session) -> Keys:
     made = {}
     for role in Role:
         dept = marketing.id if role is Role.MARKETING else None
-        _, clear = auth_service.create_key(
+        _, clear = api_keys_service.create_key(
             session, name=f"{role.value} key", role=role, department_id=dept
         )
         made[role.value] = clear

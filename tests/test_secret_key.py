@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app import crypto, keys
+from app.auth import cookie as web_session
 from app.config import ConfigError, Settings, check_secret_key, get_settings
-from app.dashboard import session as web_session
 from app.main import create_app
 from app.models import Connection
 from tests.test_cli import run

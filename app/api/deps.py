@@ -19,9 +19,10 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app.auth import cookie
 from app.auth import service as auth_service
 from app.auth.permissions import SCOPES, Perm, Scope, allowed
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.db import get_engine, read_only_bind
 from app.errors import Forbidden, Unauthorized
 
@@ -82,9 +83,7 @@ async def get_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        from app.dashboard.session import principal_from_cookie
-
-        cookie_principal = await run_in_threadpool(principal_from_cookie, request, session)
+        cookie_principal = await run_in_threadpool(cookie.principal_from_cookie, request, session)
         if cookie_principal is not None:
             request.state.principal = cookie_principal
             return cookie_principal

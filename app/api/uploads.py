@@ -24,7 +24,7 @@ from starlette.datastructures import UploadFile
 
 from app.api.deps import require
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.errors import PayloadTooLarge, Unprocessable
 
 FILE_FIELD = "file"

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Depends, Query
 from sqlmodel import select
 
 from app.api.deps import SessionDep, require
-from app.api.pagination import Page, PageDep, paginate
+from app.api.pagination import Page, PageDep
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
+from app.kit.pagination import paginate
 from app.models import AuditEvent, AuditEventPublic
 
 router = APIRouter(prefix="/audit", tags=["audit"])

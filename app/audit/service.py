@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlmodel import Session
 
+from app.auth.principal import Principal
 from app.models import AuditEvent
-
-if TYPE_CHECKING:
-    from app.auth.service import Principal
 
 
 def record(

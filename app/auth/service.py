@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 import threading
 import time
-from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from app.audit import service as audit_service
+from app.auth.principal import Principal
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
-from app.models import ApiKey, Department, Role
+from app.errors import Unauthorized
+from app.models import ApiKey, Role
 
 KEY_PREFIX = "ssk"
 _LAST_USED_RESOLUTION = timedelta(seconds=60)
@@ -29,33 +27,8 @@ CACHE_TTL = 2.0  # seconds another worker may still accept a key revoked elsewhe
 _CACHE_MAX = 1024
 
 
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling: the key's id, name, role and optional department scope."""
-
-    key_id: int | None
-    name: str
-    role: Role
-    department_id: int | None = None
-
-    @property
-    def scoped(self) -> bool:
-        return self.department_id is not None
-
-    def department_filter(self, requested: int | None) -> int | None:
-        """The department a list is narrowed to: a scoped key's own (asking for another one is
-        :class:`~app.errors.Forbidden`); for an unscoped key, what it asked for (None: all)."""
-        if not self.scoped:
-            return requested
-        if requested is not None and requested != self.department_id:
-            raise Forbidden("this key is scoped to another department")
-        return self.department_id
-
-
-SYSTEM = Principal(key_id=None, name="system", role=Role.ADMIN)
-
-
-def _hash(key: str) -> str:
+def hash_key(key: str) -> str:
+    """What is stored of a key (and what the cache is keyed by): its SHA-256, hex."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -97,51 +70,12 @@ _verified = _VerifiedKeys()
 def cached_principal(clear: str) -> Principal | None:
     """The principal of a key verified less than ``CACHE_TTL`` seconds ago here, else None.
     No database access: callers fall back to :func:`authenticate` on None."""
-    return _verified.get(_hash(clear))
+    return _verified.get(hash_key(clear))
 
 
 def forget_verified_keys() -> None:
     """Drop every remembered key (a revocation; tests)."""
     _verified.clear()
-
-
-def create_key(
-    session: Session,
-    *,
-    name: str,
-    role: Role | str,
-    department_id: int | None = None,
-    actor: Principal = SYSTEM,
-) -> tuple[ApiKey, str]:
-    """Create a key; returns the row and the clear key, which is never stored."""
-    try:
-        role = Role(role)
-    except ValueError:
-        allowed = ", ".join(r.value for r in Role)
-        raise Unprocessable(f"unknown role {role!r}; expected one of {allowed}") from None
-    if department_id is not None and session.get(Department, department_id) is None:
-        raise NotFound(f"department {department_id} does not exist")
-    ident = secrets.token_hex(6)
-    secret = secrets.token_urlsafe(32)
-    clear = f"{KEY_PREFIX}_{ident}_{secret}"
-    row = ApiKey(
-        name=name,
-        prefix=f"{KEY_PREFIX}_{ident}",
-        key_hash=_hash(clear),
-        role=role.value,
-        department_id=department_id,
-    )
-    session.add(row)
-    session.flush()
-    audit_service.record(
-        session,
-        actor,
-        "api_key.created",
-        "api_key",
-        row.id,
-        after={"name": name, "role": role.value, "department_id": department_id},
-    )
-    return row, clear
 
 
 def authenticate(session: Session, clear: str) -> Principal:
@@ -152,7 +86,7 @@ def authenticate(session: Session, clear: str) -> Principal:
         raise Unauthorized("the API key is not valid")
     prefix = f"{parts[0]}_{parts[1]}"
     generation = _verified.generation
-    key_hash = _hash(clear)
+    key_hash = hash_key(clear)
     row = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first()
     if row is None or not hmac.compare_digest(row.key_hash, key_hash):
         raise Unauthorized("the API key is not valid")
@@ -168,22 +102,3 @@ def authenticate(session: Session, clear: str) -> Principal:
     )
     _verified.put(key_hash, principal, generation)
     return principal
-
-
-def list_keys(session: Session) -> list[ApiKey]:
-    return list(session.exec(select(ApiKey).order_by(col(ApiKey.id))))
-
-
-def revoke(session: Session, key_id: int, actor: Principal) -> ApiKey:
-    row = session.get(ApiKey, key_id)
-    if row is None:
-        raise NotFound(f"API key {key_id} does not exist")
-    if row.revoked_at is not None:
-        raise Conflict(f"API key {key_id} is already revoked")
-    if actor.key_id == key_id:
-        raise Unprocessable("a key cannot revoke itself")
-    row.revoked_at = utcnow()
-    session.add(row)
-    forget_verified_keys()  # before the commit: no request here accepts it from now on
-    audit_service.record(session, actor, "api_key.revoked", "api_key", key_id)
-    return row

@@ -7,11 +7,12 @@ from sqlmodel import select
 
 from app import search
 from app.api.deps import SessionDep, require
-from app.api.pagination import Page, PageDep, paginate
+from app.api.pagination import Page, PageDep
 from app.api.uploads import NoFields, Upload, multipart_openapi, multipart_upload
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.cardholders import service
+from app.kit.pagination import paginate
 from app.models import Cardholder, CardholderCreate, CardholderPublic, CardholderUpdate
 
 router = APIRouter(prefix="/cardholders", tags=["cardholders"])

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.audit import service as audit_service
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.departments import service as department_service
 from app.errors import Conflict, NotFound, Unprocessable
 from app.models import Cardholder, CardholderCreate, CardholderUpdate, Connection, Department

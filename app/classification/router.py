@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import ReadSessionDep, SessionDep, require
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.classification import reclassify as reclassify_service
 from app.classification import service
 from app.errors import Conflict

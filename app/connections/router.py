@@ -8,15 +8,16 @@ from fastapi import APIRouter, Depends, status
 from sqlmodel import Session, select
 
 from app.api.deps import SessionDep, require
-from app.api.pagination import Page, PageDep, paginate
+from app.api.pagination import Page, PageDep
 from app.audit import service as audit_service
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.connections import service
 from app.db import get_engine, utcnow
 from app.errors import Conflict, Unprocessable
 from app.jobs import runner as job_runner
 from app.jobs import sync
+from app.kit.pagination import paginate
 from app.models import (
     Connection,
     ConnectionCreate,

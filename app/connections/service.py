@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.audit import service as audit_service
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.config import ConfigError
 from app.crypto import decrypt_secrets, encrypt_secrets, reencrypt
 from app.db import utcnow

@@ -14,10 +14,10 @@ from fastapi.responses import HTMLResponse
 
 import classifiers
 from app.api.deps import SessionDep
+from app.auth import cookie as web_session
 from app.auth.permissions import Perm, allowed
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.config import get_settings
-from app.dashboard import session as web_session
 from app.dashboard.render import error_page as _error
 from app.dashboard.render import not_permitted as _not_permitted
 from app.dashboard.render import page_viewer as _page_viewer

@@ -22,7 +22,7 @@ from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.config import get_settings
 from app.feeds import rollup
 from app.feeds import service as feeds_service

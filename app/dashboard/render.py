@@ -16,9 +16,9 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from app.api.deps import SessionDep
+from app.auth import cookie as web_session
 from app.auth.permissions import Perm, allowed
-from app.auth.service import Principal
-from app.dashboard import session as web_session
+from app.auth.principal import Principal
 from app.dashboard.assets import asset_version, plotly_version
 from app.errors import AppError, Forbidden
 from connectors.money import exponent, from_minor

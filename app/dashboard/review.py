@@ -13,9 +13,9 @@ from fastapi import Request, Response
 from pydantic import ValidationError
 
 from app.api.deps import SessionDep
+from app.auth import cookie as web_session
 from app.auth.permissions import Perm, allowed
-from app.auth.service import Principal
-from app.dashboard import session as web_session
+from app.auth.principal import Principal
 from app.dashboard.render import error_page, not_permitted, templates, to_login
 from app.errors import AppError, Forbidden
 

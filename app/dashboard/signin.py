@@ -9,8 +9,8 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.api.deps import SessionDep
+from app.auth import cookie as web_session
 from app.auth import service as auth_service
-from app.dashboard import session as web_session
 from app.dashboard.render import error_page, render, safe_next, viewer
 from app.errors import Forbidden, Unauthorized
 

@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from app.auth.service import SYSTEM
+from app.auth.principal import SYSTEM
 from app.classification import service as classification_service
 from app.config import get_settings
 from app.departments import service as department_service

@@ -6,11 +6,12 @@ from fastapi import APIRouter, Depends, status
 from sqlmodel import select
 
 from app.api.deps import SessionDep, require
-from app.api.pagination import Page, PageDep, paginate
+from app.api.pagination import Page, PageDep
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.departments import service
 from app.errors import Forbidden
+from app.kit.pagination import paginate
 from app.models import Department, DepartmentCreate, DepartmentPublic, DepartmentUpdate
 
 router = APIRouter(prefix="/departments", tags=["departments"])

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
 from app.auth.permissions import Perm, allowed
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.errors import Conflict, NotFound
 from app.findings import outside
 from app.models import Department, DepartmentCreate, DepartmentUpdate

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import SessionDep, require
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.db import utcnow
 from app.feeds import service
 from app.feeds.service import SpendFeed

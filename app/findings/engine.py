@@ -8,7 +8,7 @@ whose rows changed since the last refresh without one.
 A finding is a function of its outside-IT charges per day, which ``finding_days`` keeps by
 deltas that triggers record on every write to ``transactions`` (on SQLite, inserted rows are
 read by id instead: see migration 0006 and :func:`_new_rows_as_deltas`; see also
-:mod:`app.findings.models`). A refresh folds the pending deltas in — as many as rows were
+:mod:`app.models.findings`). A refresh folds the pending deltas in — as many as rows were
 written — and reads the day rows of the findings it recomputes: its cost follows the rows
 touched and the days behind those findings, not the size of the transaction table.
 """
@@ -30,9 +30,9 @@ from app.config import get_settings
 from app.db import utcnow
 from app.findings import cadence as cadence_mod
 from app.findings import severity
-from app.findings.models import FindingDay
 from app.insights import functions as functions_mod
 from app.models import Finding, FindingStatus, Registration, SanctionedApp, Transaction, Vendor
+from app.models.findings import FindingDay
 from app.models.governance import LIVE_STATUSES
 
 SEVERITIES = severity.LABELS

@@ -15,8 +15,8 @@ from sqlalchemy import delete, func, insert, literal
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.findings.models import FindingEvidence
 from app.models import Finding, Transaction
+from app.models.findings import FindingEvidence
 from app.models.governance import CLOSED_STATUSES
 
 

@@ -9,7 +9,7 @@ from app.api import cache
 from app.api.deps import SessionDep, require
 from app.api.pagination import Page, PageDep
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.errors import Unprocessable
 from app.findings import service
 from app.findings.schemas import (

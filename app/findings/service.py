@@ -11,9 +11,8 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.api.pagination import PageParams, paginate
 from app.audit import service as audit_service
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.classification import reclassify as reclassify_service
 from app.classification import service as classification_service
 from app.db import utcnow
@@ -33,6 +32,7 @@ from app.findings.schemas import (
     SeverityReason,
     VendorRef,
 )
+from app.kit.pagination import PageParams, paginate
 from app.models import (
     AuditEvent,
     ClosedReason,

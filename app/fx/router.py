@@ -9,13 +9,14 @@ from fastapi import APIRouter, Depends, Query
 from sqlmodel import col, select
 
 from app.api.deps import SessionDep, require
-from app.api.pagination import Page, PageDep, paginate
+from app.api.pagination import Page, PageDep
 from app.api.uploads import NoFields, Upload, multipart_openapi, multipart_upload
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.fx import service
 from app.fx.ecb import EcbPeriod
 from app.fx.schemas import FxRatePublic, RefreshResult, UploadResult
+from app.kit.pagination import paginate
 from app.models import FxRate
 
 router = APIRouter(prefix="/fx-rates", tags=["fx"])

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from app.api.deps import SessionDep
 from app.api.uploads import Upload, multipart_openapi, multipart_upload
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.errors import Unprocessable
 from app.imports import service, uploads
 from app.imports.service import ImportOptions

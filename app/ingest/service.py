@@ -19,7 +19,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.auth.service import SYSTEM, Principal
+from app.auth.principal import SYSTEM, Principal
 from app.classification import service as classification_service
 from app.classification.service import ClassifierContext
 from app.config import get_settings

@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from app.api.deps import SessionDep, require
-from app.api.pagination import Page, PageDep, paginate_sorted
+from app.api.pagination import Page, PageDep
 from app.api.period import PeriodDep
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.errors import Forbidden
 from app.insights import redundancy as redundancy_service
 from app.insights import renewals as renewals_service
@@ -16,6 +16,7 @@ from app.insights import service
 from app.insights.redundancy import RedundancyReport
 from app.insights.renewals import Renewal
 from app.insights.service import SubscriptionPublic
+from app.kit.pagination import paginate_sorted
 
 router = APIRouter(tags=["insights"])
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 
 from app.api.deps import SessionDep, require
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.jobs import runner
 from app.models import JobPublic
 

@@ -1,7 +1,5 @@
 """Every table, imported here so metadata (and Alembic) sees them all."""
 
-# Tables owned by a domain package, so that metadata (and Alembic) sees them too.
-from app.findings.models import FindingDay, FindingDayDelta, FindingEvidence
 from app.models.access import (
     ApiKey,
     ApiKeyCreate,
@@ -29,6 +27,7 @@ from app.models.connections import (
     SyncRunPublic,
     SyncRunStatus,
 )
+from app.models.findings import FindingDay, FindingDayDelta, FindingEvidence
 from app.models.fx import FxRate
 from app.models.governance import (
     AuditEvent,

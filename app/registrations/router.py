@@ -6,10 +6,11 @@ from fastapi import APIRouter, Depends, status
 from sqlmodel import select
 
 from app.api.deps import SessionDep, require
-from app.api.pagination import Page, PageDep, paginate
+from app.api.pagination import Page, PageDep
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.findings import notify
+from app.kit.pagination import paginate
 from app.models import Registration
 from app.registrations import service
 from app.registrations.schemas import (

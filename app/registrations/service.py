@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.db import utcnow
 from app.errors import Forbidden, NotFound, Unprocessable
 from app.models import Department, Finding, Registration, Transaction, Vendor

@@ -7,11 +7,12 @@ from pydantic import BaseModel
 from sqlmodel import select
 
 from app.api.deps import SessionDep, require
-from app.api.pagination import Page, PageDep, paginate
+from app.api.pagination import Page, PageDep
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.classification import reclassify as reclassify_service
 from app.classification import service as classification_service
+from app.kit.pagination import paginate
 from app.models import MatchRule, MatchRuleCreate, MatchRulePublic
 from app.rules import service
 

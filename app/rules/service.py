@@ -7,7 +7,7 @@ import re
 from sqlmodel import Session
 
 from app.audit import service as audit_service
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.errors import NotFound, Unprocessable
 from app.models import MatchRule, MatchRuleCreate, Vendor
 

@@ -7,9 +7,10 @@ from sqlalchemy import or_
 from sqlmodel import col, select
 
 from app.api.deps import SessionDep, require
-from app.api.pagination import Page, PageDep, paginate
+from app.api.pagination import Page, PageDep
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
+from app.kit.pagination import paginate
 from app.models import SanctionedApp
 from app.sanctioned import service
 from app.sanctioned.schemas import SanctionedAppCreate, SanctionedAppPublic, SanctionedAppUpdate

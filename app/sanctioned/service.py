@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
 from app.findings import closing, engine, outside

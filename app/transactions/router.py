@@ -7,10 +7,11 @@ from fastapi import APIRouter, Depends, Query
 from sqlmodel import select
 
 from app.api.deps import SessionDep, require
-from app.api.pagination import Page, PageDep, paginate
+from app.api.pagination import Page, PageDep
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.errors import Forbidden, NotFound
+from app.kit.pagination import paginate
 from app.models import Transaction, TransactionPublic
 from app.transactions import service
 from app.transactions.service import TransactionFilter

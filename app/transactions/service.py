@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app import search
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.departments import service as department_service
 from app.errors import Unprocessable
 from app.models import ClassificationPublic, Transaction, TransactionPublic, Vendor

@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.classification import reclassify as reclassify_service
 from app.classification import service as classification_service
 from app.errors import AppError, Conflict, NotFound

@@ -8,10 +8,11 @@ from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from app.api.deps import SessionDep, require
-from app.api.pagination import Page, PageDep, paginate
+from app.api.pagination import Page, PageDep
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.classification import service as classification_service
+from app.kit.pagination import paginate
 from app.models import Vendor, VendorCreate, VendorPublic, VendorUpdate
 from app.vendors import candidates as candidate_service
 from app.vendors import service

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from app import search
 from app.audit import service as audit_service
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
 from app.models import Vendor, VendorCreate, VendorUpdate

@@ -111,7 +111,7 @@ def test_a_large_import_reports_as_progress_only_rows_already_committed(
     """Progress is what another connection can already see (a job poller, a second writer
     that must not wait on the import's open transaction)."""
     from app import db, migrate
-    from app.auth.service import SYSTEM
+    from app.auth.principal import SYSTEM
     from app.classification.service import sync_builtin_catalog
     from app.imports import service as import_service
 

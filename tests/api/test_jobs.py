@@ -108,7 +108,7 @@ def test_a_large_import_that_fails_part_way_records_its_run_as_failed(
     """Its run was committed as running at the first commit; the failure is recorded, and
     the rows committed before it stay (importing the file again adds only the rest)."""
     from app import db, migrate
-    from app.auth.service import SYSTEM
+    from app.auth.principal import SYSTEM
     from app.classification.service import sync_builtin_catalog
     from app.imports import service as import_service
     from app.ingest.service import Ingestor
@@ -205,7 +205,7 @@ def test_a_large_import_asked_to_stop_commits_what_it_stored_and_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from app import db, migrate
-    from app.auth.service import SYSTEM
+    from app.auth.principal import SYSTEM
     from app.classification.service import sync_builtin_catalog
     from app.imports import service as import_service
 

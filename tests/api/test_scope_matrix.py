@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.auth import service as auth_service
+from app.api_keys import service as api_keys_service
 from app.auth.permissions import PERMISSIONS, SCOPES, Perm, Scope
 from app.models import Cardholder, Finding, Registration, Role, SanctionedApp
 from tests.api.test_auth_matrix import ROUTES, _permissions
@@ -73,7 +73,7 @@ def world(session: Session) -> World:
     session.add_all([finding, app_row, registration])
     session.flush()
     keys = {
-        role: auth_service.create_key(
+        role: api_keys_service.create_key(
             session, name=f"scoped {role.value}", role=role, department_id=own.id
         )[1]
         for role in Role
@@ -127,7 +127,7 @@ def test_an_unscoped_key_sees_what_the_scoped_one_must_not(
     client: TestClient, world: World, session: Session, path: str
 ) -> None:
     # Proves the seed reaches every scoped route, so the leak test above can fail.
-    _, admin = auth_service.create_key(session, name="unscoped admin", role=Role.ADMIN)
+    _, admin = api_keys_service.create_key(session, name="unscoped admin", role=Role.ADMIN)
     session.commit()
     response = client.get(_url(path, world), headers={"Authorization": f"Bearer {admin}"})
     assert response.status_code == 200, response.text

@@ -60,7 +60,7 @@ def _load(url: str) -> tuple[str, str]:
     from sqlmodel import Session, select
 
     from app import db, migrate
-    from app.auth import service as auth_service
+    from app.api_keys import service as api_keys_service
     from app.demo.loader import load_demo
     from app.models import Department
 
@@ -69,11 +69,11 @@ def _load(url: str) -> tuple[str, str]:
         migrate.upgrade(engine)
         load_demo(engine, scale=0.2, console=Console(file=io.StringIO()))
         with Session(engine) as session:
-            _, admin = auth_service.create_key(session, name="browser admin", role="admin")
+            _, admin = api_keys_service.create_key(session, name="browser admin", role="admin")
             marketing = session.exec(select(Department).where(Department.name == "Marketing"))
             dept = marketing.first()
             assert dept is not None
-            _, scoped = auth_service.create_key(
+            _, scoped = api_keys_service.create_key(
                 session, name="browser marketing", role="marketing", department_id=dept.id
             )
             session.commit()

@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from app.auth import service as auth_service
-from app.dashboard import session as web_session
+from app.api_keys import service as api_keys_service
+from app.auth import cookie as web_session
 from app.db import utcnow
 from app.models import ApiKey, AuditEvent, Finding, MatchRule, SanctionedApp, Transaction
 from tests.dashboard.conftest import Spend, chart_data, login_csrf, make_finding, sign_in
@@ -643,7 +643,7 @@ def test_a_department_scoped_reviewer_sees_and_decides_only_its_department(
     client: TestClient, keys: Any, spend: Spend, session: Session
 ) -> None:
     sales_finding = make_finding(session, spend.figma_id, spend.sales_id)
-    _, scoped = auth_service.create_key(
+    _, scoped = api_keys_service.create_key(
         session, name="sales it", role="it", department_id=spend.sales_id
     )
     session.commit()

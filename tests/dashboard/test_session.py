@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from app.dashboard import session as web_session
+from app.auth import cookie as web_session
 from app.db import utcnow
 from app.models import DashboardSession
 from tests.factories import Keys

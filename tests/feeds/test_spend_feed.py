@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.auth import service as auth_service
+from app.api_keys import service as api_keys_service
 from app.db import utcnow
 from app.models import Role
 from tests.factories import Keys
@@ -415,7 +415,7 @@ def test_who_may_read_and_department_scope(
     for role in ("it", "marketing"):
         r = client.get("/api/v1/feeds/spend", headers=keys.headers(role))
         assert r.status_code == 403
-    _, scoped = auth_service.create_key(
+    _, scoped = api_keys_service.create_key(
         session, name="ops finance", role=Role.FINANCE, department_id=w.ops_id
     )
     session.commit()

@@ -15,15 +15,15 @@ from hypothesis import strategies as st
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.auth.service import SYSTEM
+from app.auth.principal import SYSTEM
 from app.classification import reclassify as reclassify_service
 from app.classification import service as classification_service
 from app.findings import engine, evidence
 from app.findings import service as findings_service
-from app.findings.models import FindingDay
 from app.findings.schemas import DecisionRequest
 from app.ingest.service import Ingestor
 from app.models import Connection, Department, Finding, MatchRule, Transaction
+from app.models.findings import FindingDay
 from connectors.base import Channel, RawTransaction
 
 DESCRIPTORS = [

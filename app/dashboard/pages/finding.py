@@ -15,7 +15,7 @@ from sqlmodel import col
 
 from app.api.deps import SessionDep
 from app.auth.permissions import Perm, allowed
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.dashboard import queries
 from app.dashboard.render import error_page, fragment_viewer, page_viewer, redirect, render
 from app.dashboard.review import ACTION_LABELS, DONE_CODES, poster, refusal

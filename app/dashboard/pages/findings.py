@@ -14,9 +14,8 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from app.api.deps import SessionDep
-from app.api.pagination import PageParams
 from app.auth.permissions import Perm, allowed
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.dashboard.render import error_page, page_viewer, redirect, render
 from app.dashboard.review import (
     BULK_ACTIONS,
@@ -33,6 +32,7 @@ from app.errors import AppError, Unprocessable
 from app.findings import service as findings_service
 from app.findings.schemas import BulkDecisionRequest
 from app.findings.service import FindingFilter
+from app.kit.pagination import PageParams
 
 router = APIRouter(include_in_schema=False)
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from app import periods
 from app.api.deps import SessionDep
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.config import get_settings
 from app.dashboard import queries
 from app.dashboard.render import INSIGHTS_PERM, REDUNDANCY_PERM, error_page, page_viewer, render

@@ -11,15 +11,15 @@ from fastapi.responses import HTMLResponse
 
 from app import periods
 from app.api.deps import SessionDep
-from app.api.pagination import PageParams
 from app.auth.permissions import Perm, allowed
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.dashboard import queries
 from app.dashboard.render import INSIGHTS_PERM, error_page, fragment_viewer, page_viewer, render
 from app.db import utcnow
 from app.errors import AppError
 from app.findings import service as findings_service
 from app.findings.service import FindingFilter
+from app.kit.pagination import PageParams
 from app.transactions import service as transactions_service
 
 router = APIRouter(include_in_schema=False)

@@ -10,13 +10,13 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import select
 
 from app.api.deps import SessionDep
-from app.api.pagination import PageParams, paginate
 from app.auth.permissions import Perm
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.dashboard.render import error_page, page_viewer, render
 from app.db import utcnow
 from app.errors import AppError
 from app.feeds import service as feeds_service
+from app.kit.pagination import PageParams, paginate
 from app.models import Department, Transaction, Vendor
 from app.transactions import service as transactions_service
 from app.transactions.router import FilterDep

@@ -33,7 +33,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from app import keys
-from app.auth.service import Principal
+from app.auth.principal import Principal
 from app.db import utcnow
 from app.errors import Forbidden
 from app.models import ApiKey, DashboardSession, Role
