@@ -403,7 +403,7 @@ def reclassify() -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from sqlmodel import Session
 
-    from app.classification import reclassify as reclassify_service
+    from app.findings import reclassify as reclassify_service
 
     engine = _engine_or_exit()
     _require_schema(engine)
@@ -427,7 +427,7 @@ def scheduler(
 ) -> None:
     """Run the sync scheduler as its own process (when the API runs several workers).
     A second scheduler is harmless: per-connection leases keep runs apart."""
-    from app.jobs import scheduler as scheduler_mod
+    from app import scheduler as scheduler_mod
 
     _check_secret_key()
     engine = _engine_or_exit()
@@ -444,7 +444,7 @@ def sync_connection(
     from sqlmodel import Session
 
     from app.connections import service as connection_service
-    from app.jobs import sync as sync_mod
+    from app.connections import sync as sync_mod
 
     _check_secret_key()
     engine = _engine_or_exit()

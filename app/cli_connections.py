@@ -109,8 +109,8 @@ def connections_check(name: Annotated[str, typer.Argument(help="Connection name"
     from sqlmodel import Session
 
     from app import redact
+    from app.connections import connector as connector_mod
     from app.connections import service as connection_service
-    from app.jobs import sync as sync_mod
     from connectors.base import ConnectorError
 
     check_secret_key()
@@ -120,11 +120,11 @@ def connections_check(name: Annotated[str, typer.Argument(help="Connection name"
         if row is None:
             raise fail(f"no connection named {name!r}")
         try:
-            with sync_mod.build_connector(row, connection_service.secrets_of(row)) as connector:
+            with connector_mod.build_connector(row, connector_mod.secrets_of(row)) as connector:
                 connector.check()
         except ConnectorError as exc:
             # The provider's text may echo the credentials: scrubbed, as for storing it.
-            said = redact.scrub(str(exc), connection_service.secrets_of(row).values())
+            said = redact.scrub(str(exc), connector_mod.secrets_of(row).values())
             raise fail(f"{name}: {said}") from None
     out.print(f"{name}: ok")
 

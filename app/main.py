@@ -103,7 +103,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.scheduler_mode == SchedulerMode.EMBEDDED
         and os.environ.get("SHADOWSPEND_EMBED_SCHEDULER", "1") == "1"
     ):
-        from app.jobs.scheduler import start_background
+        from app.scheduler import start_background
 
         scheduler = start_background()
     try:

@@ -114,16 +114,17 @@ def test_rotation_reencrypts_under_the_new_key(
             previous_secret_keys=previous.decode() if previous else None,  # type: ignore[arg-type]
         )
 
+    from app.connections import connector as connector_mod
     from app.connections import service as connection_service
 
     try:
         monkeypatch.setattr("app.crypto.get_settings", lambda: settings(old))
         crypto.reset_cache()
-        assert connection_service.secrets_of(row) == {"secret": "keep-me"}
+        assert connector_mod.secrets_of(row) == {"secret": "keep-me"}
         assert connection_service.reencrypt_all(session) >= 1
         monkeypatch.setattr("app.crypto.get_settings", lambda: settings(None))
         crypto.reset_cache()
-        assert connection_service.secrets_of(row) == {"secret": "keep-me"}  # old key dropped
+        assert connector_mod.secrets_of(row) == {"secret": "keep-me"}  # old key dropped
     finally:
         monkeypatch.undo()
         crypto.reset_cache()

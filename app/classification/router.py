@@ -8,10 +8,10 @@ from pydantic import BaseModel, Field
 from app.api.deps import ReadSessionDep, SessionDep, require
 from app.auth.permissions import Perm
 from app.auth.principal import Principal
-from app.classification import reclassify as reclassify_service
 from app.classification import service
 from app.errors import Conflict
 from app.feeds import rollup
+from app.findings import reclassify as reclassify_service
 from app.jobs import runner as job_runner
 from app.models import JobPublic
 

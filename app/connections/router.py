@@ -12,11 +12,11 @@ from app.api.pagination import Page, PageDep
 from app.audit import service as audit_service
 from app.auth.permissions import Perm
 from app.auth.principal import Principal
-from app.connections import service
+from app.connections import connector as connector_mod
+from app.connections import service, sync
 from app.db import get_engine, utcnow
 from app.errors import Conflict, Unprocessable
 from app.jobs import runner as job_runner
-from app.jobs import sync
 from app.kit.pagination import paginate
 from app.models import (
     Connection,
@@ -101,7 +101,7 @@ def sync_now(
     """Run this API connection's sync now, in the background. Poll `GET /jobs/{id}`; the run
     also appears under `/connections/{id}/runs`. 409 while a sync of it is running."""
     connection = service.get(session, connection_id)
-    if connection.connector not in service.API_CONNECTORS:
+    if connection.connector not in connector_mod.API_CONNECTORS:
         raise Unprocessable(f"{connection.connector!r} connections take files, not syncs")
     if connection.lease_owner is not None and (
         connection.lease_expires_at is None or connection.lease_expires_at > utcnow()

@@ -10,16 +10,14 @@ from sqlmodel import Session, select
 from app.audit import service as audit_service
 from app.auth.principal import Principal
 from app.config import ConfigError
+from app.connections import connector as connector_mod
 from app.crypto import decrypt_secrets, encrypt_secrets, reencrypt
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
-from app.findings import outside
+from app.findings import engine as findings_engine
 from app.models import Connection, ConnectionCreate, ConnectionPublic, ConnectionUpdate
-
-# File sources take uploads; API sources are pulled by the scheduler.
-FILE_CONNECTORS = frozenset({"file", "csv", "ofx", "camt053", "bai2", "mt940", "qif"})
-API_CONNECTORS = frozenset({"ramp", "plaid", "brex", "xero"})
-KNOWN_CONNECTORS = FILE_CONNECTORS | API_CONNECTORS | {"demo"}
+from app.outside_it import service as outside
+from connectors.base import ConnectorConfigError
 
 
 def get(session: Session, connection_id: int) -> Connection:
@@ -46,9 +44,10 @@ def to_public(row: Connection) -> ConnectionPublic:
 
 
 def _check_connector(slug: str) -> None:
-    if slug not in KNOWN_CONNECTORS:
+    known = connector_mod.KNOWN_CONNECTORS
+    if slug not in known:
         raise Unprocessable(
-            f"unknown connector {slug!r}; expected one of {', '.join(sorted(KNOWN_CONNECTORS))}"
+            f"unknown connector {slug!r}; expected one of {', '.join(sorted(known))}"
         )
 
 
@@ -65,11 +64,8 @@ def _audit_view(row: Connection) -> dict[str, Any]:
 
 
 def _check_config(connector: str, config: dict[str, Any], secrets: dict[str, str]) -> None:
-    from app.jobs.sync import validate_config
-    from connectors.base import ConnectorConfigError
-
     try:
-        validate_config(connector, config, secrets)
+        connector_mod.validate_config(connector, config, secrets)
     except ConnectorConfigError as exc:
         raise Unprocessable(str(exc)) from None
 
@@ -81,7 +77,7 @@ def create(session: Session, data: ConnectionCreate, actor: Principal) -> Connec
         raise Conflict(f"a connection named {data.name!r} already exists")
     row = Connection.model_validate(data.model_dump(exclude={"secrets"}))
     row.secrets_encrypted = encrypt_secrets(data.secrets) if data.secrets else None
-    if row.schedule_minutes and data.connector in API_CONNECTORS:
+    if row.schedule_minutes and data.connector in connector_mod.API_CONNECTORS:
         row.next_sync_at = utcnow()
     session.add(row)
     session.flush()
@@ -132,7 +128,7 @@ def update(
     session.add(row)
     if bool(row.is_it_channel) != was_it_channel:
         # What comes through IT's own channel is IT-procured.
-        outside.reapply_for(session, connection_id=row.id)
+        findings_engine.refresh(session, outside.recompute(session, connection_id=row.id))
     after = _audit_view(row)
     if secrets is not None:
         after["secrets_replaced"] = sorted(secrets)
@@ -162,8 +158,3 @@ def reencrypt_all(session: Session) -> int:
         session.add(row)
         count += 1
     return count
-
-
-def secrets_of(row: Connection) -> dict[str, str]:
-    """Decrypted secrets, for the sync job only. Never put them in a response or a log."""
-    return decrypt_secrets(row.secrets_encrypted)

@@ -17,6 +17,7 @@ from app.api.deps import SessionDep
 from app.auth import cookie as web_session
 from app.auth.permissions import Perm, allowed
 from app.auth.principal import Principal
+from app.candidates import service as candidate_service
 from app.config import get_settings
 from app.dashboard.render import error_page as _error
 from app.dashboard.render import not_permitted as _not_permitted
@@ -25,7 +26,6 @@ from app.dashboard.render import redirect as _redirect
 from app.dashboard.render import render as _render
 from app.dashboard.render import to_login as _to_login
 from app.errors import AppError, Forbidden
-from app.vendors import candidates as candidate_service
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50

@@ -11,6 +11,7 @@ from app.auth.permissions import Perm
 from app.auth.principal import Principal
 from app.departments import service
 from app.errors import Forbidden
+from app.findings import engine as findings_engine
 from app.kit.pagination import paginate
 from app.models import Department, DepartmentCreate, DepartmentPublic, DepartmentUpdate
 
@@ -65,6 +66,7 @@ def update_department(
 ) -> Department:
     """Rename a department, change its cost centre, or mark it as IT."""
     row = service.update(session, department_id, data, principal)
+    findings_engine.refresh(session, [])  # rows that changed sides are pending deltas
     session.commit()
     return row
 

@@ -10,8 +10,8 @@ from app.audit import service as audit_service
 from app.auth.permissions import Perm, allowed
 from app.auth.principal import Principal
 from app.errors import Conflict, NotFound
-from app.findings import outside
 from app.models import Department, DepartmentCreate, DepartmentUpdate
+from app.outside_it import service as outside
 
 MAX_NAME_CHARS = 120  # the column's width
 
@@ -60,8 +60,9 @@ def update(
             setattr(row, key, value)
     session.add(row)
     if bool(row.is_it) != was_it:
-        # What an IT department buys is IT-procured.
-        outside.reapply_for(session, department_id=row.id)
+        # What an IT department buys is IT-procured: its rows change sides here, and the
+        # findings follow when the owner folds the pending deltas (findings.engine.refresh).
+        outside.recompute(session, department_id=row.id)
     audit_service.record(
         session, actor, "department.updated", "department", row.id, before=before, after=changes
     )

@@ -21,9 +21,9 @@ from app.auth.principal import Principal
 from app.db import utcnow
 from app.errors import Conflict
 from app.findings import engine, evidence
-from app.findings.policy import OutsideItPolicy
 from app.models import AuditEvent, ClosedReason, Finding, FindingStatus
 from app.models.governance import LIVE_STATUSES
+from app.outside_it.policy import OutsideItPolicy
 
 
 def snapshot(f: Finding) -> dict[str, Any]:

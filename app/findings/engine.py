@@ -28,8 +28,8 @@ from sqlmodel import Session, col, select
 
 from app.config import get_settings
 from app.db import utcnow
-from app.findings import cadence as cadence_mod
 from app.findings import severity
+from app.insights import cadence as cadence_mod
 from app.insights import functions as functions_mod
 from app.models import Finding, FindingStatus, Registration, SanctionedApp, Transaction, Vendor
 from app.models.findings import FindingDay

@@ -13,12 +13,12 @@ from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
 from app.auth.principal import Principal
-from app.classification import reclassify as reclassify_service
 from app.classification import service as classification_service
 from app.db import utcnow
 from app.departments import service as department_service
 from app.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
-from app.findings import closing, engine, evidence, outside, severity
+from app.findings import closing, engine, evidence, severity
+from app.findings import reclassify as reclassify_service
 from app.findings.schemas import (
     BulkDecisionRequest,
     BulkResult,
@@ -45,6 +45,7 @@ from app.models import (
     Vendor,
 )
 from app.models.governance import CLOSED_STATUSES
+from app.outside_it import service as outside
 from app.transactions import service as transaction_service
 from app.vendors import service as vendor_service
 from connectors.money import format_minor

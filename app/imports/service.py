@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 from app.audit import service as audit_service
 from app.auth.principal import Principal
 from app.config import get_settings
+from app.connections import connector as connector_mod
 from app.connections import service as connection_service
 from app.db import utcnow
 from app.departments import service as department_service
@@ -94,7 +95,7 @@ def resolve_connection(session: Session, name: str | None) -> Connection:
     row = connection_service.by_name(session, name)
     if row is None:
         return connection_service.ensure_file_connection(session, name)
-    if row.connector not in connection_service.FILE_CONNECTORS | {"demo"}:
+    if row.connector not in connector_mod.FILE_CONNECTORS | {"demo"}:
         raise Unprocessable(
             f"connection {name!r} is a {row.connector} API connection; files go to a file "
             "connection (pick another name to create one)"
@@ -118,7 +119,7 @@ def prepare(session: Session, opts: ImportOptions) -> Prepared:
         )
     existing = connection_service.by_name(session, opts.connection or DEFAULT_CONNECTION)
     if existing is not None and existing.connector not in (
-        connection_service.FILE_CONNECTORS | {"demo"}
+        connector_mod.FILE_CONNECTORS | {"demo"}
     ):
         raise Unprocessable(
             f"connection {existing.name!r} is a {existing.connector} API connection; files go "

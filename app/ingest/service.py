@@ -25,10 +25,10 @@ from app.classification.service import ClassifierContext
 from app.config import get_settings
 from app.db import utcnow
 from app.departments import service as department_service
-from app.findings.policy import OutsideItPolicy
 from app.fx.service import RateBook
 from app.ingest import limits, repository
 from app.models import Cardholder, Connection, Department, Transaction
+from app.outside_it.policy import OutsideItPolicy
 from classifiers import Classification
 from classifiers.normalise import compact, normalise
 from connectors.base import Kind, RawTransaction

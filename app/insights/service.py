@@ -13,7 +13,7 @@ from sqlmodel import select as orm_select
 
 from app.config import get_settings
 from app.db import utcnow
-from app.findings import cadence as cadence_mod
+from app.insights import cadence as cadence_mod
 from app.insights import common
 from app.insights import redundancy as redundancy_mod
 from app.insights.common import DepartmentRef, VendorRef

@@ -10,8 +10,8 @@ from app.api.deps import SessionDep, require
 from app.api.pagination import Page, PageDep
 from app.auth.permissions import Perm
 from app.auth.principal import Principal
-from app.classification import reclassify as reclassify_service
 from app.classification import service as classification_service
+from app.findings import reclassify as reclassify_service
 from app.kit.pagination import paginate
 from app.models import MatchRule, MatchRuleCreate, MatchRulePublic
 from app.rules import service

@@ -12,8 +12,9 @@ from app.audit import service as audit_service
 from app.auth.principal import Principal
 from app.db import utcnow
 from app.errors import Conflict, NotFound, Unprocessable
-from app.findings import closing, engine, outside
+from app.findings import closing, engine
 from app.models import ClosedReason, Department, SanctionedApp, Vendor
+from app.outside_it import service as outside
 from app.sanctioned.schemas import SanctionedAppCreate, SanctionedAppPublic, SanctionedAppUpdate
 
 

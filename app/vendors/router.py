@@ -11,10 +11,10 @@ from app.api.deps import SessionDep, require
 from app.api.pagination import Page, PageDep
 from app.auth.permissions import Perm
 from app.auth.principal import Principal
+from app.candidates import service as candidate_service
 from app.classification import service as classification_service
 from app.kit.pagination import paginate
 from app.models import Vendor, VendorCreate, VendorPublic, VendorUpdate
-from app.vendors import candidates as candidate_service
 from app.vendors import service
 
 router = APIRouter(prefix="/vendors", tags=["vendors"])

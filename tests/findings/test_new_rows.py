@@ -103,9 +103,9 @@ def test_the_daily_housekeeping_re_reads_findings_and_loads_the_ecb_rates(
 ) -> None:
     from contextlib import nullcontext
 
+    from app import scheduler
     from app.fx import ecb
     from app.fx import service as fx_service
-    from app.jobs import scheduler
 
     aged: list[date | None] = []
     loads: list[Session] = []

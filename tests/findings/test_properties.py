@@ -16,9 +16,9 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.auth.principal import SYSTEM
-from app.classification import reclassify as reclassify_service
 from app.classification import service as classification_service
 from app.findings import engine, evidence
+from app.findings import reclassify as reclassify_service
 from app.findings import service as findings_service
 from app.findings.schemas import DecisionRequest
 from app.ingest.service import Ingestor

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.findings.cadence import detect
+from app.insights.cadence import detect
 
 D0 = date(2026, 1, 15)
 

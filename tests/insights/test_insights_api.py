@@ -234,9 +234,9 @@ def test_the_embedded_scheduler_warms_the_dashboard_answers_after_new_data(
 ) -> None:
     from contextlib import nullcontext
 
+    from app import scheduler
     from app.feeds import rollup
     from app.insights import redundancy, renewals, service
-    from app.jobs import scheduler
 
     marketing, _ = _seed(session)
     rollup.ensure_fresh(session)
@@ -275,7 +275,7 @@ def test_the_embedded_scheduler_warms_the_dashboard_answers_after_new_data(
 def test_a_scheduler_process_of_its_own_does_not_warm_answers_it_never_serves() -> None:
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from app.jobs import scheduler
+    from app import scheduler
 
     for embedded, ids in (
         (True, {"dispatch", "warm", "housekeeping"}),

@@ -15,9 +15,9 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from app.connections import sync
 from app.crypto import encrypt_secrets
 from app.db import utcnow
-from app.jobs import sync
 from app.models import Connection, SyncRun, Transaction
 
 SECRETS = {"client_id": "cid", "secret": "sek", "access_token": "access-sandbox-1"}

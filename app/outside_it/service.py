@@ -1,13 +1,17 @@
 """Re-apply the outside-IT rule to stored rows after the policy changed (a vendor sanctioned or
-retired, a department marked IT, a connection marked as an IT channel)."""
+retired, a department marked IT, a connection marked as an IT channel).
+
+The findings are not refreshed here: the rows that changed sides leave deltas
+(:mod:`app.models.findings`) that the caller's owner folds with ``findings.engine.refresh``.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from app.findings.policy import OutsideItPolicy
 from app.models import Transaction
+from app.outside_it.policy import OutsideItPolicy
 
 
 def recompute(
@@ -54,15 +58,3 @@ def recompute(
     for start in range(0, len(changes), 5000):
         session.execute(update(Transaction), changes[start : start + 5000])
     return touched
-
-
-def reapply_for(
-    session: Session, *, department_id: int | None = None, connection_id: int | None = None
-) -> None:
-    """A department was (un)marked IT, or a connection (un)marked as IT's own channel: its
-    rows change sides, and the findings of the vendors whose rows changed follow."""
-    from app.findings import engine
-
-    engine.refresh(
-        session, recompute(session, department_id=department_id, connection_id=connection_id)
-    )

@@ -15,8 +15,8 @@ from sqlmodel import Session, col, select
 
 from app.classification import service as classification_service
 from app.findings import engine as findings_engine
-from app.findings.policy import OutsideItPolicy
 from app.models import Transaction
+from app.outside_it.policy import OutsideItPolicy
 
 BATCH = 2000
 _COMPARED = ("vendor_id", "is_software", "category", "matched_by")

@@ -23,21 +23,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from pydantic import ValidationError
 from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from app import redact
 from app.config import ConfigError
-from app.connections import service as connection_service
+from app.connections import connector as connector_mod
 from app.crypto import encrypt_secrets
 from app.db import utcnow
 from app.feeds import rollup
 from app.findings import engine as findings_engine
 from app.ingest.service import BadRow, Ingestor
 from app.models import Connection, ConnectionStatus, SyncRun, SyncRunStatus
-from connectors import registry
 from connectors.base import ConnectorConfigError, ConnectorError, ConnectorTransientError
 
 log = logging.getLogger("shadowspend.sync")
@@ -50,10 +48,6 @@ OWNER = f"{socket.gethostname()}:{os.getpid()}"
 transport_factory: Callable[[Connection], httpx.BaseTransport | None] = lambda _c: None  # noqa: E731
 # ... and the pause between retries of a transient failure.
 retry_sleep: Callable[[float], None] = time.sleep
-
-
-# Keys the service itself keeps in a connection's config (not passed to the connector).
-SERVICE_CONFIG_KEYS = frozenset({"demo", "csv_mapping"})
 
 
 class LeaseHeld(Exception):
@@ -126,7 +120,7 @@ def due_connections(session: Session, now: datetime, limit: int = 20) -> list[in
             col(Connection.enabled).is_(True),
             col(Connection.schedule_minutes).is_not(None),
             col(Connection.status) != ConnectionStatus.NEEDS_ATTENTION,
-            col(Connection.connector).in_(sorted(connection_service.API_CONNECTORS)),
+            col(Connection.connector).in_(sorted(connector_mod.API_CONNECTORS)),
             or_(col(Connection.next_sync_at).is_(None), col(Connection.next_sync_at) <= now),
             or_(col(Connection.lease_owner).is_(None), col(Connection.lease_expires_at) < now),
         )
@@ -136,46 +130,6 @@ def due_connections(session: Session, now: datetime, limit: int = 20) -> list[in
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     return [i for i in session.exec(stmt).all() if i is not None]
-
-
-def _config_for(cls: Any, connection: Connection) -> Any:
-    keys = set(cls.Config.model_fields)
-    return cls.Config.model_validate(
-        {k: v for k, v in (connection.config or {}).items() if k in keys}
-    )
-
-
-def build_connector(connection: Connection, secrets: dict[str, str], **kwargs: Any) -> Any:
-    """The library connector for a stored connection; ConnectorConfigError when it cannot be."""
-    cls = registry.get(connection.connector)
-    try:
-        config = _config_for(cls, connection)
-        secret_model = cls.Secrets.model_validate(secrets)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConnectorConfigError(f"{cls.display_name}: {where}: {first['msg']}") from None
-    return cls(config, secret_model, **kwargs)
-
-
-def validate_config(connector: str, config: dict[str, Any], secrets: dict[str, str]) -> None:
-    """Raise ConnectorConfigError when an API connection's config or secrets are unusable."""
-    if connector not in registry.CONNECTORS:
-        return
-    cls = registry.get(connector)
-    unknown = sorted(set(config) - set(cls.Config.model_fields) - SERVICE_CONFIG_KEYS)
-    if unknown:
-        known = ", ".join(sorted(cls.Config.model_fields))
-        raise ConnectorConfigError(
-            f"{cls.display_name}: unknown config {', '.join(unknown)} (known: {known})"
-        )
-    try:
-        cls.Config.model_validate({k: v for k, v in config.items() if k in cls.Config.model_fields})
-        cls.Secrets.model_validate(secrets)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConnectorConfigError(f"{cls.display_name}: {where}: {first['msg']}") from None
 
 
 def run_sync(
@@ -289,7 +243,7 @@ def _fail(
 
 def _known_secrets(connection: Connection) -> list[str]:
     try:
-        return list(connection_service.secrets_of(connection).values())
+        return list(connector_mod.secrets_of(connection).values())
     except ConfigError:
         return []  # undecryptable: the patterns alone scrub the text
 
@@ -302,7 +256,7 @@ def _pages(
     started: datetime,
     on_page: Callable[[int], None] | None,
 ) -> None:
-    secrets = connection_service.secrets_of(connection)
+    secrets = connector_mod.secrets_of(connection)
     connection_id = connection.id
 
     def rotated(new: Any) -> None:
@@ -316,7 +270,7 @@ def _pages(
             )
             side.commit()
 
-    connector = build_connector(
+    connector = connector_mod.build_connector(
         connection,
         secrets,
         transport=transport_factory(connection),

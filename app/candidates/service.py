@@ -22,11 +22,13 @@ from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
 from app.auth.principal import Principal
-from app.classification import reclassify as reclassify_service
 from app.classification import service as classification_service
 from app.errors import AppError, Conflict, NotFound
-from app.models import Department, MatchRule, Transaction, Vendor
+from app.findings import reclassify as reclassify_service
+from app.models import Department, MatchRule, MatchRuleCreate, Transaction, Vendor, VendorCreate
+from app.rules import service as rule_service
 from app.search import contains
+from app.vendors import service as vendor_service
 
 CANDIDATE_METHODS = ("product", "discovered")
 SAMPLE_DESCRIPTORS = 5
@@ -184,9 +186,6 @@ def confirm(
 ) -> tuple[Vendor, int]:
     """Create a custom vendor for the candidate and re-classify its rows onto it. Returns the
     vendor and how many transactions changed."""
-    from app.models import VendorCreate
-    from app.vendors import service as vendor_service
-
     candidate = _get(session, name)
     slug = _slug(vendor_name or name)
     if vendor_service.by_slug(session, slug) is not None:
@@ -224,9 +223,6 @@ def reject(
     session: Session, name: str, actor: Principal, *, comment: str | None = None
 ) -> tuple[MatchRule, int]:
     """Mark the candidate as not software with a rule and re-classify its rows off it."""
-    from app.models import MatchRuleCreate
-    from app.rules import service as rule_service
-
     candidate = _get(session, name)
     rule = rule_service.create(
         session,

@@ -16,8 +16,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlmodel import Session
 
+from app.connections import sync
 from app.db import get_engine, utcnow
-from app.jobs import sync
 from app.jobs.runner import reap_stale
 
 log = logging.getLogger("shadowspend.scheduler")

@@ -1,0 +1,1 @@
+"""Candidate vendors: software the catalog lacks, found in stored rows; confirmed or rejected."""

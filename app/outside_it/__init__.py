@@ -1,0 +1,1 @@
+"""Outside IT or not: the rule (policy) and its re-application to stored rows (service)."""
