@@ -19,6 +19,7 @@ from app import __version__
 from app.api.body_limit import BodyLimitMiddleware
 from app.api_keys.router import router as api_keys_router
 from app.audit.router import router as audit_router
+from app.candidates.router import router as candidates_router
 from app.cardholders.router import router as cardholders_router
 from app.classification.router import router as classification_router
 from app.config import SchedulerMode, get_settings
@@ -29,6 +30,7 @@ from app.db import get_engine, read_only_bind
 from app.departments.router import router as departments_router
 from app.errors import install_handlers
 from app.feeds.router import router as feeds_router
+from app.findings.reclassify_router import router as reclassify_router
 from app.findings.router import router as findings_router
 from app.fx.router import router as fx_router
 from app.imports.router import router as imports_router
@@ -73,9 +75,11 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     connections_router,
     api_keys_router,
     audit_router,
+    candidates_router,  # before vendors_router: /vendors/{vendor_id} would take its path
     vendors_router,
     rules_router,
     classification_router,
+    reclassify_router,
     jobs_router,
     imports_router,
     fx_router,

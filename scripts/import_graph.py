@@ -7,6 +7,7 @@ too (grimp sees them), since they are the edges that hide a cycle.
     python scripts/import_graph.py            # edges and cycles (exit 1 when there is a cycle)
     python scripts/import_graph.py --picture  # the layers picture the README shows
     python scripts/import_graph.py --check    # exit 1 when the README's picture is not this one
+    python scripts/import_graph.py --write    # rewrite the README's picture from the contract
 
 The layers themselves are the import-linter ``layers`` contract in pyproject.toml; this script
 reads them from there, so the picture and the contract cannot say different things.
@@ -105,18 +106,15 @@ def layers_contract() -> list[str]:
 
 
 def picture() -> str:
-    """The layers, top (may import everything below) to bottom (imports no other layer)."""
+    """The layers, top (may import every layer below) to bottom (imports no other layer)."""
     lines = [BEGIN, "```"]
     layers = layers_contract()
-    width = max(len(layer) for layer in layers)
     for depth, layer in enumerate(layers):
-        members = [m.strip() for m in layer.replace("|", ":").split(":")]
         separator = " | " if "|" in layer else " : "
-        shown = separator.join(f"app.{m}" for m in members)
-        lines.append(shown)
+        members = [m.strip() for m in layer.replace("|", ":").split(":")]
+        lines.append(separator.join(members))
         if depth < len(layers) - 1:
-            lines.append("    ↓")
-    del width
+            lines.append("  ↓")
     lines += ["```", END]
     return "\n".join(lines)
 

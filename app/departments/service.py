@@ -124,14 +124,5 @@ def ensure(session: Session, name: str, actor: Principal, *, source: str) -> Dep
     return row
 
 
-def names_by_id(session: Session, ids: set[int | None] | set[int]) -> dict[int, str]:
-    """Department names for these ids, in one query (used to decorate lists)."""
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = session.exec(select(Department).where(col(Department.id).in_(wanted)))
-    return {d.id: d.name for d in rows if d.id is not None}
-
-
 def all_departments(session: Session) -> list[Department]:
     return list(session.exec(select(Department).order_by(col(Department.name))))

@@ -16,7 +16,7 @@ from app.db import utcnow
 from app.feeds import service
 from app.feeds.service import SpendFeed
 from app.transactions import service as transactions_service
-from app.transactions.router import FilterDep
+from app.transactions.params import FilterDep
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 

@@ -15,7 +15,6 @@ from app.audit import service as audit_service
 from app.auth.principal import Principal
 from app.classification import service as classification_service
 from app.db import utcnow
-from app.departments import service as department_service
 from app.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
 from app.findings import closing, engine, evidence, severity
 from app.findings import reclassify as reclassify_service
@@ -32,10 +31,12 @@ from app.findings.schemas import (
     SeverityReason,
     VendorRef,
 )
+from app.kit import lookup
 from app.kit.pagination import PageParams, paginate
 from app.models import (
     AuditEvent,
     ClosedReason,
+    Department,
     Finding,
     FindingStatus,
     MatchRule,
@@ -169,7 +170,7 @@ def to_public(session: Session, rows: list[Finding]) -> list[FindingPublic]:
         if vendor_ids
         else {}
     )
-    depts = department_service.names_by_id(session, dept_ids)
+    depts = lookup.names_by_id(session, Department, dept_ids)
     causes = _decision_events(session, {r.decision_event_id for r in rows} - {None})
     regs = (
         {

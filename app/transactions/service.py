@@ -11,9 +11,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app import search
 from app.auth.principal import Principal
-from app.departments import service as department_service
 from app.errors import Unprocessable
-from app.models import ClassificationPublic, Transaction, TransactionPublic, Vendor
+from app.kit import lookup
+from app.models import ClassificationPublic, Department, Transaction, TransactionPublic, Vendor
 from app.periods import Period, resolve
 from connectors.money import format_minor
 
@@ -95,7 +95,7 @@ def to_public(rows: list[Transaction], session: Session) -> list[TransactionPubl
         if vendor_ids
         else {}
     )
-    depts = department_service.names_by_id(session, dept_ids)
+    depts = lookup.names_by_id(session, Department, dept_ids)
     out = []
     for r in rows:
         assert r.id is not None

@@ -19,7 +19,7 @@ from app.feeds import service as feeds_service
 from app.kit.pagination import PageParams, paginate
 from app.models import Department, Transaction, Vendor
 from app.transactions import service as transactions_service
-from app.transactions.router import FilterDep
+from app.transactions.params import FilterDep
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
