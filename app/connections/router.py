@@ -31,6 +31,12 @@ from app.models import (
 router = APIRouter(prefix="/connections", tags=["connections"])
 
 
+def sync_transport() -> sync.TransportFactory:
+    """The HTTP transport a manual sync's connector uses: the network (tests override this
+    dependency with an ``httpx.MockTransport``)."""
+    return sync.network
+
+
 @router.get("", response_model=Page[ConnectionPublic])
 def list_connections(
     session: SessionDep,
@@ -97,6 +103,7 @@ def sync_now(
     connection_id: int,
     session: SessionDep,
     principal: Annotated[Principal, Depends(require(Perm.CONNECTIONS_SYNC))],
+    transport: Annotated[sync.TransportFactory, Depends(sync_transport)],
 ) -> JobPublic:
     """Run this API connection's sync now, in the background. Poll `GET /jobs/{id}`; the run
     also appears under `/connections/{id}/runs`. 409 while a sync of it is running."""
@@ -123,6 +130,7 @@ def sync_now(
                 trigger="manual",
                 session_factory=lambda: _borrowed(job_session),
                 on_page=lambda fetched: report(fetched),
+                transport=transport,
             )
         except sync.LeaseHeld as exc:
             raise RuntimeError(str(exc)) from None

@@ -44,10 +44,13 @@ LEASE = timedelta(minutes=15)
 FAILING_BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
 
-# Tests swap the network for httpx.MockTransport here.
-transport_factory: Callable[[Connection], httpx.BaseTransport | None] = lambda _c: None  # noqa: E731
-# ... and the pause between retries of a transient failure.
-retry_sleep: Callable[[float], None] = time.sleep
+#: The HTTP transport a connection's connector uses (None: the network). Passed to
+#: :func:`run_sync` as httpx takes ``Client(transport=)``; tests pass ``httpx.MockTransport``.
+TransportFactory = Callable[[Connection], httpx.BaseTransport | None]
+
+
+def network(_connection: Connection) -> httpx.BaseTransport | None:
+    return None
 
 
 class LeaseHeld(Exception):
@@ -141,8 +144,13 @@ def run_sync(
     now: datetime | None = None,
     session_factory: Callable[[], AbstractContextManager[Session]] | None = None,
     on_page: Callable[[int], None] | None = None,
+    transport: TransportFactory = network,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> SyncOutcome:
-    """Sync one connection now. Raises LeaseHeld when another worker holds it."""
+    """Sync one connection now. Raises LeaseHeld when another worker holds it.
+
+    ``transport`` gives the connector's HTTP transport for the connection (the network by
+    default); ``sleep`` is the pause between retries of a transient failure."""
     owner = owner or f"{OWNER}:{uuid.uuid4().hex[:8]}"
     make_session: Callable[[], AbstractContextManager[Session]] = session_factory or (
         lambda: Session(engine, expire_on_commit=False)
@@ -162,7 +170,7 @@ def run_sync(
         assert run.id is not None
         outcome = SyncOutcome(run_id=run.id, status=SyncRunStatus.RUNNING)
         try:
-            _pages(session, connection, run, outcome, started, on_page)
+            _pages(session, connection, run, outcome, started, on_page, transport, sleep)
             connection.status = ConnectionStatus.OK
             connection.status_detail = None
             run.status = outcome.status = SyncRunStatus.SUCCEEDED
@@ -255,6 +263,8 @@ def _pages(
     outcome: SyncOutcome,
     started: datetime,
     on_page: Callable[[int], None] | None,
+    transport: TransportFactory,
+    sleep: Callable[[float], None],
 ) -> None:
     secrets = connector_mod.secrets_of(connection)
     connection_id = connection.id
@@ -273,9 +283,9 @@ def _pages(
     connector = connector_mod.build_connector(
         connection,
         secrets,
-        transport=transport_factory(connection),
+        transport=transport(connection),
         on_secrets_rotated=rotated,
-        sleep=lambda seconds: retry_sleep(seconds),
+        sleep=sleep,
     )
     with connector:
         window = connector.plan(connection.bookmark, now=started)

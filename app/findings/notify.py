@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -19,8 +20,16 @@ from app.models import Department, Finding, Registration, Vendor
 from connectors.money import format_minor
 
 log = logging.getLogger("shadowspend.notify")
-_transport: httpx.BaseTransport | None = None  # tests inject httpx.MockTransport
-_sync = False  # tests send in the calling thread
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """How a message goes out: over ``transport`` (None: the network; tests pass an
+    ``httpx.MockTransport``, as ``httpx.Client(transport=)`` takes one), in a background thread
+    unless ``background`` is False."""
+
+    transport: httpx.BaseTransport | None = None
+    background: bool = True
 
 
 class _Retryable(Exception):
@@ -33,9 +42,9 @@ class _Retryable(Exception):
     wait=wait_exponential(multiplier=0.5, max=8),
     reraise=True,
 )
-def _post(url: str, payload: dict[str, Any]) -> None:
+def _post(url: str, payload: dict[str, Any], transport: httpx.BaseTransport | None) -> None:
     try:
-        with httpx.Client(timeout=httpx.Timeout(5.0), transport=_transport) as client:
+        with httpx.Client(timeout=httpx.Timeout(5.0), transport=transport) as client:
             response = client.post(url, json=payload)
     except httpx.TransportError as exc:
         raise _Retryable(str(exc)) from exc
@@ -45,24 +54,26 @@ def _post(url: str, payload: dict[str, Any]) -> None:
         log.warning("webhook refused the message: HTTP %s", response.status_code)
 
 
-def send(payload: dict[str, Any]) -> None:
+def send(payload: dict[str, Any], delivery: Delivery = Delivery()) -> None:
     url = get_settings().webhook_url
     if not url:
         return
 
     def run() -> None:
         try:
-            _post(url, payload)
+            _post(url, payload, delivery.transport)
         except Exception as exc:
             log.warning("webhook delivery failed after retries: %s", exc.__class__.__name__)
 
-    if _sync:
-        run()
-    else:
+    if delivery.background:
         threading.Thread(target=run, name="shadowspend-webhook", daemon=True).start()
+    else:
+        run()
 
 
-def findings_alert(session: Session, finding_ids: Iterable[int]) -> dict[str, Any] | None:
+def findings_alert(
+    session: Session, finding_ids: Iterable[int], delivery: Delivery = Delivery()
+) -> dict[str, Any] | None:
     """Send one message for the high/critical findings among these ids; returns the payload."""
     ids = list(finding_ids)
     if not ids or not get_settings().webhook_url:
@@ -86,11 +97,13 @@ def findings_alert(session: Session, finding_ids: Iterable[int]) -> dict[str, An
         "text": f"shadowspend: {len(rows)} high-severity software purchase(s) outside IT",
         "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}}],
     }
-    send(payload)
+    send(payload, delivery)
     return payload
 
 
-def registration_alert(session: Session, registration: Registration) -> dict[str, Any] | None:
+def registration_alert(
+    session: Session, registration: Registration, delivery: Delivery = Delivery()
+) -> dict[str, Any] | None:
     if not get_settings().webhook_url:
         return None
     dept = session.get(Department, registration.department_id)
@@ -102,5 +115,5 @@ def registration_alert(session: Session, registration: Registration) -> dict[str
             f"{' for ' + registration.purpose if registration.purpose else ''}"
         )
     }
-    send(payload)
+    send(payload, delivery)
     return payload

@@ -42,18 +42,25 @@ def list_registrations(
     return Page(items=service.to_public(session, rows), next_cursor=cursor)
 
 
+def webhook_delivery() -> notify.Delivery:
+    """How the registration alert goes out: the network, off the request thread (tests
+    override this dependency)."""
+    return notify.Delivery()
+
+
 @router.post("", response_model=RegistrationPublic, status_code=status.HTTP_201_CREATED)
 def create_registration(
     data: RegistrationCreate,
     session: SessionDep,
     principal: Annotated[Principal, Depends(require(Perm.REGISTRATIONS_WRITE))],
+    delivery: Annotated[notify.Delivery, Depends(webhook_delivery)],
 ) -> RegistrationPublic:
     """Register a tool your team uses, by name (matched to the catalog; `alternatives` when
     ambiguous) or by `vendor_id`. It is linked to your department's findings for the vendor,
     which then show "declared by <team> on <date>"."""
     reg = service.create(session, data, principal)
     session.commit()
-    notify.registration_alert(session, reg)
+    notify.registration_alert(session, reg, delivery)
     return service.to_public(session, [reg])[0]
 
 

@@ -7,12 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.config import get_settings
 from app.findings import notify
 from app.models import AuditEvent, Finding, MatchRule, Transaction
+from app.registrations.router import webhook_delivery
 from tests.factories import Keys
 
 
@@ -436,7 +438,7 @@ def test_sanctioned_inventory_closes_and_retire_reopens(
 
 
 def test_webhook_on_high_findings(
-    client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+    app: FastAPI, client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sent: list[httpx.Request] = []
     attempts = {"n": 0}
@@ -449,8 +451,9 @@ def test_webhook_on_high_findings(
         return httpx.Response(200)
 
     monkeypatch.setattr(get_settings(), "webhook_url", "http://hooks.example/abc")
-    monkeypatch.setattr(notify, "_transport", httpx.MockTransport(handler))
-    monkeypatch.setattr(notify, "_sync", True)
+    app.dependency_overrides[webhook_delivery] = lambda: notify.Delivery(
+        transport=httpx.MockTransport(handler), background=False
+    )
     r = client.post(
         "/api/v1/registrations",
         json={"name": "Notion", "purpose": "wiki"},

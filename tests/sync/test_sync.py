@@ -11,11 +11,13 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.connections import sync
+from app.connections.router import sync_transport
 from app.crypto import encrypt_secrets
 from app.db import utcnow
 from app.models import Connection, SyncRun, Transaction
@@ -87,18 +89,20 @@ def plaid_connection(session: Session) -> Connection:
 
 
 @pytest.fixture
-def run(
-    session: Session, engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> Callable[[FakePlaid, Connection], sync.SyncOutcome]:
+def run(session: Session, engine: Engine) -> Callable[[FakePlaid, Connection], sync.SyncOutcome]:
     @contextmanager
     def borrowed() -> Iterator[Session]:
         yield session
 
     def go(fake: FakePlaid, connection: Connection) -> sync.SyncOutcome:
-        monkeypatch.setattr(sync, "transport_factory", lambda _c: httpx.MockTransport(fake))
-        monkeypatch.setattr(sync, "retry_sleep", lambda _s: None)
         assert connection.id is not None
-        return sync.run_sync(engine, connection.id, session_factory=borrowed)  # type: ignore[arg-type]
+        return sync.run_sync(
+            engine,
+            connection.id,
+            session_factory=borrowed,  # type: ignore[arg-type]
+            transport=lambda _c: httpx.MockTransport(fake),
+            sleep=lambda _s: None,
+        )
 
     return go
 
@@ -223,14 +227,14 @@ def test_lease_keeps_two_runs_apart(session: Session, plaid_connection: Connecti
 
 
 def test_sync_endpoint_runs_in_background(
+    app: FastAPI,
     client: Any,
     keys: Any,
     session: Session,
     plaid_connection: Connection,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fake = FakePlaid({None: page([_tx("z1", 5)], "c1", False)})
-    monkeypatch.setattr(sync, "transport_factory", lambda _c: httpx.MockTransport(fake))
+    app.dependency_overrides[sync_transport] = lambda: lambda _c: httpx.MockTransport(fake)
     r = client.post(f"/api/v1/connections/{plaid_connection.id}/sync", headers=keys.headers("it"))
     assert r.status_code == 202, r.text
     job = client.get(f"/api/v1/jobs/{r.json()['id']}", headers=keys.headers("it")).json()
