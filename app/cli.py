@@ -13,7 +13,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
+from cryptography.fernet import Fernet
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlmodel import Session
 
+import classifiers
+from app import csvsafe
+from app import migrate as migrations
+from app import scheduler as scheduler_mod
+from app.api_keys import service as api_keys_service
+from app.auth.principal import SYSTEM
+from app.classification.service import sync_builtin_catalog
 from app.cli_connections import connections_cli
 from app.cli_support import check_secret_key as _check_secret_key
 from app.cli_support import engine_or_exit as _engine_or_exit
@@ -21,7 +32,20 @@ from app.cli_support import err, out
 from app.cli_support import fail as _fail
 from app.cli_support import require_schema as _require_schema
 from app.config import ConfigError, get_settings
+from app.connections import service as connection_service
+from app.connections import sync as sync_mod
+from app.db import unit_of_work
+from app.demo import loader
+from app.departments import service as department_service
+from app.errors import AppError
+from app.feeds import rollup
+from app.findings import engine as findings_engine
+from app.findings import reclassify as reclassify_service
+from app.imports import service as import_service
+from app.models import Connection, Role
+from connectors.files import FileFormat
 from connectors.files.csv_import import MAPPING_HELP
+from connectors.files.errors import describe_error
 
 cli = typer.Typer(
     name="shadowspend",
@@ -37,19 +61,12 @@ def migrate(
     revision: Annotated[str, typer.Option(help="Target revision")] = "head",
 ) -> None:
     """Bring the configured database to the latest schema revision."""
-    from app import migrate as migrations
-
     engine = _engine_or_exit()
     before = migrations.current_revision(engine)
     migrations.upgrade(engine, revision)
     after = migrations.current_revision(engine)
     out.print(f"database at revision {after} (was {before or 'empty'})")
     if after == migrations.head_revision():
-        from sqlmodel import Session
-
-        from app.classification.service import sync_builtin_catalog
-        from app.findings import engine as findings_engine
-
         with Session(engine) as session:
             result = sync_builtin_catalog(session)
             session.commit()
@@ -82,13 +99,6 @@ def create_api_key(
     """Create an API key. The key is printed once, alone on the last line. A marketing key
     needs --department (it then sees and registers for that department only), or
     --all-departments to see every department on purpose."""
-    from sqlmodel import Session
-
-    from app.api_keys import service as api_keys_service
-    from app.departments import service as department_service
-    from app.errors import AppError
-    from app.models import Role
-
     if role not in {r.value for r in Role}:
         raise _fail(f"unknown role {role!r}; expected one of {', '.join(r.value for r in Role)}")
     if department and all_departments:
@@ -101,7 +111,7 @@ def create_api_key(
         )
     engine = _engine_or_exit()
     _require_schema(engine)
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         department_id = None
         if department:
             dept = department_service.by_name(session, department)
@@ -114,9 +124,8 @@ def create_api_key(
             )
         except AppError as exc:
             raise _fail(exc.detail) from None
-        session.commit()
-        scope = f" scoped to {department}" if department else ""
-        err.print(f"created {role} key #{row.id} {name!r}{scope}; it is shown only once:")
+    scope = f" scoped to {department}" if department else ""
+    err.print(f"created {role} key #{row.id} {name!r}{scope}; it is shown only once:")
     print(clear)
 
 
@@ -124,8 +133,6 @@ def create_api_key(
 def generate_secret_key() -> None:
     """Print a new key for SHADOWSPEND_SECRET_KEY (the keys for connector secrets, sessions
     and CSRF derive from it)."""
-    from cryptography.fernet import Fernet
-
     print(Fernet.generate_key().decode())
 
 
@@ -133,16 +140,11 @@ def generate_secret_key() -> None:
 def rotate_secrets() -> None:
     """Re-encrypt every stored connector secret under SHADOWSPEND_SECRET_KEY (after a key
     change, with the old key in SHADOWSPEND_PREVIOUS_SECRET_KEYS until this has run)."""
-    from sqlmodel import Session
-
-    from app.connections import service as connection_service
-
     _check_secret_key()
     engine = _engine_or_exit()
     _require_schema(engine)
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         count = connection_service.reencrypt_all(session)
-        session.commit()
     out.print(f"{count} connections' secrets re-encrypted under the current key")
 
 
@@ -153,10 +155,6 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
 ) -> None:
     """Serve the API and dashboard (an embedded SQLite database is migrated first)."""
-    import uvicorn
-
-    from app import migrate as migrations
-
     _check_secret_key()
     engine = _engine_or_exit()
     settings = get_settings()
@@ -195,8 +193,6 @@ def demo(
     ] = False,
 ) -> None:
     """Load the demo company (departments, cardholders, a year of card spend)."""
-    from app.demo import loader
-
     engine = _engine_or_exit()
     _require_schema(engine)
     try:
@@ -217,11 +213,6 @@ def classify(
 
     OUT repeats every input column and adds vendor, vendor_id, category, is_software,
     confidence and matched_by. Optional input columns: mcc, amount, currency, memo."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    import classifiers
-    from app import csvsafe
-
     with in_csv.open("rb") as fh:
         total = max(sum(1 for _ in fh) - 1, 0)
     with Progress(
@@ -293,16 +284,6 @@ def import_file(
 ) -> None:
     """Import a statement file: validated whole, then stored and classified. Exits non-zero
     when the file is rejected; re-importing the same file adds nothing."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from sqlmodel import Session
-
-    from app.auth.principal import SYSTEM
-    from app.errors import AppError
-    from app.feeds import rollup
-    from app.imports import service as import_service
-    from connectors.files import FileFormat
-    from connectors.files.errors import describe_error
-
     try:
         fmt = FileFormat(format)
     except ValueError:
@@ -341,7 +322,7 @@ def import_file(
                     SYSTEM,
                     filename=file.name,
                     progress=lambda done, _total: progress.update(task, completed=done),
-                    commit_as_it_goes=True,
+                    checkpoint=session.commit,
                     stop_requested=stop_requested,
                 )
             session.commit()
@@ -400,15 +381,10 @@ def import_file(
 @cli.command()
 def reclassify() -> None:
     """Re-run recognition over every stored transaction (after a catalog or rule change)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from sqlmodel import Session
-
-    from app.findings import reclassify as reclassify_service
-
     engine = _engine_or_exit()
     _require_schema(engine)
     with (
-        Session(engine) as session,
+        unit_of_work(engine) as session,
         Progress(
             TextColumn("re-classifying"), BarColumn(), MofNCompleteColumn(), console=err
         ) as progress,
@@ -417,7 +393,6 @@ def reclassify() -> None:
         result = reclassify_service.reclassify(
             session, progress=lambda done, total: progress.update(task, completed=done, total=total)
         )
-        session.commit()
     out.print(f"scanned {result.scanned}, changed {result.changed}")
 
 
@@ -427,8 +402,6 @@ def scheduler(
 ) -> None:
     """Run the sync scheduler as its own process (when the API runs several workers).
     A second scheduler is harmless: per-connection leases keep runs apart."""
-    from app import scheduler as scheduler_mod
-
     _check_secret_key()
     engine = _engine_or_exit()
     _require_schema(engine)
@@ -441,19 +414,12 @@ def sync_connection(
     connection: Annotated[str, typer.Argument(help="Connection name or id")],
 ) -> None:
     """Sync one API connection now and print the run's counts."""
-    from sqlmodel import Session
-
-    from app.connections import service as connection_service
-    from app.connections import sync as sync_mod
-
     _check_secret_key()
     engine = _engine_or_exit()
     _require_schema(engine)
     with Session(engine) as session:
         row = connection_service.by_name(session, connection)
         if row is None and connection.isdigit():
-            from app.models import Connection
-
             row = session.get(Connection, int(connection))
         if row is None or row.id is None:
             raise _fail(f"no connection named {connection!r}")

@@ -6,8 +6,18 @@ import os
 from typing import Annotated
 
 import typer
+from rich.table import Table
+from sqlmodel import Session, select
 
+from app import redact
+from app.auth.principal import SYSTEM
 from app.cli_support import check_secret_key, engine_or_exit, fail, out, require_schema
+from app.connections import connector as connector_mod
+from app.connections import service as connection_service
+from app.db import unit_of_work
+from app.errors import AppError
+from app.models import Connection, ConnectionCreate
+from connectors.base import ConnectorError
 
 connections_cli = typer.Typer(help="Configure sources (connectors) from the command line.")
 
@@ -25,11 +35,6 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
 @connections_cli.command("list")
 def connections_list() -> None:
     """Every connection with its status and schedule (secrets are never shown)."""
-    from rich.table import Table
-    from sqlmodel import Session, select
-
-    from app.models import Connection
-
     engine = engine_or_exit()
     require_schema(engine)
     table = Table("id", "name", "connector", "status", "schedule", "last sync", "detail")
@@ -67,13 +72,6 @@ def connections_add(
 ) -> None:
     """Add a connection. Secrets can also come from SHADOWSPEND_SECRET_<KEY> variables so
     they stay out of shell history."""
-    from sqlmodel import Session
-
-    from app.auth.principal import SYSTEM
-    from app.connections import service as connection_service
-    from app.errors import AppError
-    from app.models import ConnectionCreate
-
     check_secret_key()
     secrets = _pairs(secret or [], "--secret")
     for key, value in os.environ.items():
@@ -83,7 +81,7 @@ def connections_add(
                 secrets.setdefault(field, value)
     engine = engine_or_exit()
     require_schema(engine)
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         try:
             row = connection_service.create(
                 session,
@@ -99,20 +97,12 @@ def connections_add(
             )
         except AppError as exc:
             raise fail(exc.detail) from None
-        session.commit()
-        out.print(f"connection #{row.id} {name!r} ({connector}) added")
+    out.print(f"connection #{row.id} {name!r} ({connector}) added")
 
 
 @connections_cli.command("check")
 def connections_check(name: Annotated[str, typer.Argument(help="Connection name")]) -> None:
     """Verify an API connection's credentials and reachability with one cheap call."""
-    from sqlmodel import Session
-
-    from app import redact
-    from app.connections import connector as connector_mod
-    from app.connections import service as connection_service
-    from connectors.base import ConnectorError
-
     check_secret_key()
     engine = engine_or_exit()
     with Session(engine) as session:
@@ -135,18 +125,12 @@ def connections_remove(
     yes: Annotated[bool, typer.Option("--yes", help="Also delete its transactions")] = False,
 ) -> None:
     """Delete a connection and every transaction it brought in."""
-    from sqlmodel import Session
-
-    from app.auth.principal import SYSTEM
-    from app.connections import service as connection_service
-
     if not yes:
         raise fail("this deletes the connection's transactions too; pass --yes to confirm")
     engine = engine_or_exit()
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         row = connection_service.by_name(session, name)
         if row is None or row.id is None:
             raise fail(f"no connection named {name!r}")
         connection_service.delete(session, row.id, SYSTEM)
-        session.commit()
     out.print(f"connection {name!r} removed")

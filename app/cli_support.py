@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+from app import migrate as migrations
 from app.config import ConfigError, get_settings
+from app.db import get_engine
 
 err = Console(stderr=True)
 out = Console()
@@ -20,11 +24,6 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 def engine_or_exit() -> Engine:
     """The configured engine, after proving the database answers."""
-    from sqlalchemy import text
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from app.db import get_engine
-
     settings = get_settings()
     engine = get_engine(settings)
     try:
@@ -50,7 +49,6 @@ def check_secret_key() -> None:
 
 
 def require_schema(engine: Engine) -> None:
-    from app import migrate as migrations
 
     current = migrations.current_revision(engine)
     if current != migrations.head_revision():

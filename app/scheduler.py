@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -17,9 +19,16 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlmodel import Session
 
 from app.connections import sync
-from app.db import get_engine, utcnow
+from app.db import get_engine, unit_of_work, utcnow
+from app.findings import engine as findings_engine
+from app.findings import service as findings_service
+from app.fx import ecb
+from app.fx import service as fx_service
+from app.insights import service as insights_service
 from app.jobs.runner import reap_stale
 
+# Opens one unit of work (a test hands in its own session).
+UnitOfWork = Callable[[], AbstractContextManager[Session]]
 log = logging.getLogger("shadowspend.scheduler")
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 
@@ -28,10 +37,9 @@ def dispatch_due() -> int:
     """Sync every due connection once; returns how many ran. Also closes background jobs
     and import runs whose process died (see app.jobs.runner.reap_stale)."""
     engine = get_engine()
-    with Session(engine) as session:
+    with unit_of_work(engine) as session:
         reap_stale(session)
         due = sync.due_connections(session, utcnow())
-        session.commit()
     ran = 0
     for connection_id in due:
         try:
@@ -44,45 +52,35 @@ def dispatch_due() -> int:
     return ran
 
 
-def daily_housekeeping() -> None:
+def daily_housekeeping(work: UnitOfWork = unit_of_work) -> None:
     """Wake snoozed findings, re-read the findings' time-based reasons, and load the ECB's
-    exchange rates (converting the transactions that waited for them)."""
-    from app.findings import engine as findings_engine
-    from app.findings import service as findings_service
-
-    with Session(get_engine()) as session:
+    exchange rates (converting the transactions that waited for them). Each step is its own
+    unit of ``work``."""
+    with work() as session:
         woke = findings_service.wake_snoozed(session)
-        session.commit()
     if woke:
         log.info("%s snoozed findings are open again", woke)
     # Some reasons expire with the calendar alone: "new vendor" (first seen within
     # new_vendor_days) and "recurring" (a subscription whose charges stopped). Nothing else
     # refreshes a finding whose transactions did not change; only changed findings are written.
-    with Session(get_engine()) as session:
+    with work() as session:
         aged = findings_engine.refresh_all(session)
-        session.commit()
     if aged.updated:
         log.info("%s findings re-read as of today (time-based reasons)", aged.updated)
-    from app.fx import ecb
-    from app.fx import service as fx_service
-
     try:
-        with Session(get_engine()) as session:
+        with work() as session:
             fx_service.refresh_ecb_rates(session)
-            session.commit()
     except ecb.EcbUnavailable as exc:  # offline, or the ECB is down: expected, no traceback
         log.warning("ECB rate refresh failed (%s); it will be retried tomorrow", exc)
     except Exception:
         log.exception("ECB rate refresh failed; it will be retried tomorrow")
 
 
-def warm_insights() -> None:
+def warm_insights(work: UnitOfWork = unit_of_work) -> None:
     """Keep this process's subscriptions and redundancy answers current (see
     app.insights.service.warm): with the embedded scheduler, the process that serves the
     dashboard."""
-    from app.insights import service as insights_service
-
-    with Session(get_engine()) as session:
+    with work() as session:
         insights_service.warm(session)
 
 

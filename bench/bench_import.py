@@ -202,7 +202,9 @@ def full(csv_path: str, url: str) -> dict[str, float]:
         validated = time.perf_counter()
         iterate = parsed._iterate
         parsed._iterate = lambda: clock.iterate("parse", iterate())
-        summary = import_service.store(session, connection, parsed, SYSTEM, commit_as_it_goes=True)
+        summary = import_service.store(
+            session, connection, parsed, SYSTEM, checkpoint=session.commit
+        )
         session.commit()
     seconds = time.perf_counter() - started
     rows = summary["rows"]

@@ -40,11 +40,12 @@ def reclassify(
     vendor_ids: list[int] | None = None,
     candidate_name: str | None = None,
     progress: Callable[[int, int], None] | None = None,
-    commit_every_batch: bool = False,
+    checkpoint: Callable[[], None] | None = None,
 ) -> ReclassifyResult:
     """Re-run recognition over stored transactions (all of them, or those whose descriptor
     contains the text / that are attributed to the given vendors / that are a candidate
-    vendor's, by its name)."""
+    vendor's, by its name). Flushes only; ``checkpoint`` (the owner's commit, for a
+    background run) is called after every batch."""
     ctx = classification_service.get_context(session)
     policy = OutsideItPolicy(session)
     base = select(Transaction).where(col(Transaction.removed_at).is_(None))
@@ -101,10 +102,10 @@ def reclassify(
             session.execute(update(Transaction), updates)
         result.scanned += len(rows)
         result.changed += len(updates)
-        if commit_every_batch:
+        if checkpoint is not None:
             # Background runs release the (SQLite) write lock between batches so requests
             # are not kept waiting behind a long re-classification.
-            session.commit()
+            checkpoint()
         if progress is not None:
             progress(result.scanned, total)
     findings_engine.refresh(session, result.vendor_ids)

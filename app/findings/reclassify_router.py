@@ -22,7 +22,7 @@ router = APIRouter(tags=["classification"])
 
 def _reclassify_job(session: Any, report: job_runner.Reporter) -> dict[str, Any]:
     result = reclassify_service.reclassify(
-        session, progress=lambda done, total: report(done, total), commit_every_batch=True
+        session, progress=lambda done, total: report(done, total), checkpoint=session.commit
     )
     rollup.ensure_fresh(session)  # commits the last batch, then re-sums what changed
     return result.as_dict()

@@ -225,19 +225,19 @@ def store(
     *,
     filename: str | None = None,
     progress: Callable[[int, int], None] | None = None,
-    commit_as_it_goes: bool = False,
+    checkpoint: Callable[[], None] | None = None,
     stop_requested: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
     """Write a validated file. Returns the contract's counts (rows, inserted, duplicates,
     rejected, updated).
 
-    ``commit_as_it_goes`` (large files, run in the background or from the CLI) commits about
-    every :data:`COMMIT_SECONDS` and reports ``progress`` after each commit, so progress
-    counts rows that are stored; otherwise nothing is committed here and ``progress`` is
-    called after every batch. The file was validated whole before: a commit part-way
+    ``checkpoint`` (large files, run in the background or from the CLI: the owner's commit) is
+    called about every :data:`COMMIT_SECONDS`, and ``progress`` reported after each, so
+    progress counts rows that are stored; without one nothing is committed here and
+    ``progress`` is called after every batch. The file was validated whole before: a commit part-way
     through never stores part of a bad file, and a re-run adds only what is missing.
 
-    ``stop_requested`` (with ``commit_as_it_goes``) is asked after every batch; when it says
+    ``stop_requested`` (with a ``checkpoint``) is asked after every batch; when it says
     yes, what is stored is committed and :class:`ImportStopped` is raised, with the run
     recorded as failed and why."""
     run = SyncRun(connection_id=connection.id or 0, trigger="import", heartbeat_at=utcnow())
@@ -248,7 +248,7 @@ def store(
 
     def on_batch(stats: IngestStats) -> None:
         nonlocal last_commit
-        if commit_as_it_goes:
+        if checkpoint is not None:
             # Each commit writes every index page the rows since the last one touched (the
             # UNIQUE (connection_id, external_id) and date-led indexes take rows in random
             # places), so committing about once a second rather than every batch writes far
@@ -261,7 +261,7 @@ def store(
             run.heartbeat_at = utcnow()
             run.fetched, run.inserted, run.updated = stats.fetched, stats.inserted, stats.updated
             session.add(run)
-            session.commit()
+            checkpoint()
             last_commit = time.monotonic()
             if stopping:
                 raise ImportStopped(stats, parsed.row_count)
@@ -280,7 +280,7 @@ def store(
         try:
             result = ingestor.ingest(parsed.rows, on_batch=on_batch)
         except BadRow as bad:
-            if not commit_as_it_goes:  # nothing is committed: the file is refused whole
+            if checkpoint is None:  # nothing is committed: the file is refused whole
                 rejected = FileRejected([RowError(bad.position, bad.field, bad.message)])
                 raise ImportRejected(rejected) from None
             # A large import stored the rows before it (see _fail_committed_run).
@@ -290,7 +290,7 @@ def store(
             ) from None
         findings = findings_engine.refresh(session, result.vendor_ids)
     except BaseException as exc:
-        if commit_as_it_goes and run.id is not None:
+        if checkpoint is not None and run.id is not None:
             _fail_committed_run(session, run.id, exc)
         raise
     if parsed.mapping is not None and parsed.preset is None:
@@ -359,7 +359,7 @@ def run_import(
         actor,
         filename=opts.filename,
         progress=progress,
-        commit_as_it_goes=True,
+        checkpoint=session.commit,
     )
     rollup.ensure_fresh(session)  # commits the import, then sums it for the feeds
     return summary

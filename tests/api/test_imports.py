@@ -135,7 +135,7 @@ def test_a_large_import_reports_as_progress_only_rows_already_committed(
             opts = import_service.ImportOptions(filename="big.csv", preset="amex")
             connection, parsed = import_service.parse(s, "\n".join(lines).encode(), opts)
             summary = import_service.store(
-                s, connection, parsed, SYSTEM, progress=progress, commit_as_it_goes=True
+                s, connection, parsed, SYSTEM, progress=progress, checkpoint=s.commit
             )
             s.commit()
     finally:

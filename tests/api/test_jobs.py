@@ -136,7 +136,7 @@ def test_a_large_import_that_fails_part_way_records_its_run_as_failed(
             opts = import_service.ImportOptions(filename="big.csv", preset="amex")
             connection, parsed = import_service.parse(s, "\n".join(lines).encode(), opts)
             with pytest.raises(OSError, match="disk I/O error"):
-                import_service.store(s, connection, parsed, SYSTEM, commit_as_it_goes=True)
+                import_service.store(s, connection, parsed, SYSTEM, checkpoint=s.commit)
         with Session(engine) as s:
             run = s.exec(select(SyncRun)).one()
             stored = len(s.exec(select(Transaction.id)).all())
@@ -229,7 +229,7 @@ def test_a_large_import_asked_to_stop_commits_what_it_stored_and_says_so(
                     connection,
                     parsed,
                     SYSTEM,
-                    commit_as_it_goes=True,
+                    checkpoint=s.commit,
                     stop_requested=lambda: next(asked),
                 )
         assert stopped.value.counts == {
@@ -247,7 +247,7 @@ def test_a_large_import_asked_to_stop_commits_what_it_stored_and_says_so(
         assert run.error.startswith("stopped on request after 4,000 of 5,500 rows")
         with Session(engine, expire_on_commit=False) as s:  # the same file again: the rest
             connection, parsed = import_service.parse(s, data, opts)
-            again = import_service.store(s, connection, parsed, SYSTEM, commit_as_it_goes=True)
+            again = import_service.store(s, connection, parsed, SYSTEM, checkpoint=s.commit)
             s.commit()
         assert (again["inserted"], again["duplicates"]) == (1_500, 4_000)
     finally:

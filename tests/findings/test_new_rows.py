@@ -114,13 +114,13 @@ def test_the_daily_housekeeping_re_reads_findings_and_loads_the_ecb_rates(
         loads.append(s)
         raise ecb.EcbUnavailable("no route to host")
 
-    monkeypatch.setattr(scheduler, "Session", lambda *_: nullcontext(session))
-    monkeypatch.setattr(scheduler, "get_engine", lambda: None)
     monkeypatch.setattr(
         engine, "refresh_all", lambda s, today=None: aged.append(today) or engine.RefreshResult()
     )
     monkeypatch.setattr(fx_service, "refresh_ecb_rates", offline)  # no network in tests
-    scheduler.daily_housekeeping()  # an offline machine: logged, not raised
+    scheduler.daily_housekeeping(
+        work=lambda: nullcontext(session)
+    )  # an offline machine: logged, not raised
     assert aged == [None]  # as of today
     assert loads == [session]
     assert "ECB rate refresh failed (no route to host)" in caplog.text

@@ -248,12 +248,10 @@ def test_the_embedded_scheduler_warms_the_dashboard_answers_after_new_data(
             name,
             lambda *a, _real=real, _name=name, **kw: computed.append(_name) or _real(*a, **kw),
         )
-    monkeypatch.setattr(scheduler, "Session", lambda *_: nullcontext(session))
-    monkeypatch.setattr(scheduler, "get_engine", lambda: None)
 
-    scheduler.warm_insights()
+    scheduler.warm_insights(work=lambda: nullcontext(session))
     assert computed == ["_subscriptions", "_redundancy"]
-    scheduler.warm_insights()  # current: nothing recomputed
+    scheduler.warm_insights(work=lambda: nullcontext(session))  # current: nothing recomputed
     service.subscriptions(session)  # the visitor's answer is the warm one
     renewals.renewals(session)
     redundancy.redundancy(session)
@@ -264,11 +262,13 @@ def test_the_embedded_scheduler_warms_the_dashboard_answers_after_new_data(
     assert conn is not None
     _charge(session, conn, marketing, _vendor(session, "trello"), datetime.now(UTC).date(), 1, 99)
     session.commit()
-    scheduler.warm_insights()  # rollups pending: skipped, nothing kept half-way
+    scheduler.warm_insights(
+        work=lambda: nullcontext(session)
+    )  # rollups pending: skipped, nothing kept half-way
     assert computed == ["_subscriptions", "_redundancy"]
     rollup.ensure_fresh(session)
-    scheduler.warm_insights()
-    scheduler.warm_insights()
+    scheduler.warm_insights(work=lambda: nullcontext(session))
+    scheduler.warm_insights(work=lambda: nullcontext(session))
     assert computed == ["_subscriptions", "_redundancy"] * 2
 
 
