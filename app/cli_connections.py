@@ -7,9 +7,18 @@ from typing import Annotated
 
 import typer
 
-from app.cli_support import check_secret_key, engine_or_exit, fail, out, require_schema
+from app.cli_support import (
+    PlainFlagsGroup,
+    check_secret_key,
+    engine_or_exit,
+    fail,
+    out,
+    require_schema,
+)
 
-connections_cli = typer.Typer(help="Configure sources (connectors) from the command line.")
+connections_cli = typer.Typer(
+    help="Configure sources (connectors) from the command line.", cls=PlainFlagsGroup
+)
 
 
 def _pairs(values: list[str], what: str) -> dict[str, str]:
