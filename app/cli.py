@@ -23,12 +23,13 @@ from app import csvsafe
 from app import migrate as migrations
 from app import scheduler as scheduler_mod
 from app.api_keys import service as api_keys_service
+from app.auth import service as auth_service
 from app.auth.principal import SYSTEM
 from app.classification.service import sync_builtin_catalog
 from app.cli_connections import connections_cli
+from app.cli_support import PlainFlagsGroup, err, out
 from app.cli_support import check_secret_key as _check_secret_key
 from app.cli_support import engine_or_exit as _engine_or_exit
-from app.cli_support import err, out
 from app.cli_support import fail as _fail
 from app.cli_support import require_schema as _require_schema
 from app.config import ConfigError, get_settings
@@ -53,6 +54,7 @@ cli = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=PlainFlagsGroup,
 )
 
 
@@ -95,6 +97,13 @@ def create_api_key(
             help="A marketing key for every department (otherwise it needs --department)",
         ),
     ] = False,
+    keep_in: Annotated[
+        Path | None,
+        typer.Option(
+            help="Reuse the key saved in this file while it still works with this role and "
+            "scope; otherwise create one and save it there, readable by you alone",
+        ),
+    ] = None,
 ) -> None:
     """Create an API key. The key is printed once, alone on the last line. A marketing key
     needs --department (it then sees and registers for that department only), or
@@ -118,6 +127,11 @@ def create_api_key(
             if dept is None:
                 raise _fail(f"no department named {department!r}")
             department_id = dept.id
+        kept = _kept_key(session, keep_in, role, department_id)
+        if kept is not None:
+            err.print(f"reusing the {role} key saved in {keep_in}")
+            print(kept)
+            return
         try:
             row, clear = api_keys_service.create_key(
                 session, name=name, role=role, department_id=department_id
@@ -126,7 +140,29 @@ def create_api_key(
             raise _fail(exc.detail) from None
     scope = f" scoped to {department}" if department else ""
     err.print(f"created {role} key #{row.id} {name!r}{scope}; it is shown only once:")
+    if keep_in is not None:
+        keep_in.parent.mkdir(parents=True, exist_ok=True)
+        # Created owner-only before the key is written: never readable by others, even briefly.
+        fd = os.open(keep_in, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(clear + "\n")
     print(clear)
+
+
+def _kept_key(
+    session: Session, path: Path | None, role: str, department_id: int | None
+) -> str | None:
+    """The key saved in ``path`` when it still authenticates with this role and scope."""
+    if path is None or not path.is_file():
+        return None
+    saved = path.read_text(encoding="utf-8").strip()
+    try:
+        principal = auth_service.authenticate(session, saved)
+    except AppError:
+        return None  # revoked, or from another database: a new one replaces it
+    if principal.role.value != role or principal.department_id != department_id:
+        return None
+    return saved
 
 
 @cli.command("generate-secret-key")
@@ -199,7 +235,7 @@ def demo(
         summary = loader.load_demo(
             engine, seed=seed, scale=scale, reset=reset, if_empty=if_empty, console=err
         )
-    except loader.DemoAlreadyLoaded as exc:
+    except (loader.DemoAlreadyLoaded, loader.DatabaseHasOwnData) as exc:
         raise _fail(str(exc)) from None
     out.print_json(json.dumps(summary))
 

@@ -11,7 +11,14 @@ from sqlmodel import Session, select
 
 from app import redact
 from app.auth.principal import SYSTEM
-from app.cli_support import check_secret_key, engine_or_exit, fail, out, require_schema
+from app.cli_support import (
+    PlainFlagsGroup,
+    check_secret_key,
+    engine_or_exit,
+    fail,
+    out,
+    require_schema,
+)
 from app.connections import connector as connector_mod
 from app.connections import service as connection_service
 from app.db import unit_of_work
@@ -19,7 +26,9 @@ from app.errors import AppError
 from app.models import Connection, ConnectionCreate
 from connectors.base import ConnectorError
 
-connections_cli = typer.Typer(help="Configure sources (connectors) from the command line.")
+connections_cli = typer.Typer(
+    help="Configure sources (connectors) from the command line.", cls=PlainFlagsGroup
+)
 
 
 def _pairs(values: list[str], what: str) -> dict[str, str]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -172,7 +173,9 @@ class RequestContextMiddleware:
 def create_app() -> FastAPI:
     settings = get_settings()
     configure(settings.log_level, json_logs=settings.json_logs)
-    app = FastAPI(
+    # FastAPIOffline serves Swagger UI and ReDoc from the assets its package ships, not from a
+    # CDN: self-hosted users may be offline.
+    app = FastAPIOffline(
         lifespan=_lifespan,
         title="shadowspend",
         version=__version__,
@@ -184,7 +187,8 @@ def create_app() -> FastAPI:
         ),
         openapi_url="/openapi.json",
         docs_url="/docs",
-        redoc_url=None,
+        redoc_url="/redoc",
+        static_url="/docs-assets",
     )
     install_handlers(app)
     app.include_router(api_router())

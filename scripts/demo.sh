@@ -5,13 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
-export SHADOWSPEND_DATABASE_URL=${SHADOWSPEND_DATABASE_URL:-sqlite:///./shadowspend-demo.db}
+# The CLI's own default database (./shadowspend.db), so that every command in the README works
+# on the demo; the loader refuses a database that holds a company's own transactions.
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 bin=.venv/bin/shadowspend
 "$bin" migrate
 "$bin" demo --if-empty
-key=$("$bin" create-api-key --role admin --name "demo admin $(date -u +%Y-%m-%dT%H:%M:%SZ)" | tail -n 1)
+# One admin key for the demo, kept in .shadowspend/ (git-ignored, owner-only) and reused on
+# every run while it still works, instead of a new key per run.
+key=$("$bin" create-api-key --role admin --name "demo admin" --keep-in .shadowspend/demo-admin-key | tail -n 1)
 cat <<TXT
 
   shadowspend demo is starting on http://${HOST}:${PORT}/

@@ -40,6 +40,11 @@ class DemoAlreadyLoaded(RuntimeError):
     pass
 
 
+class DatabaseHasOwnData(RuntimeError):
+    """The demo company is fictional: it never goes into a database holding a company's own
+    transactions, where its spend would mix with real findings and feeds."""
+
+
 def _demo_connections(session: Session) -> list[Connection]:
     return [c for c in session.exec(select(Connection)) if (c.config or {}).get(DEMO_MARK)]
 
@@ -75,7 +80,17 @@ def load_demo(
     console = console or Console(stderr=True)
     started = time.perf_counter()
     with Session(engine, expire_on_commit=False) as session:
-        if _demo_connections(session):
+        demo_ids = [c.id for c in _demo_connections(session)]
+        own = session.exec(
+            select(Transaction.id).where(col(Transaction.connection_id).not_in(demo_ids)).limit(1)
+        ).first()
+        if own is not None:
+            raise DatabaseHasOwnData(
+                f"{engine.url.render_as_string(hide_password=True)} holds your own transactions; "
+                "the demo company loads only into a database without them: point "
+                "SHADOWSPEND_DATABASE_URL at another one (sqlite:///./demo.db)"
+            )
+        if demo_ids:
             if if_empty:
                 return {"skipped": "the demo company is already loaded"}
             if not reset:
