@@ -362,9 +362,9 @@ def import_file(
                     stop_requested=stop_requested,
                 )
             session.commit()
-            rollup.ensure_fresh(session)
+            rollup.ensure_fresh(session, session.commit)
         except import_service.ImportStopped as stopped:
-            rollup.ensure_fresh(session)  # what was stored counts in the feeds at once
+            rollup.ensure_fresh(session, session.commit)  # what was stored counts in the feeds
             if as_json:
                 print(json.dumps({**stopped.counts, "rejected": 0, "error": str(stopped)}))
             else:

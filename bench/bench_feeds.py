@@ -189,7 +189,7 @@ def run(engine: Engine, rows: int, months: int, runs: int, *, populated: bool = 
         _, key = api_keys_service.create_key(s, name="bench", role=Role.FINANCE)
         s.commit()
         t0 = time.perf_counter()
-        pairs = rollup.ensure_fresh(s)
+        pairs = rollup.ensure_fresh(s, s.commit)
         print(
             f"  spend rollups built for {pairs:,} (month, department) pairs in "
             f"{time.perf_counter() - t0:.1f} s (what an import of all these rows costs on top)"

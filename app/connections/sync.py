@@ -220,7 +220,7 @@ def _refresh_rollups(session: Session) -> None:
     """Bring the spend rollups up to date now rather than on the next read (best effort: a
     read refreshes whatever is still marked)."""
     try:
-        rollup.ensure_fresh(session)
+        rollup.ensure_fresh(session, session.commit)
     except Exception:
         session.rollback()
         log.warning("spend rollup refresh after sync failed; the next read retries it")

@@ -150,7 +150,7 @@ def _cube(session: Session, flt: TransactionFilter) -> list[Any]:
     the totals are all summed from. Same rows and the same conversion rule as the spend feed
     (rows without a reporting amount are counted as unconverted and summed nowhere)."""
     reporting = get_settings().reporting_currency
-    rollup.ensure_fresh(session)
+    rollup.ensure_fresh(session, session.commit)
     d = rollup.spend_source(flt, detail=True).c
     month = _month_expr(d.day, session.get_bind().dialect.name)
     converted = d.currency == reporting
@@ -220,7 +220,7 @@ def overview(session: Session, flt: TransactionFilter) -> Overview:
         row["department_name"] = dept_names.get(dept_id) if dept_id is not None else None
 
     outside = replace(flt, is_software=True, outside_it=True)
-    by_vendor = feeds_service.spend_feed(session, outside, ("vendor",))
+    by_vendor = feeds_service.spend_feed(session, outside, ("vendor",), checkpoint=session.commit)
 
     def split_series(rows: list[dict[str, Any]], link: Any) -> list[Series]:
         return [

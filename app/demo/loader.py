@@ -238,7 +238,7 @@ def load_demo(
             )
         findings = findings_engine.refresh(session, touched_vendors)
         session.commit()
-        rollup.ensure_fresh(session)
+        rollup.ensure_fresh(session, session.commit)
     return {
         "departments": len(company.departments),
         "cardholders": len(company.cardholders),

@@ -20,7 +20,7 @@ the best source that answers the filter exactly:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -110,17 +110,18 @@ def _bump_generation(session: Session) -> None:
         session.execute(insert(table).values(name=GENERATION, last_id=1))
 
 
-def ensure_fresh(session: Session) -> int:
-    """Refresh the rollups if anything is marked; commits. Returns the pairs recomputed.
+def ensure_fresh(session: Session, checkpoint: Callable[[], None]) -> int:
+    """Refresh the rollups if anything is marked. Returns the pairs recomputed.
 
-    The read transaction in progress (if any) is ended first, so on SQLite the refresh's first
-    statement takes the write lock (waiting for another writer if needed) rather than trying
-    to upgrade a read snapshot."""
+    ``checkpoint`` is the owner's commit, called before the refresh (the read transaction in
+    progress ends, so on SQLite the refresh's first statement takes the write lock, waiting
+    for another writer if needed, rather than trying to upgrade a read snapshot) and after it
+    (the refresh is stored and the lock released at once). Nothing else here commits."""
     if not pending(session):
         return 0
-    session.commit()
+    checkpoint()
     done = refresh(session)
-    session.commit()
+    checkpoint()
     return done
 
 

@@ -114,7 +114,7 @@ def spend_feed(
     flt = transactions_service.scoped_filter(flt, principal)
     flt, _ = transactions_service.in_period(flt, utcnow().date())
     groups = service.parse_group_by(group_by)
-    feed = service.spend_feed(session, flt, groups, fmt=format.value)
+    feed = service.spend_feed(session, flt, groups, fmt=format.value, checkpoint=session.commit)
     headers = _cache_headers(feed)
     if if_none_match is not None and _matches(if_none_match, feed.etag):
         return Response(status_code=304, headers=headers)

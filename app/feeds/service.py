@@ -17,7 +17,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
@@ -198,16 +198,19 @@ def spend_feed(
     group_by: Sequence[str],
     *,
     fmt: str = "json",
+    checkpoint: Callable[[], None],
 ) -> SpendFeed:
     """Spend under ``flt`` grouped by ``group_by`` (canonical names, see :func:`parse_group_by`).
 
     One SQL statement (:func:`feed_statement`); department and vendor names are looked up
     afterwards for the ids found. Amounts are integer minor units of the reporting currency
     plus decimal strings. Rows are sorted by the group columns (names, then periods), None
-    last. Never commits. Raises :class:`~app.errors.Unprocessable` when ``from`` is after ``to``.
+    last. Commits only through ``checkpoint`` (the owner's commit), to bring the spend
+    rollups up to date first (:func:`app.feeds.rollup.ensure_fresh`). Raises
+    :class:`~app.errors.Unprocessable` when ``from`` is after ``to``.
     """
     reporting = get_settings().reporting_currency
-    rollup.ensure_fresh(session)
+    rollup.ensure_fresh(session, checkpoint)
     stmt = feed_statement(flt, group_by, reporting, session.get_bind().dialect.name)
     result = session.execute(stmt).all()
 

@@ -24,7 +24,7 @@ def _reclassify_job(session: Any, report: job_runner.Reporter) -> dict[str, Any]
     result = reclassify_service.reclassify(
         session, progress=lambda done, total: report(done, total), checkpoint=session.commit
     )
-    rollup.ensure_fresh(session)  # commits the last batch, then re-sums what changed
+    rollup.ensure_fresh(session, session.commit)  # the last batch, then what changed re-summed
     return result.as_dict()
 
 

@@ -172,7 +172,9 @@ def _in_background(
     def run(job_session: Any, report: job_runner.Reporter) -> dict[str, Any]:
         try:
             with upload.open() as fh:
-                return service.run_import(job_session, fh, opts, principal, progress=report)
+                return service.run_import(
+                    job_session, fh, opts, principal, checkpoint=job_session.commit, progress=report
+                )
         finally:
             upload.discard()
 

@@ -26,6 +26,7 @@ from app.connections import service as connection_service
 from app.db import utcnow
 from app.departments import service as department_service
 from app.errors import AppError, Unprocessable
+from app.feeds import rollup
 from app.findings import engine as findings_engine
 from app.ingest.service import BadRow, Ingestor, IngestStats
 from app.models import Connection, SyncRun, SyncRunStatus
@@ -343,15 +344,14 @@ def run_import(
     opts: ImportOptions,
     actor: Principal,
     *,
+    checkpoint: Callable[[], None],
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """A whole background import: validate, store (committing as it goes), fold the rows
-    into the feeds. A rejected file raises :class:`ImportRejected`, whose errors the job
-    keeps in its result."""
-    from app.feeds import rollup
-
+    """A whole background import: validate, store (committing through ``checkpoint``, the
+    job's commit, as it goes), fold the rows into the feeds. A rejected file raises
+    :class:`ImportRejected`, whose errors the job keeps in its result."""
     connection, parsed = parse(session, data, opts)
-    session.commit()  # the connection, created on first use
+    checkpoint()  # the connection, created on first use
     summary = store(
         session,
         connection,
@@ -359,7 +359,7 @@ def run_import(
         actor,
         filename=opts.filename,
         progress=progress,
-        checkpoint=session.commit,
+        checkpoint=checkpoint,
     )
-    rollup.ensure_fresh(session)  # commits the import, then sums it for the feeds
+    rollup.ensure_fresh(session, checkpoint)  # the import, then its sums for the feeds
     return summary

@@ -86,7 +86,7 @@ def _oracle(
 def _fed(
     session: Session, flt: TransactionFilter, group_by: tuple[str, ...]
 ) -> dict[tuple[Any, ...], tuple[int, int, int, int, int]]:
-    feed = feeds.spend_feed(session, flt, group_by)
+    feed = feeds.spend_feed(session, flt, group_by, checkpoint=session.commit)
     names = {"department": "department_id", "vendor": "vendor_id"}
     return {
         tuple(row[names.get(g, g)] for g in group_by): (

@@ -115,7 +115,7 @@ def test_subscriptions_follow_every_change_though_answers_are_kept(
     from app.feeds import rollup
 
     marketing, _ = _seed(session)
-    rollup.ensure_fresh(session)
+    rollup.ensure_fresh(session, session.commit)
     headers = keys.headers("finance")
 
     def asana_marketing() -> dict:
@@ -136,7 +136,7 @@ def test_subscriptions_follow_every_change_though_answers_are_kept(
     _charge(session, conn, marketing, _vendor(session, "asana"), today, 3_000, 99)
     session.commit()
     assert asana_marketing()["last_amount_minor"] == 3_000
-    rollup.ensure_fresh(session)
+    rollup.ensure_fresh(session, session.commit)
     assert asana_marketing()["last_amount_minor"] == 3_000
     # A change to an existing row (re-classified away from software).
     row = session.exec(select(Transaction).where(Transaction.external_id.endswith("-99"))).one()  # type: ignore[union-attr]
@@ -144,7 +144,7 @@ def test_subscriptions_follow_every_change_though_answers_are_kept(
     row.updated_at = datetime.now(UTC)
     session.add(row)
     session.commit()
-    rollup.ensure_fresh(session)
+    rollup.ensure_fresh(session, session.commit)
     assert asana_marketing()["last_amount_minor"] == 2_500
     # A renamed vendor (audited, not a transaction change).
     r = client.patch(
@@ -162,7 +162,7 @@ def test_redundancy_follows_a_refund_though_answers_are_kept(
     from app.feeds import rollup
 
     marketing, _ = _seed(session)
-    rollup.ensure_fresh(session)
+    rollup.ensure_fresh(session, session.commit)
 
     def asana_total() -> int:
         report = client.get(
@@ -177,7 +177,7 @@ def test_redundancy_follows_a_refund_though_answers_are_kept(
     today = datetime.now(UTC).date()
     _charge(session, conn, marketing, _vendor(session, "asana"), today, -2_500, 98)
     session.commit()
-    rollup.ensure_fresh(session)
+    rollup.ensure_fresh(session, session.commit)
     assert asana_total() == 27_500
 
 
@@ -239,7 +239,7 @@ def test_the_embedded_scheduler_warms_the_dashboard_answers_after_new_data(
     from app.insights import redundancy, renewals, service
 
     marketing, _ = _seed(session)
-    rollup.ensure_fresh(session)
+    rollup.ensure_fresh(session, session.commit)
     computed: list[str] = []
     for module, name in ((service, "_subscriptions"), (redundancy, "_redundancy")):
         real = getattr(module, name)
@@ -266,7 +266,7 @@ def test_the_embedded_scheduler_warms_the_dashboard_answers_after_new_data(
         work=lambda: nullcontext(session)
     )  # rollups pending: skipped, nothing kept half-way
     assert computed == ["_subscriptions", "_redundancy"]
-    rollup.ensure_fresh(session)
+    rollup.ensure_fresh(session, session.commit)
     scheduler.warm_insights(work=lambda: nullcontext(session))
     scheduler.warm_insights(work=lambda: nullcontext(session))
     assert computed == ["_subscriptions", "_redundancy"] * 2

@@ -71,7 +71,7 @@ def transactions_page(
             [Transaction.transaction_date, Transaction.id],  # type: ignore[list-item]
             descending=True,
         )
-        total = feeds_service.spend_feed(session, flt, ()).totals
+        total = feeds_service.spend_feed(session, flt, (), checkpoint=session.commit).totals
     except AppError as exc:
         return error_page(request, principal, exc)
     next_url = None
