@@ -6,6 +6,7 @@ touched here — the findings engine reacts to the rows this reports as changed.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,9 @@ from sqlmodel import Session, col, select
 from app.classification import service as classification_service
 from app.findings import engine as findings_engine
 from app.findings.policy import OutsideItPolicy
+from app.ingest import wording
 from app.models import Transaction
+from classifiers import Classification
 
 BATCH = 2000
 _COMPARED = ("vendor_id", "is_software", "category", "matched_by")
@@ -66,6 +69,8 @@ def reclassify(
         base = base.where(named)
         count_stmt = count_stmt.where(named)
     total = session.exec(count_stmt).one()
+    # Each source's rows are read with its own bank wording, as they were at import or sync.
+    wording_of = wording.of_connections(session, ctx.classifier.catalog)
     result = ReclassifyResult()
     last_id = 0
     while True:
@@ -77,7 +82,7 @@ def reclassify(
         if not rows:
             break
         last_id = rows[-1].id or last_id
-        answers = ctx.classifier.classify_many((r.descriptor, r.mcc, r.memo) for r in rows)
+        answers = _classify(ctx, rows, wording_of)
         updates = []
         for row, answer in zip(rows, answers, strict=True):
             values = classification_service.apply_to_row(ctx, row, answer)
@@ -109,3 +114,23 @@ def reclassify(
             progress(result.scanned, total)
     findings_engine.refresh(session, result.vendor_ids)
     return result
+
+
+def _classify(
+    ctx: classification_service.ClassifierContext,
+    rows: list[Transaction],
+    wording_of: dict[int, frozenset[str]],
+) -> list[Classification]:
+    """The rows' answers in order, each source's rows with its own wording."""
+    by_source: dict[int, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        by_source[row.connection_id].append(i)
+    answers: list[Classification | None] = [None] * len(rows)
+    for connection_id, positions in by_source.items():
+        found = ctx.classifier.classify_many(
+            ((rows[i].descriptor, rows[i].mcc, rows[i].memo) for i in positions),
+            boilerplate=wording_of.get(connection_id, frozenset()),
+        )
+        for i, answer in zip(positions, found, strict=True):
+            answers[i] = answer
+    return [a for a in answers if a is not None]

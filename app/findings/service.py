@@ -316,6 +316,19 @@ def decide(
     recompute of what is outside IT is left to the caller, which does it once for every vendor
     collected there."""
     _check_version(f, version if version is not None else req.version)
+    vendor_id = f.vendor_id
+    if vendor_id is None and req.decision in ("approve", "dismiss"):
+        # Unrecognised software: there is no vendor to sanction or to correct yet.
+        raise Unprocessable(
+            f"finding {f.id} is unrecognised software ({f.candidate_name!r}, a candidate "
+            f"vendor): to {req.decision} it, "
+            + (
+                "confirm the candidate first (POST /api/v1/vendors/candidates/confirm), then "
+                "approve the new vendor's finding"
+                if req.decision == "approve"
+                else "reject the candidate (POST /api/v1/vendors/candidates/reject)"
+            )
+        )
     if f.status in CLOSED_STATUSES:
         undo = " (retire the sanctioned app to reopen it)" if f.status == "approved" else ""
         raise Conflict(
@@ -331,8 +344,9 @@ def decide(
     extra: dict[str, Any] = {}
     along: Along = []
     if req.decision == "approve":
+        assert vendor_id is not None
         closing.close(session, f, FindingStatus.APPROVED, ClosedReason.APPROVED)
-        app = sanction(session, f.vendor_id, None if company else f.department_id)
+        app = sanction(session, vendor_id, None if company else f.department_id)
         extra["sanctioned_app_id"] = app.id
     elif req.decision == "reject":
         if req.cancel_by is not None and req.cancel_by < today:
@@ -348,7 +362,8 @@ def decide(
         f.snoozed_until = req.snooze_until
     else:  # dismiss as a wrong match
         closing.close(session, f, FindingStatus.DISMISSED, ClosedReason.WRONG_MATCH)
-        dismissed, along = _dismiss(session, f, req, actor)
+        assert vendor_id is not None
+        dismissed, along = _dismiss(session, f, vendor_id, req, actor)
         extra.update(dismissed)
     f.decided_at = utcnow()
     f.updated_at = utcnow()
@@ -380,10 +395,11 @@ def decide(
         if closed_with is not None and other.id is not None:
             closed_with[other.id] = f.id
     if company:
+        assert vendor_id is not None
         siblings = closing.approve_all(
             session,
             actor,
-            f.vendor_id,
+            vendor_id,
             None,
             reason=ClosedReason.APPROVED_COMPANY_WIDE,
             cause=event,
@@ -392,12 +408,12 @@ def decide(
         )
         if closed_with is not None:
             closed_with.update({s.id: f.id for s in siblings if s.id is not None})
-    if req.decision == "approve":
+    if req.decision == "approve" and vendor_id is not None:
         # Sanctioning changes which rows are outside IT; refresh this vendor's findings.
         if deferred_refresh is not None:
-            deferred_refresh.add(f.vendor_id)
+            deferred_refresh.add(vendor_id)
         else:
-            refresh_vendors(session, [f.vendor_id])
+            refresh_vendors(session, [vendor_id])
     return f
 
 
@@ -476,14 +492,14 @@ Along = list[tuple[Finding, dict[str, Any]]]  # findings closed with another, an
 
 
 def _dismiss(
-    session: Session, f: Finding, req: DecisionRequest, actor: Principal
+    session: Session, f: Finding, vendor_id: int, req: DecisionRequest, actor: Principal
 ) -> tuple[dict[str, Any], Along]:
     """Rules that send the descriptors behind ``f`` to the right answer, and the
     re-classification. The vendor's other live findings whose every charge carries one of
     those descriptors would lose them all to the rules: they close with ``f`` (returned, with
     their state before, for the caller to audit)."""
     if req.correct_vendor_id is not None:
-        if req.correct_vendor_id == f.vendor_id:
+        if req.correct_vendor_id == vendor_id:
             raise Unprocessable("correct_vendor_id is the vendor the finding already has")
         if session.get(Vendor, req.correct_vendor_id) is None:
             raise Unprocessable(f"vendor {req.correct_vendor_id} does not exist")
@@ -499,7 +515,7 @@ def _dismiss(
     if not patterns:
         raise Unprocessable("the finding has no transactions to correct")
     along: Along = []
-    for other in closing.live_findings(session, f.vendor_id, None):
+    for other in closing.live_findings(session, vendor_id, None):
         theirs = evidence.transactions(session, other, limit=5000)
         if theirs and all(normalised(r) in patterns for r in theirs):
             before = closing.snapshot(other)
@@ -529,7 +545,7 @@ def _dismiss(
             comment=f"from dismissing finding {f.id}",
         )
     classification_service.invalidate_cache()
-    result = reclassify_service.reclassify(session, vendor_ids=[f.vendor_id])
+    result = reclassify_service.reclassify(session, vendor_ids=[vendor_id])
     return {"rules_created": rule_ids, "reclassified": result.changed}, along
 
 

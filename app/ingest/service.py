@@ -12,7 +12,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from sqlalchemy import select as sa_select
@@ -27,7 +27,7 @@ from app.db import utcnow
 from app.departments import service as department_service
 from app.findings.policy import OutsideItPolicy
 from app.fx.service import RateBook
-from app.ingest import limits, repository
+from app.ingest import limits, repository, wording
 from app.models import Cardholder, Connection, Department, Transaction
 from classifiers import Classification
 from classifiers.normalise import compact, normalise
@@ -150,6 +150,8 @@ class Ingestor:
         ] = {}
         self._results: dict[int, tuple[Classification, _Classified]] = {}
         self._outside_seen: dict[tuple[bool, int | None, int | None], bool] = {}
+        # The source's bank wording, learned when the first rows arrive (see ingest).
+        self.boilerplate: frozenset[str] | None = None
         self.other_connections = bool(
             session.exec(
                 select(Connection.id).where(Connection.id != self.connection_id).limit(1)
@@ -321,6 +323,18 @@ class Ingestor:
         on_batch: Callable[[IngestStats], None] | None = None,
     ) -> IngestStats:
         stats = IngestStats()
+        if self.boilerplate is None:
+            # Learned once per run, from the first rows (a file's own, a sync's first page)
+            # and the connection's stored ones, before any row is classified.
+            rows = iter(rows)
+            head = list(islice(rows, wording.SAMPLE))
+            self.boilerplate = wording.learn(
+                self.session,
+                self.connection,
+                self.ctx.classifier.catalog,
+                (raw.descriptor for raw in head if not raw.removed),
+            )
+            rows = chain(head, rows)
         for chunk in _chunks(rows, batch_size):
             self._ingest_batch(chunk, stats)
             if on_batch is not None:
@@ -384,7 +398,8 @@ class Ingestor:
             else:
                 fresh.append((raw, fingerprint))
         results = self.ctx.classifier.classify_many(
-            (raw.descriptor, raw.mcc, raw.memo) for raw, _ in fresh
+            ((raw.descriptor, raw.mcc, raw.memo) for raw, _ in fresh),
+            boilerplate=self.boilerplate or frozenset(),
         )
         now = utcnow()
         # Built once per batch: what every new row of it shares, in the driver's form.

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.models.common import created_at_field, json_field, ts_field
+
+# A candidate vendor's rows: software recognition named without a catalog vendor.
+_CANDIDATE_ROWS = "vendor_id IS NULL AND matched_by IN ('product', 'discovered')"
 
 
 class Transaction(SQLModel, table=True):
@@ -35,6 +38,15 @@ class Transaction(SQLModel, table=True):
             "category",
             "reporting_amount_minor",
             "updated_at",
+        ),
+        # Candidate vendors' rows by name (migration 0012).
+        Index(
+            "ix_transactions_candidates",
+            "matched_text",
+            "department_id",
+            "transaction_date",
+            sqlite_where=text(_CANDIDATE_ROWS),
+            postgresql_where=text(_CANDIDATE_ROWS),
         ),
     )
 
