@@ -17,12 +17,14 @@ from sqlmodel import Session, col, select
 from app.classification import service as classification_service
 from app.findings import engine as findings_engine
 from app.findings.policy import OutsideItPolicy
+from app.findings.unrecognised import candidate_of
 from app.ingest import wording
 from app.models import Transaction
 from classifiers import Classification
 
 BATCH = 2000
-_COMPARED = ("vendor_id", "is_software", "category", "matched_by")
+# matched_text too: it names a candidate vendor (unrecognised software has findings by it).
+_COMPARED = ("vendor_id", "is_software", "category", "matched_by", "matched_text")
 
 
 @dataclass
@@ -31,6 +33,7 @@ class ReclassifyResult:
     changed: int = 0
     changed_ids: list[int] = field(default_factory=list)
     vendor_ids: set[int] = field(default_factory=set)
+    candidate_names: set[str] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, Any]:
         return {"scanned": self.scanned, "changed": self.changed}
@@ -101,6 +104,16 @@ def reclassify(
                 result.vendor_ids.update(
                     v for v in (row.vendor_id, values["vendor_id"]) if v is not None
                 )
+                result.candidate_names.update(
+                    n
+                    for n in (
+                        candidate_of(row.vendor_id, row.matched_by, row.matched_text),
+                        candidate_of(
+                            values["vendor_id"], values["matched_by"], values["matched_text"]
+                        ),
+                    )
+                    if n is not None
+                )
                 result.changed_ids.append(row.id)
         if updates:
             session.execute(update(Transaction), updates)
@@ -112,7 +125,7 @@ def reclassify(
             session.commit()
         if progress is not None:
             progress(result.scanned, total)
-    findings_engine.refresh(session, result.vendor_ids)
+    findings_engine.refresh(session, result.vendor_ids, candidates=result.candidate_names)
     return result
 
 

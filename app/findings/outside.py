@@ -64,5 +64,7 @@ def reapply_for(
     from app.findings import engine
 
     engine.refresh(
-        session, recompute(session, department_id=department_id, connection_id=connection_id)
+        session,
+        recompute(session, department_id=department_id, connection_id=connection_id),
+        candidates=None,  # unrecognised software changes sides too
     )

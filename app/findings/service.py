@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import ColumnElement, or_, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.api.pagination import PageParams, paginate
@@ -45,6 +45,7 @@ from app.models import (
     Vendor,
 )
 from app.models.governance import CLOSED_STATUSES
+from app.search import contains
 from app.transactions import service as transaction_service
 from app.vendors import service as vendor_service
 from connectors.money import format_minor
@@ -57,6 +58,7 @@ class FindingFilter:
     department_id: int | None = None
     category: str | None = None
     vendor_id: int | None = None
+    unrecognised: bool | None = None
     min_spend_minor: int | None = None
     q: str | None = None
     sort: str = "severity"
@@ -77,6 +79,7 @@ CLOSED_WORDS = {
     ClosedReason.APPROVED_COMPANY_WIDE: "approved with another finding's company-wide approval",
     ClosedReason.SANCTIONED: "approved: IT added the vendor to its sanctioned inventory",
     ClosedReason.WRONG_MATCH: "dismissed: the charges were not this vendor's software",
+    ClosedReason.NOT_SOFTWARE: "dismissed: IT rejected the candidate vendor as not software",
 }
 
 
@@ -134,6 +137,9 @@ def list_findings(
         stmt = stmt.where(Finding.department_id == department_id)
     if flt.vendor_id is not None:
         stmt = stmt.where(Finding.vendor_id == flt.vendor_id)
+    if flt.unrecognised is not None:
+        unknown = col(Finding.vendor_id).is_(None)
+        stmt = stmt.where(unknown if flt.unrecognised else ~unknown)
     if flt.min_spend_minor is not None:
         stmt = stmt.where(Finding.total_reporting_minor >= flt.min_spend_minor)
     if flt.category or flt.q:
@@ -142,7 +148,11 @@ def list_findings(
             vendor_q = vendor_q.where(Vendor.category == flt.category)
         if flt.q:
             vendor_q = vendor_q.where(vendor_service.name_contains(flt.q))
-        stmt = stmt.where(col(Finding.vendor_id).in_(vendor_q))
+        by_vendor: ColumnElement[bool] = col(Finding.vendor_id).in_(vendor_q)
+        if flt.q and not flt.category:
+            # Unrecognised software by the name recognition read.
+            by_vendor = or_(by_vendor, contains(flt.q, col(Finding.candidate_name)))
+        stmt = stmt.where(by_vendor)
     order = {
         # the label first, then the annualised spend
         "severity": [Finding.severity_rank, Finding.annual_run_rate_minor, Finding.id],
@@ -153,7 +163,7 @@ def list_findings(
 
 
 def to_public(session: Session, rows: list[Finding]) -> list[FindingPublic]:
-    vendor_ids = {r.vendor_id for r in rows}
+    vendor_ids = {r.vendor_id for r in rows if r.vendor_id is not None}
     dept_ids = {r.department_id for r in rows if r.department_id is not None}
     reg_ids = {r.registration_id for r in rows if r.registration_id is not None}
     vendors = (
@@ -200,10 +210,12 @@ def to_public(session: Session, rows: list[Finding]) -> list[FindingPublic]:
                 id=f.id,
                 vendor=VendorRef(
                     id=f.vendor_id,
-                    name=v.name if v else None,
+                    name=v.name if v else f.candidate_name,
                     slug=v.slug if v else None,
                     category=v.category if v else None,
                 ),
+                unrecognised=f.vendor_id is None,
+                candidate_name=f.candidate_name,
                 department=Ref(
                     id=f.department_id,
                     name=depts.get(f.department_id) if f.department_id else None,

@@ -287,7 +287,9 @@ def store(
                 f"{bad}; the rows before it are stored, and importing the file again (once "
                 "that row is fixed) adds only what is missing"
             ) from None
-        findings = findings_engine.refresh(session, result.vendor_ids)
+        findings = findings_engine.refresh(
+            session, result.vendor_ids, candidates=result.candidate_names
+        )
     except BaseException as exc:
         if commit_as_it_goes and run.id is not None:
             _fail_committed_run(session, run.id, exc)

@@ -26,6 +26,7 @@ from app.config import get_settings
 from app.db import utcnow
 from app.departments import service as department_service
 from app.findings.policy import OutsideItPolicy
+from app.findings.unrecognised import candidate_of
 from app.fx.service import RateBook
 from app.ingest import limits, repository, wording
 from app.models import Cardholder, Connection, Department, Transaction
@@ -59,6 +60,8 @@ class IngestStats:
     touched_ids: list[int] = field(default_factory=list)
     # Vendors whose outside-IT spend may have changed: their findings need a refresh.
     vendor_ids: set[int] = field(default_factory=set)
+    # Likewise for candidate vendors (unrecognised software), by name.
+    candidate_names: set[str] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -94,6 +97,8 @@ _CLASSIFICATION_COLUMNS = repository.COLUMNS[
     repository.COLUMNS.index("vendor_id") : repository.COLUMNS.index("classifier_version") + 1
 ]
 _Classified = tuple[Any, ...]
+_MATCHED_BY = _CLASSIFICATION_COLUMNS.index("matched_by")
+_MATCHED_TEXT = _CLASSIFICATION_COLUMNS.index("matched_text")
 _MAX_RESULTS = 50_000
 
 
@@ -360,11 +365,14 @@ class Ingestor:
             by_id[admitted.external_id] = admitted
         existing: dict[str, tuple[int, str | None]] = {}
         old_vendor: dict[str, int | None] = {}
-        for tid, ext, source_hash, vendor_id in repository.existing_transactions(
+        old_candidate: dict[str, str] = {}
+        for tid, ext, source_hash, vendor_id, candidate in repository.existing_transactions(
             self.session, self.connection_id, list(by_id)
         ):
             existing[ext] = (tid, source_hash)
             old_vendor[ext] = vendor_id
+            if candidate is not None:
+                old_candidate[ext] = candidate
         removed_ids = [
             existing[ext][0] for ext, raw in by_id.items() if raw.removed and ext in existing
         ]
@@ -372,6 +380,11 @@ class Ingestor:
             v
             for ext, raw in by_id.items()
             if raw.removed and (v := old_vendor.get(ext)) is not None
+        )
+        stats.candidate_names.update(
+            name
+            for ext, raw in by_id.items()
+            if raw.removed and (name := old_candidate.get(ext)) is not None
         )
         if removed_ids:
             now = utcnow()
@@ -416,7 +429,7 @@ class Ingestor:
         inserts: list[tuple[Any, ...]] = []
         inserted: list[tuple[RawTransaction, int | None]] = []
         updates: list[dict[str, Any]] = []
-        vendor_ids = stats.vendor_ids
+        vendor_ids, candidate_names = stats.vendor_ids, stats.candidate_names
         for (raw, fingerprint), result in zip(fresh, results, strict=True):
             holder_id, dept_id = people(raw)
             columns = classified(result)
@@ -428,6 +441,10 @@ class Ingestor:
                 columns = (vendor_id, False, *columns[2:])
             elif vendor_id is not None:
                 vendor_ids.add(vendor_id)
+            elif (
+                name := candidate_of(None, columns[_MATCHED_BY], columns[_MATCHED_TEXT])
+            ) is not None:
+                candidate_names.add(name)
             is_outside = spend and outside(result.is_software, vendor_id, dept_id)
             reporting_amount = convert(raw.amount_minor, raw.currency, raw.transaction_date)
             known = existing.get(raw.external_id)
@@ -467,6 +484,8 @@ class Ingestor:
                 continue
             if (previous := old_vendor.get(raw.external_id)) is not None:
                 vendor_ids.add(previous)
+            if (was := old_candidate.get(raw.external_id)) is not None:
+                candidate_names.add(was)
             updates.append(
                 {
                     "id": known[0],

@@ -77,6 +77,7 @@ class ClosedReason(StrEnum):
     APPROVED_COMPANY_WIDE = "approved_company_wide"  # another finding's company-wide approval
     SANCTIONED = "sanctioned"  # IT added the vendor to its sanctioned inventory
     WRONG_MATCH = "wrong_match"  # dismissed: the charges were not this vendor's software
+    NOT_SOFTWARE = "not_software"  # dismissed: IT rejected the candidate vendor as software
 
 
 class Finding(SQLModel, table=True):
