@@ -9,19 +9,13 @@ from sqlmodel import Session, col, select
 
 from app.models import Finding
 from tests.dashboard.conftest import sign_in
-from tests.findings.test_unrecognised import STATEMENT
+from tests.findings.test_unrecognised import import_statement
 
 
 def test_the_queue_marks_filters_and_explains_unrecognised_software(
     client: TestClient, keys: Any, session: Session
 ) -> None:
-    r = client.post(
-        "/api/v1/imports",
-        files={"file": ("x.csv", STATEMENT.encode(), "text/csv")},
-        data={"connection": "Team cards"},
-        headers=keys.headers("admin"),
-    )
-    assert r.status_code == 200, r.text
+    import_statement(client, keys)
     sign_in(client, keys.it)
     queue = client.get("/findings")
     assert queue.status_code == 200

@@ -20,7 +20,7 @@ STATEMENT = (
 )
 
 
-def _import(client: TestClient, keys: Keys, text: str = STATEMENT) -> None:
+def import_statement(client: TestClient, keys: Keys, text: str = STATEMENT) -> None:
     r = client.post(
         "/api/v1/imports",
         files={"file": ("x.csv", text.encode(), "text/csv")},
@@ -46,7 +46,7 @@ def _by_key(items: list[dict[str, object]]) -> dict[tuple[object, object], dict[
 def test_candidates_raise_unrecognised_findings_per_department(
     client: TestClient, keys: Keys
 ) -> None:
-    _import(client, keys)
+    import_statement(client, keys)
     unknown = _by_key(_findings(client, keys, "&unrecognised=true"))
     assert set(unknown) == {
         ("Quillstack", "Marketing"),
@@ -69,14 +69,14 @@ def test_candidates_raise_unrecognised_findings_per_department(
     assert [t["descriptor"] for t in detail["transactions"]] == ["PADDLE.NET* QUILLSTACK"] * 2
 
     # A re-import adds nothing and changes nothing.
-    _import(client, keys)
+    import_statement(client, keys)
     assert _by_key(_findings(client, keys, "&unrecognised=true")).keys() == unknown.keys()
 
 
 def test_confirming_moves_the_findings_onto_the_new_vendor(
     client: TestClient, keys: Keys, session: Session
 ) -> None:
-    _import(client, keys)
+    import_statement(client, keys)
     before = _by_key(_findings(client, keys, "&unrecognised=true"))
     marketing = before[("Quillstack", "Marketing")]
     h = keys.headers("it")
@@ -122,7 +122,7 @@ def test_confirming_moves_the_findings_onto_the_new_vendor(
 def test_rejecting_closes_the_findings_with_their_evidence(
     client: TestClient, keys: Keys, session: Session
 ) -> None:
-    _import(client, keys)
+    import_statement(client, keys)
     finding = _by_key(_findings(client, keys, "&unrecognised=true"))[
         ("Zorblatt Backup Software", "Marketing")
     ]
@@ -151,7 +151,7 @@ def test_a_row_reclassified_away_retires_an_untouched_candidate_finding(
     client: TestClient, keys: Keys, session: Session
 ) -> None:
     """A rule that names the seller's rows as a catalog vendor: the candidate's finding goes."""
-    _import(client, keys)
+    import_statement(client, keys)
     h = keys.headers("it")
     vendors = client.get("/api/v1/vendors?q=figma", headers=h).json()["items"]
     r = client.post(
