@@ -212,6 +212,13 @@ def demo(
 def classify(
     in_csv: Annotated[Path, typer.Argument(help="CSV with a `descriptor` column", exists=True)],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the result CSV")],
+    wording: Annotated[
+        bool,
+        typer.Option(
+            help="Read the rows as one source's, as `import` does: words the file repeats on "
+            "most descriptors (its bank's wording) are set aside (files of 50 rows or more)"
+        ),
+    ] = True,
 ) -> None:
     """Recognise the vendor behind every descriptor of a CSV, offline, on the built-in catalog.
 
@@ -221,6 +228,7 @@ def classify(
 
     import classifiers
     from app import csvsafe
+    from app.ingest import wording as source_wording
 
     with in_csv.open("rb") as fh:
         total = max(sum(1 for _ in fh) - 1, 0)
@@ -232,8 +240,19 @@ def classify(
         # formula planted in a descriptor is shown, not run, by whoever opens the result.
         partial = output.with_name(output.name + ".partial")
         try:
+            learned = (
+                source_wording.learn_from(
+                    classifiers.read_descriptors(in_csv, source_wording.SAMPLE),
+                    classifiers.Catalog.builtin(),
+                )
+                if wording
+                else frozenset()
+            )
             count = classifiers.classify_csv(
-                in_csv, partial, progress=lambda n: progress.update(task, completed=n)
+                in_csv,
+                partial,
+                progress=lambda n: progress.update(task, completed=n),
+                boilerplate=learned,
             )
             csvsafe.copy_neutralised(partial, output)
         except classifiers.MissingColumnError as exc:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
+from app.errors import NotFound
 from app.models import Connection, Transaction
 from classifiers import Catalog
 from classifiers import boilerplate as boilerplate_lib
@@ -50,15 +51,35 @@ def learn(
     is one merchant, not a habit of the bank's, while the bank's wording recurs across
     different merchants."""
     assert connection.id is not None
-    sample = dict.fromkeys(d for d in incoming if d)
+    sample = list(dict.fromkeys(d for d in incoming if d))
     if len(sample) < SAMPLE:
-        sample.update(dict.fromkeys(_stored_descriptors(session, connection.id, SAMPLE)))
-    words = boilerplate_lib.learn(list(sample)[:SAMPLE], catalog, sample=SAMPLE)
+        sample += _stored_descriptors(session, connection.id, SAMPLE)
+    words = learn_from(sample, catalog)
     stored = sorted(words)
     if connection.boilerplate != stored:
         connection.boilerplate = stored
         session.add(connection)
     return words
+
+
+def learn_from(descriptors: Iterable[str], catalog: Catalog) -> frozenset[str]:
+    """The wording of one source's descriptors, each distinct one counted once (see
+    :func:`learn`); the first :data:`SAMPLE` distinct ones are read."""
+    sample = list(dict.fromkeys(d for d in descriptors if d))[:SAMPLE]
+    return boilerplate_lib.learn(sample, catalog, sample=SAMPLE)
+
+
+def of_connection(session: Session, connection_id: int | None, catalog: Catalog) -> frozenset[str]:
+    """One connection's stored wording (none for ``None``); raises NotFound for an unknown id.
+    Nothing is stored: a connection never learned answers what its rows would teach."""
+    if connection_id is None:
+        return frozenset()
+    connection = session.get(Connection, connection_id)
+    if connection is None:
+        raise NotFound(f"connection {connection_id} does not exist")
+    if connection.boilerplate is not None:
+        return frozenset(connection.boilerplate)
+    return learn_from(_stored_descriptors(session, connection_id, SAMPLE), catalog)
 
 
 def of_connections(session: Session, catalog: Catalog) -> dict[int, frozenset[str]]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -14,6 +16,7 @@ from app.models import Connection, Transaction
 from classifiers import Classifier
 from connectors.base import RawTransaction
 from tests.factories import Keys
+from tests.test_cli import run
 
 # A made-up bank that wraps every merchant in words of its own, and made-up local shops.
 WRAP = "QORVEL BRUNDAK {merchant} TREMVOST {ref}"
@@ -31,24 +34,31 @@ def _statement(rows: int = 80) -> list[str]:
     return lines
 
 
+HIDDEN_ROW = _statement()[-1]
+
+
 def test_the_hidden_vendor_needs_the_wording() -> None:
     """The premise: without the bank's wording the vendor is not found."""
     assert Classifier().classify(_statement()[-1]).vendor_slug != "vercel"
 
 
-def test_import_finds_the_vendor_behind_the_bank_wording(
-    client: TestClient, keys: Keys, session: Session
-) -> None:
-    csv = "Date,Description,Amount\n" + "".join(
+def _import_statement(client: TestClient, keys: Keys) -> None:
+    csv_text = "Date,Description,Amount\n" + "".join(
         f"03/{i % 28 + 1:02d}/2026,{d},{10 + i % 9}.00\n" for i, d in enumerate(_statement())
     )
     r = client.post(
         "/api/v1/imports",
-        files={"file": ("bank.csv", io.BytesIO(csv.encode()), "text/csv")},
+        files={"file": ("bank.csv", io.BytesIO(csv_text.encode()), "text/csv")},
         data={"connection": "Qorvel bank"},
         headers=keys.headers("it"),
     )
     assert r.status_code == 200, r.text
+
+
+def test_import_finds_the_vendor_behind_the_bank_wording(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    _import_statement(client, keys)
     conn = session.exec(select(Connection).where(Connection.name == "Qorvel bank")).one()
     assert {"QORVEL", "BRUNDAK", "TREMVOST"} <= {w.upper() for w in conn.boilerplate or []}
     row = session.exec(select(Transaction).where(Transaction.descriptor == _statement()[-1])).one()
@@ -106,3 +116,47 @@ def test_a_small_source_learns_nothing(session: Session) -> None:
         ]
     )
     assert conn.boilerplate == []
+
+
+def test_post_classify_reads_descriptors_as_a_connections_rows(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    """The same descriptor gets the same answer from POST /classify as it got at import, when
+    it is asked as that connection's row."""
+    _import_statement(client, keys)
+    conn = session.exec(select(Connection).where(Connection.name == "Qorvel bank")).one()
+    stored = session.exec(select(Transaction).where(Transaction.descriptor == HIDDEN_ROW)).one()
+    h = keys.headers("it")
+    as_row = client.post(
+        "/api/v1/classify",
+        json={"items": [{"descriptor": HIDDEN_ROW}], "connection_id": conn.id},
+        headers=h,
+    )
+    assert as_row.status_code == 200, as_row.text
+    answer = as_row.json()["items"][0]
+    assert (answer["vendor_id"], answer["is_software"], answer["matched_by"]) == (
+        stored.vendor_id,
+        stored.is_software,
+        stored.matched_by,
+    )
+    alone = client.post("/api/v1/classify", json={"items": [{"descriptor": HIDDEN_ROW}]}, headers=h)
+    assert alone.json()["items"][0]["vendor_slug"] != "vercel"
+    missing = client.post(
+        "/api/v1/classify",
+        json={"items": [{"descriptor": HIDDEN_ROW}], "connection_id": 987654},
+        headers=h,
+    )
+    assert missing.status_code == 404
+
+
+def test_cli_classify_reads_the_file_as_one_source(tmp_path: Path) -> None:
+    """`shadowspend classify` learns the file's wording as import does (--no-wording: not)."""
+    src = tmp_path / "in.csv"
+    src.write_text("descriptor\n" + "".join(f"{d}\n" for d in _statement()))
+    for flag, expected in (([], "vercel"), (["--no-wording"], "")):
+        out = tmp_path / "out.csv"
+        result = run(["classify", str(src), "-o", str(out), *flag], tmp_path)
+        assert result.returncode == 0, result.stderr
+        with out.open(newline="") as fh:
+            rows = {r["descriptor"]: r for r in csv.DictReader(fh)}
+        assert rows[HIDDEN_ROW]["vendor_id"] == expected
