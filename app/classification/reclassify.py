@@ -20,6 +20,7 @@ from app.findings.policy import OutsideItPolicy
 from app.findings.unrecognised import candidate_of
 from app.ingest import wording
 from app.models import Transaction
+from app.models.transactions import CANDIDATE_METHODS
 from classifiers import Classification
 
 BATCH = 2000
@@ -67,7 +68,7 @@ def reclassify(
     if candidate_name is not None:
         named = and_(
             col(Transaction.matched_text) == candidate_name,
-            col(Transaction.matched_by).in_(("product", "discovered")),
+            col(Transaction.matched_by).in_(CANDIDATE_METHODS),
         )
         base = base.where(named)
         count_stmt = count_stmt.where(named)

@@ -20,24 +20,24 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, case, func, type_coerce
+from sqlalchemy import ColumnElement, String, and_, case, func, text, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.findings import severity, totals
 from app.models import Finding, Transaction
 from app.models.governance import LIVE_STATUSES
+from app.models.transactions import CANDIDATE_METHODS, candidate_rows_sql
 
-# Recognition's methods that name software without a catalog vendor.
-CANDIDATE_METHODS = ("product", "discovered")
 _CHUNK = 500
+# Literal terms, so that SQLite may use the partial index over candidate rows.
+_INDEXED = text(candidate_rows_sql(Transaction.__tablename__))
 
 
 def candidate_rows() -> ColumnElement[bool]:
     """A candidate vendor's rows: software named without a catalog vendor, counted once."""
     return and_(
-        col(Transaction.vendor_id).is_(None),
-        col(Transaction.matched_by).in_(CANDIDATE_METHODS),
+        _INDEXED,
         col(Transaction.is_software).is_(True),
         col(Transaction.matched_text).is_not(None),
         col(Transaction.removed_at).is_(None),

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection as SAConnection
 from sqlmodel import Session
 
 from app.models import Transaction
+from app.models.transactions import candidate_rows_sql
 
 COLUMNS: tuple[str, ...] = (
     "connection_id",
@@ -142,9 +143,7 @@ class RowEncoder:
 _LOOKUP_CHUNK = 500  # ids per statement on SQLite (old builds allow 999 parameters)
 
 
-_CANDIDATE = (
-    "CASE WHEN vendor_id IS NULL AND matched_by IN ('product', 'discovered') THEN matched_text END"
-)
+_CANDIDATE = f"CASE WHEN {candidate_rows_sql()} THEN matched_text END"
 
 
 def existing_transactions(

@@ -10,8 +10,19 @@ from sqlmodel import Field, SQLModel
 
 from app.models.common import created_at_field, json_field, ts_field
 
-# A candidate vendor's rows: software recognition named without a catalog vendor.
-_CANDIDATE_ROWS = "vendor_id IS NULL AND matched_by IN ('product', 'discovered')"
+# Recognition's methods that name software without a catalog vendor: a candidate vendor's rows.
+CANDIDATE_METHODS = ("product", "discovered")
+
+
+def candidate_rows_sql(table: str = "") -> str:
+    """The predicate of ``ix_transactions_candidates`` (migration 0012). A query uses that
+    partial index on SQLite only when it states these terms as literals, as this text does."""
+    prefix = f"{table}." if table else ""
+    methods = ", ".join(f"'{m}'" for m in CANDIDATE_METHODS)
+    return f"{prefix}vendor_id IS NULL AND {prefix}matched_by IN ({methods})"
+
+
+_CANDIDATE_ROWS = candidate_rows_sql()
 
 
 class Transaction(SQLModel, table=True):

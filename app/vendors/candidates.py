@@ -32,7 +32,6 @@ from app.findings import closing, unrecognised
 from app.models import Department, MatchRule, Transaction, Vendor
 from app.search import contains
 
-CANDIDATE_METHODS = unrecognised.CANDIDATE_METHODS
 SAMPLE_DESCRIPTORS = 5
 
 
