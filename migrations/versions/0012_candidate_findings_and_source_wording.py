@@ -29,14 +29,25 @@ LIVE = "status IN ('open', 'snoozed', 'rejected')"
 CANDIDATE_ROWS = "vendor_id IS NULL AND matched_by IN ('product', 'discovered')"
 
 
-def _vendor_nullable(nullable: bool) -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        # The rebuild drops the old table, which finding_evidence references: its rows are
-        # checked once the new table has taken the name, at commit.
-        op.execute("PRAGMA defer_foreign_keys = ON")
+def _vendor_nullable(nullable: bool, *, drop_candidate: bool = False) -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        # SQLite rebuilds the table: dropping the old one would orphan finding_evidence's rows
+        # (a foreign-key violation a rename does not undo, and the pragma that turns the
+        # checks off is ignored inside the migration's transaction). They step aside meanwhile.
+        op.execute("CREATE TEMP TABLE evidence_0012 AS SELECT * FROM finding_evidence")
+        op.execute("DELETE FROM finding_evidence")
     op.drop_index("uq_findings_live_vendor_department", table_name="findings")
     with op.batch_alter_table("findings") as batch_op:
         batch_op.alter_column("vendor_id", existing_type=sa.Integer(), nullable=nullable)
+        if drop_candidate:
+            batch_op.drop_column("candidate_name")
+    if sqlite:
+        op.execute(
+            "INSERT INTO finding_evidence (finding_id, transaction_id, reporting_amount_minor) "
+            "SELECT finding_id, transaction_id, reporting_amount_minor FROM evidence_0012"
+        )
+        op.execute("DROP TABLE evidence_0012")
     op.create_index(
         "uq_findings_live_vendor_department",
         "findings",
@@ -77,7 +88,5 @@ def downgrade() -> None:
         "(SELECT id FROM findings WHERE vendor_id IS NULL)"
     )
     op.execute("DELETE FROM findings WHERE vendor_id IS NULL")
-    _vendor_nullable(False)
-    with op.batch_alter_table("findings") as batch_op:
-        batch_op.drop_column("candidate_name")
+    _vendor_nullable(False, drop_candidate=True)
     op.drop_column("connections", "boilerplate")
