@@ -25,6 +25,7 @@ from app import scheduler as scheduler_mod
 from app.api_keys import service as api_keys_service
 from app.auth import service as auth_service
 from app.auth.principal import SYSTEM
+from app.classification import wording as source_wording
 from app.classification.service import sync_builtin_catalog
 from app.cli_connections import connections_cli
 from app.cli_support import PlainFlagsGroup, err, out
@@ -244,6 +245,13 @@ def demo(
 def classify(
     in_csv: Annotated[Path, typer.Argument(help="CSV with a `descriptor` column", exists=True)],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the result CSV")],
+    wording: Annotated[
+        bool,
+        typer.Option(
+            help="Read the rows as one source's, as `import` does: words the file repeats on "
+            "most descriptors (its bank's wording) are set aside (files of 50 rows or more)"
+        ),
+    ] = True,
 ) -> None:
     """Recognise the vendor behind every descriptor of a CSV, offline, on the built-in catalog.
 
@@ -259,8 +267,19 @@ def classify(
         # formula planted in a descriptor is shown, not run, by whoever opens the result.
         partial = output.with_name(output.name + ".partial")
         try:
+            learned = (
+                source_wording.learn_from(
+                    classifiers.read_descriptors(in_csv, source_wording.SAMPLE),
+                    classifiers.Catalog.builtin(),
+                )
+                if wording
+                else frozenset()
+            )
             count = classifiers.classify_csv(
-                in_csv, partial, progress=lambda n: progress.update(task, completed=n)
+                in_csv,
+                partial,
+                progress=lambda n: progress.update(task, completed=n),
+                boilerplate=learned,
             )
             csvsafe.copy_neutralised(partial, output)
         except classifiers.MissingColumnError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from classifiers.catalog import Catalog
 from classifiers.classifier import CLASSIFIER_VERSION, Classifier
-from classifiers.csvio import MissingColumnError, classify_csv
+from classifiers.csvio import MissingColumnError, classify_csv, read_descriptors
 from classifiers.evaluation import EvaluationReport, evaluate
 from classifiers.models import Classification, MatchRule, Vendor
 from classifiers.normalise import normalise, parse
@@ -31,4 +31,5 @@ __all__ = [
     "evaluate",
     "normalise",
     "parse",
+    "read_descriptors",
 ]

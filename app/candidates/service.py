@@ -6,6 +6,9 @@ or a long-tail seller found by its evidence (``"discovered"``). The seller's nam
 ``matched_text``; candidates are those rows grouped by it. IT confirms a candidate (a custom
 vendor is created and the rows are re-classified onto it, so findings follow) or rejects it
 (a "not software" rule, and the rows are re-classified off it). Both are audited.
+
+A candidate's spend outside IT raises findings of its own (:mod:`app.findings.unrecognised`):
+confirming moves them onto the new vendor, history and all; rejecting closes them.
 """
 
 from __future__ import annotations
@@ -24,13 +27,13 @@ from app.audit import service as audit_service
 from app.auth.principal import Principal
 from app.classification import service as classification_service
 from app.errors import AppError, Conflict, NotFound
+from app.findings import closing, unrecognised
 from app.findings import reclassify as reclassify_service
 from app.models import Department, MatchRule, MatchRuleCreate, Transaction, Vendor, VendorCreate
 from app.rules import service as rule_service
 from app.search import contains
 from app.vendors import service as vendor_service
 
-CANDIDATE_METHODS = ("product", "discovered")
 SAMPLE_DESCRIPTORS = 5
 
 
@@ -53,14 +56,7 @@ class Candidate:
 
 
 def _is_candidate() -> ColumnElement[bool]:
-    return and_(
-        col(Transaction.vendor_id).is_(None),
-        col(Transaction.is_software).is_(True),
-        col(Transaction.matched_by).in_(CANDIDATE_METHODS),
-        col(Transaction.matched_text).is_not(None),
-        col(Transaction.removed_at).is_(None),
-        col(Transaction.duplicate_of_id).is_(None),
-    )
+    return unrecognised.candidate_rows()
 
 
 def _encode(spend: int, name: str) -> str:
@@ -213,6 +209,14 @@ def confirm(
             "descriptors": candidate.descriptors,
         },
     )
+    assert vendor.id is not None
+    closing.adopt_candidate(
+        session,
+        actor,
+        name,
+        vendor.id,
+        comment=f"candidate vendor {name!r} confirmed as {vendor.name}",
+    )
     session.flush()
     classification_service.invalidate_cache()
     changed = reclassify_service.reclassify(session, candidate_name=name).changed
@@ -243,7 +247,13 @@ def reject(
         after={"candidate": name, "transactions": candidate.transactions},
         comment=comment,
     )
-    session.flush()
+    closing.reject_candidate(
+        session,
+        actor,
+        name,
+        rule_id=rule.id,
+        comment=comment or f"rejected candidate vendor {name!r}: not software",
+    )
     classification_service.invalidate_cache()
     changed = reclassify_service.reclassify(session, candidate_name=name).changed
     return rule, changed

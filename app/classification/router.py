@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from app.api.deps import ReadSessionDep, require
 from app.auth.permissions import Perm
 from app.auth.principal import Principal
-from app.classification import service
+from app.classification import service, wording
 
 router = APIRouter(tags=["classification"])
 
@@ -21,6 +21,11 @@ class ClassifyItem(BaseModel):
 
 class ClassifyRequest(BaseModel):
     items: list[ClassifyItem] = Field(min_length=1, max_length=1000)
+    connection_id: int | None = Field(
+        default=None,
+        description="Read the descriptors as this connection's rows, with the wording its "
+        "bank repeats (learned at import and sync), as its stored transactions were read",
+    )
 
 
 class ClassifyResult(BaseModel):
@@ -51,11 +56,16 @@ def classify(
 ) -> ClassifyResponse:
     """Recognise up to 1,000 merchant descriptors at once against the catalog and your rules:
     vendor, software or not, category, the evidence used (`matched_by`), a confidence in
-    0..1 and a one-line explanation. Nothing is stored."""
+    0..1 and a one-line explanation. With `connection_id`, the descriptors are read as that
+    connection's rows (its bank's wording set aside), as import and sync read them. Nothing
+    is stored."""
     import classifiers
 
     ctx = service.get_context(session)
-    answers = ctx.classifier.classify_many((i.descriptor, i.mcc, i.memo) for i in body.items)
+    answers = ctx.classifier.classify_many(
+        ((i.descriptor, i.mcc, i.memo) for i in body.items),
+        boilerplate=wording.of_connection(session, body.connection_id, ctx.classifier.catalog),
+    )
     return ClassifyResponse(
         classifier_version=classifiers.CLASSIFIER_VERSION,
         items=[

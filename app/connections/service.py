@@ -128,7 +128,11 @@ def update(
     session.add(row)
     if bool(row.is_it_channel) != was_it_channel:
         # What comes through IT's own channel is IT-procured.
-        findings_engine.refresh(session, outside.recompute(session, connection_id=row.id))
+        findings_engine.refresh(
+            session,
+            outside.recompute(session, connection_id=row.id),
+            candidates=None,  # unrecognised software changes sides too
+        )
     after = _audit_view(row)
     if secrets is not None:
         after["secrets_replaced"] = sorted(secrets)

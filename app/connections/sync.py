@@ -303,7 +303,7 @@ def _pages(
         session.commit()
         for page in connector.fetch(window, connection.bookmark):
             stats = ingestor.ingest(page.transactions)
-            findings_engine.refresh(session, stats.vendor_ids)
+            findings_engine.refresh(session, stats.vendor_ids, candidates=stats.candidate_names)
             outcome.fetched += stats.fetched
             outcome.inserted += stats.inserted
             outcome.updated += stats.updated

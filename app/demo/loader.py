@@ -236,7 +236,7 @@ def load_demo(
                     start_date=r.start_date,
                 )
             )
-        findings = findings_engine.refresh(session, touched_vendors)
+        findings = findings_engine.refresh(session, touched_vendors, candidates=None)
         session.commit()
         rollup.ensure_fresh(session, session.commit)
     return {

@@ -66,7 +66,8 @@ def update_department(
 ) -> Department:
     """Rename a department, change its cost centre, or mark it as IT."""
     row = service.update(session, department_id, data, principal)
-    findings_engine.refresh(session, [])  # rows that changed sides are pending deltas
+    # Rows that changed sides are pending deltas; unrecognised software changes sides too.
+    findings_engine.refresh(session, [], candidates=None)
     session.commit()
     return row
 

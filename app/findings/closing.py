@@ -20,7 +20,7 @@ from app.audit import service as audit_service
 from app.auth.principal import Principal
 from app.db import utcnow
 from app.errors import Conflict
-from app.findings import engine, evidence
+from app.findings import engine, evidence, unrecognised
 from app.models import AuditEvent, ClosedReason, Finding, FindingStatus
 from app.models.governance import LIVE_STATUSES
 from app.outside_it.policy import OutsideItPolicy
@@ -57,7 +57,7 @@ def claim(session: Session, f: Finding, expected: int) -> None:
 def close(session: Session, f: Finding, status: FindingStatus, reason: ClosedReason) -> None:
     """Keep ``f``'s evidence and mark it closed (its totals are brought current first, so
     that they are the sum of the evidence). The caller has claimed it and audits it."""
-    engine.refresh(session, [f.vendor_id])
+    engine.refresh(session, [f.vendor_id], candidates=[f.candidate_name])
     evidence.freeze(session, f)
     f.status = status
     f.closed_reason = reason
@@ -178,3 +178,58 @@ def reopen_unsanctioned(
         reopened.append(f)
     engine.refresh(session, [vendor_id])
     return reopened
+
+
+def reject_candidate(
+    session: Session, actor: Principal, name: str, *, rule_id: int | None, comment: str
+) -> list[Finding]:
+    """IT rejected the candidate vendor ``name`` as not software: its live findings close as
+    dismissed, each keeping its evidence, with an audit event of its own. Call it before
+    the rows are re-classified off the candidate."""
+    closed = []
+    for f in unrecognised.live_findings(session, name):
+        before = snapshot(f)
+        claim(session, f, f.version)
+        close(session, f, FindingStatus.DISMISSED, ClosedReason.NOT_SOFTWARE)
+        event = record(
+            session,
+            actor,
+            "finding.dismissed",
+            f,
+            before=before,
+            extra={"candidate_rejected": name, "match_rule_id": rule_id},
+            comment=comment,
+        )
+        f.decision_event_id = event.id
+        session.add(f)
+        closed.append(f)
+    session.flush()
+    return closed
+
+
+def adopt_candidate(
+    session: Session, actor: Principal, name: str, vendor_id: int, *, comment: str
+) -> list[Finding]:
+    """The candidate ``name`` was confirmed as vendor ``vendor_id``: its live findings become
+    the vendor's, as they are (status, assignee, history), each audited. Call it before the
+    rows are re-classified onto the vendor, whose refresh then brings their totals current."""
+    moved = []
+    for f in unrecognised.live_findings(session, name):
+        before = {**snapshot(f), "vendor_id": None, "candidate_name": name}
+        claim(session, f, f.version)
+        f.vendor_id = vendor_id
+        f.candidate_name = None
+        f.updated_at = utcnow()
+        session.add(f)
+        record(
+            session,
+            actor,
+            "finding.vendor_confirmed",
+            f,
+            before=before,
+            extra={"vendor_id": vendor_id, "candidate_name": None, "candidate": name},
+            comment=comment,
+        )
+        moved.append(f)
+    session.flush()
+    return moved

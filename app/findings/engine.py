@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -28,10 +27,10 @@ from sqlmodel import Session, col, select
 
 from app.config import get_settings
 from app.db import utcnow
-from app.findings import severity
-from app.insights import cadence as cadence_mod
+from app.findings import severity, unrecognised
+from app.findings.totals import RefreshResult, accumulate, assess, retire, save
 from app.insights import functions as functions_mod
-from app.models import Finding, FindingStatus, Registration, SanctionedApp, Transaction, Vendor
+from app.models import Finding, Registration, SanctionedApp, Transaction, Vendor
 from app.models.findings import FindingDay
 from app.models.governance import LIVE_STATUSES
 
@@ -47,14 +46,6 @@ _GROUPED = (
     "ON CONFLICT (vendor_id, department_key, day) DO UPDATE SET "
     + ", ".join(f"{c} = finding_days.{c} + excluded.{c}" for c in _SUMS)
 )
-
-
-@dataclass
-class RefreshResult:
-    created: list[int] = field(default_factory=list)
-    updated: int = 0
-    removed: int = 0
-    escalated: list[int] = field(default_factory=list)  # became high or critical
 
 
 def fold_deltas(session: Session) -> set[tuple[int, int | None]]:
@@ -130,9 +121,11 @@ def refresh(
     *,
     today: date | None = None,
     full: bool = False,
+    candidates: Iterable[str | None] | None = (),
 ) -> RefreshResult:
     """Bring the findings of these vendors (and of any vendor whose outside-IT rows changed
-    since the last refresh) up to date.
+    since the last refresh) up to date, and those of these candidate vendors (every one when
+    ``candidates`` is None: :mod:`app.findings.unrecognised`).
 
     Recomputed from their days: the (vendor, department) pairs whose rows changed, and the
     other findings of a vendor whose vendor-wide signals (how many departments buy it, first
@@ -146,12 +139,12 @@ def refresh(
     changed = fold_deltas(session)
     named = {v for v in vendor_ids if v is not None} | {v for v, _ in changed}
     result = RefreshResult()
+    today = today or utcnow().date()
+    currency = get_settings().reporting_currency
+    unrecognised.refresh(session, candidates, today=today, currency=currency, result=result)
     if not named:
         return result
     vendors = sorted(named | _function_peers(session, named))
-    settings = get_settings()
-    today = today or utcnow().date()
-    currency = settings.reporting_currency
     for start in range(0, len(vendors), 500):
         chunk = vendors[start : start + 500]
         keys = None if full else {k for k in changed if k[0] in set(chunk)}
@@ -194,7 +187,6 @@ def _first_seen(session: Session, vendors: list[int]) -> dict[int, date]:
 
 
 Key = tuple[int, int | None]
-YEAR_DAYS = 365
 
 
 def _read_days(
@@ -203,9 +195,6 @@ def _read_days(
     """Per (vendor, department) with outside-IT rows: [count, total, first day, last day,
     reimbursed, resold, spend in the year to ``today``], and the charges per day (for the
     cadence). ``keys`` limits the read to those pairs; None reads every pair of ``vendors``."""
-    year_ago = date.fromordinal(today.toordinal() - YEAR_DAYS)
-    aggregates: dict[Key, list[Any]] = {}
-    charges: dict[Key, list[tuple[date, int]]] = defaultdict(list)
     days = FindingDay.__table__.c  # type: ignore[attr-defined]
     stmt = sa_select(
         days.vendor_id,
@@ -225,28 +214,9 @@ def _read_days(
         pairs = [(v, d or 0) for v, d in keys]
         stmt = stmt.where(tuple_(days.vendor_id, days.department_key).in_(pairs))
     else:
-        return aggregates, charges
+        return {}, defaultdict(list)
     stmt = stmt.order_by(days.vendor_id, days.department_key, days.day)
-    for vid, dkey, day, n, amount, positive, reimbursed, resold in (
-        session.connection().execute(stmt).all()
-    ):
-        if not isinstance(day, date):
-            day = date.fromisoformat(day)
-        key = (vid, dkey or None)
-        recent = amount if year_ago < day <= today else 0
-        agg = aggregates.get(key)
-        if agg is None:
-            aggregates[key] = [n, amount, day, day, reimbursed, resold, recent]
-        else:
-            agg[0] += n
-            agg[1] += amount
-            agg[3] = day
-            agg[4] += reimbursed
-            agg[5] += resold
-            agg[6] += recent
-        if positive > 0:
-            charges[key].append((day, positive))
-    return aggregates, charges
+    return accumulate(session.connection().execute(stmt).all(), today)
 
 
 def _refresh_chunk(
@@ -314,89 +284,21 @@ def _refresh_chunk(
         )
     }
     seen: set[tuple[int, int | None]] = set()
-    for key, (count, total, first, last, reimbursed, via_reseller, recent) in aggregates.items():
+    for key, agg in aggregates.items():
         vid, did = key
         seen.add(key)
-        cad = cadence_mod.detect(charges[key], today=today)
-        running = cad.kind is not None and not cad.stopped
-        # Annualised: a running subscription's run-rate; otherwise what the last year cost.
-        annual = cad.annual_run_rate if running else max(0, int(recent or 0))
-        assessed = severity.assess(
-            severity.Facts(
-                today=today,
-                annual_spend_minor=annual,
-                currency=currency,
-                cadence=cad.kind if running else None,
-                charges=cad.charges,
-                reimbursed=bool(reimbursed),
-                via_reseller=bool(via_reseller),
-                vendor=facts_of[vid],
-            ),
-            model,
+        values = assess(agg, charges[key], facts_of[vid], today, currency, model)
+        save(
+            session,
+            existing.get(key),
+            values,
+            {"vendor_id": vid, "department_id": did, "registration_id": registrations.get(key)},
+            result,
         )
-        finding = existing.get(key)
-        values = {
-            "severity": assessed.label,
-            "severity_rank": assessed.rank,
-            "severity_score": assessed.score,
-            "severity_reasons": assessed.reasons_json(),
-            "total_reporting_minor": int(total or 0),
-            "reporting_currency": currency,
-            "transaction_count": int(count),
-            "first_seen_date": first,
-            "last_seen_date": last,
-            "cadence": cad.kind if running else None,
-            "annual_run_rate_minor": annual,
-        }
-        if finding is None:
-            finding = Finding(
-                vendor_id=vid,
-                department_id=did,
-                registration_id=registrations.get(key),
-                **values,
-            )
-            session.add(finding)
-            session.flush()
-            assert finding.id is not None
-            result.created.append(finding.id)
-            if assessed.rank >= 2:
-                result.escalated.append(finding.id)
-            continue
-        was = finding.severity_rank
-        changed = any(getattr(finding, k) != v for k, v in values.items())
-        if changed:
-            for k, v in values.items():
-                setattr(finding, k, v)
-            finding.updated_at = utcnow()
-            session.add(finding)
-            result.updated += 1
-            if assessed.rank >= 2 and assessed.rank > was and finding.id is not None:
-                result.escalated.append(finding.id)
-
     for key, finding in existing.items():
         if key in seen or (keys is not None and key not in keys):
             continue
-        untouched = (
-            finding.status == FindingStatus.OPEN
-            and finding.assignee_email is None
-            and finding.version == 1
-        )
-        if untouched:
-            # Nobody looked at it and nothing outside IT is left behind it (its rows were
-            # removed, re-classified by a rule, or moved inside IT by a department or channel
-            # marked IT). Decisions never end here: they close the finding first.
-            session.delete(finding)
-            result.removed += 1
-        elif finding.transaction_count:
-            # Live, touched (assigned, snoozed, rejected), and nothing outside IT is left:
-            # a live finding's totals are always the sum of its outside-IT transactions.
-            finding.transaction_count = 0
-            finding.total_reporting_minor = 0
-            finding.annual_run_rate_minor = 0
-            finding.cadence = None
-            finding.updated_at = utcnow()
-            session.add(finding)
-            result.updated += 1
+        retire(session, finding, result)
     session.flush()
 
 
@@ -438,7 +340,9 @@ def refresh_all(session: Session, *, today: date | None = None) -> RefreshResult
     fold_deltas(session)
     day_vendors = session.exec(select(FindingDay.vendor_id).distinct()).all()
     finding_vendors = session.exec(_live(select(Finding.vendor_id)).distinct()).all()
-    return refresh(session, [*day_vendors, *finding_vendors], today=today, full=True)
+    return refresh(
+        session, [*day_vendors, *finding_vendors], today=today, full=True, candidates=None
+    )
 
 
 def reread_legacy(session: Session, *, today: date | None = None) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, insert, literal
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.findings import unrecognised
 from app.models import Finding, Transaction
 from app.models.findings import FindingEvidence
 from app.models.governance import CLOSED_STATUSES
@@ -22,8 +23,14 @@ from app.models.governance import CLOSED_STATUSES
 
 def _live_rows(f: Finding) -> list[Any]:
     """The conditions that pick a live finding's transactions."""
-    conditions = [
-        col(Transaction.vendor_id) == f.vendor_id,
+    if f.vendor_id is None:  # a candidate vendor's (app.findings.unrecognised)
+        conditions = [
+            unrecognised.candidate_rows(),
+            col(Transaction.matched_text) == f.candidate_name,
+        ]
+    else:
+        conditions = [col(Transaction.vendor_id) == f.vendor_id]
+    conditions += [
         col(Transaction.removed_at).is_(None),
         col(Transaction.duplicate_of_id).is_(None),
         col(Transaction.outside_it).is_(True),

@@ -80,14 +80,14 @@ def findings_alert(
         return None
     rows = session.exec(
         select(Finding, Vendor, Department)
-        .join(Vendor, col(Vendor.id) == Finding.vendor_id)
+        .join(Vendor, col(Vendor.id) == Finding.vendor_id, isouter=True)
         .join(Department, col(Department.id) == Finding.department_id, isouter=True)
         .where(col(Finding.id).in_(ids), col(Finding.severity).in_(["high", "critical"]))
     ).all()
     if not rows:
         return None
     lines = [
-        f"• *{v.name}* bought by {d.name if d else 'an unknown department'}: "
+        f"• *{_name(f, v)}* bought by {d.name if d else 'an unknown department'}: "
         f"{f.severity}, {format_minor(f.total_reporting_minor, f.reporting_currency)} "
         f"{f.reporting_currency} (finding #{f.id}) — "
         + "; ".join(severity.words(f.severity_reasons)[:3])
@@ -99,6 +99,10 @@ def findings_alert(
     }
     send(payload, delivery)
     return payload
+
+
+def _name(f: Finding, vendor: Vendor | None) -> str:
+    return vendor.name if vendor else f"{f.candidate_name} (unrecognised software)"
 
 
 def registration_alert(

@@ -6,6 +6,7 @@ touched here — the findings engine reacts to the rows this reports as changed.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,12 +15,17 @@ from sqlalchemy import and_, func, update
 from sqlmodel import Session, col, select
 
 from app.classification import service as classification_service
+from app.classification import wording
 from app.findings import engine as findings_engine
+from app.findings.unrecognised import candidate_of
 from app.models import Transaction
+from app.models.transactions import CANDIDATE_METHODS
 from app.outside_it.policy import OutsideItPolicy
+from classifiers import Classification
 
 BATCH = 2000
-_COMPARED = ("vendor_id", "is_software", "category", "matched_by")
+# matched_text too: it names a candidate vendor (unrecognised software has findings by it).
+_COMPARED = ("vendor_id", "is_software", "category", "matched_by", "matched_text")
 
 
 @dataclass
@@ -28,6 +34,7 @@ class ReclassifyResult:
     changed: int = 0
     changed_ids: list[int] = field(default_factory=list)
     vendor_ids: set[int] = field(default_factory=set)
+    candidate_names: set[str] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, Any]:
         return {"scanned": self.scanned, "changed": self.changed}
@@ -62,11 +69,13 @@ def reclassify(
     if candidate_name is not None:
         named = and_(
             col(Transaction.matched_text) == candidate_name,
-            col(Transaction.matched_by).in_(("product", "discovered")),
+            col(Transaction.matched_by).in_(CANDIDATE_METHODS),
         )
         base = base.where(named)
         count_stmt = count_stmt.where(named)
     total = session.exec(count_stmt).one()
+    # Each source's rows are read with its own bank wording, as they were at import or sync.
+    wording_of = wording.of_connections(session, ctx.classifier.catalog)
     result = ReclassifyResult()
     last_id = 0
     while True:
@@ -78,7 +87,7 @@ def reclassify(
         if not rows:
             break
         last_id = rows[-1].id or last_id
-        answers = ctx.classifier.classify_many((r.descriptor, r.mcc, r.memo) for r in rows)
+        answers = _classify(ctx, rows, wording_of)
         updates = []
         for row, answer in zip(rows, answers, strict=True):
             values = classification_service.apply_to_row(ctx, row, answer)
@@ -97,6 +106,16 @@ def reclassify(
                 result.vendor_ids.update(
                     v for v in (row.vendor_id, values["vendor_id"]) if v is not None
                 )
+                result.candidate_names.update(
+                    n
+                    for n in (
+                        candidate_of(row.vendor_id, row.matched_by, row.matched_text),
+                        candidate_of(
+                            values["vendor_id"], values["matched_by"], values["matched_text"]
+                        ),
+                    )
+                    if n is not None
+                )
                 result.changed_ids.append(row.id)
         if updates:
             session.execute(update(Transaction), updates)
@@ -108,5 +127,25 @@ def reclassify(
             checkpoint()
         if progress is not None:
             progress(result.scanned, total)
-    findings_engine.refresh(session, result.vendor_ids)
+    findings_engine.refresh(session, result.vendor_ids, candidates=result.candidate_names)
     return result
+
+
+def _classify(
+    ctx: classification_service.ClassifierContext,
+    rows: list[Transaction],
+    wording_of: dict[int, frozenset[str]],
+) -> list[Classification]:
+    """The rows' answers in order, each source's rows with its own wording."""
+    by_source: dict[int, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        by_source[row.connection_id].append(i)
+    answers: list[Classification | None] = [None] * len(rows)
+    for connection_id, positions in by_source.items():
+        found = ctx.classifier.classify_many(
+            ((rows[i].descriptor, rows[i].mcc, rows[i].memo) for i in positions),
+            boilerplate=wording_of.get(connection_id, frozenset()),
+        )
+        for i, answer in zip(positions, found, strict=True):
+            answers[i] = answer
+    return [a for a in answers if a is not None]

@@ -61,22 +61,34 @@ def list_findings(
     department_id: int | None = None,
     category: Annotated[str | None, Query(max_length=40)] = None,
     vendor_id: int | None = None,
+    unrecognised: Annotated[
+        bool | None,
+        Query(
+            description="true: only unrecognised software (candidate vendors); false: only "
+            "catalog vendors"
+        ),
+    ] = None,
     min_spend_minor: Annotated[
         int | None, Query(ge=0, description="Total spend at least (reporting minor units)")
     ] = None,
-    q: Annotated[str | None, Query(max_length=100, description="Vendor name contains")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Vendor (or candidate) name contains")
+    ] = None,
     sort: Annotated[str, Query(pattern="^(severity|spend|last_seen)$")] = "severity",
 ) -> Page[FindingPublic]:
     """Software bought outside IT, one finding per (vendor, department), most severe first
-    (or by `spend`, `last_seen`). Each finding explains its severity in `severity_reasons` and
-    shows "declared by <team> on <date>" when a team registered the tool. A department-scoped
-    key sees only its own department. Answers carry an ETag; `If-None-Match` gives 304."""
+    (or by `spend`, `last_seen`). Software the catalog does not know (a candidate vendor)
+    raises findings of its own per (candidate name, department), marked `unrecognised`.
+    Each finding explains its severity in `severity_reasons` and shows "declared by <team> on
+    <date>" when a team registered the tool. A department-scoped key sees only its own
+    department. Answers carry an ETag; `If-None-Match` gives 304."""
     flt = FindingFilter(
         status=status_,
         severity=severity,
         department_id=department_id,
         category=category,
         vendor_id=vendor_id,
+        unrecognised=unrecognised,
         min_spend_minor=min_spend_minor,
         q=q,
         sort=sort,

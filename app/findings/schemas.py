@@ -44,7 +44,9 @@ class SeverityReason(BaseModel):
 
 
 class ClosedBy(BaseModel):
-    reason: str = Field(description="approved, approved_company_wide, sanctioned, wrong_match")
+    reason: str = Field(
+        description="approved, approved_company_wide, sanctioned, wrong_match, not_software"
+    )
     event_id: int | None = Field(description="The audit event of the decision that closed it")
     finding_id: int | None = Field(
         default=None, description="approved_company_wide: the finding whose approval it was"
@@ -56,7 +58,18 @@ class ClosedBy(BaseModel):
 
 class FindingPublic(BaseModel):
     id: int
-    vendor: VendorRef
+    vendor: VendorRef = Field(
+        description="The catalog vendor; for unrecognised software, no id and the candidate's name"
+    )
+    unrecognised: bool = Field(
+        default=False,
+        description="Software the catalog does not know (a candidate vendor): confirm it "
+        "(POST /vendors/candidates/confirm) to move the finding onto the new vendor, or "
+        "reject it to close the finding",
+    )
+    candidate_name: str | None = Field(
+        default=None, description="Unrecognised software: the name recognition read"
+    )
     department: Ref
     status: str
     severity: str

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import ColumnElement, or_, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
@@ -47,6 +47,7 @@ from app.models import (
 )
 from app.models.governance import CLOSED_STATUSES
 from app.outside_it import service as outside
+from app.search import contains
 from app.transactions import service as transaction_service
 from app.vendors import service as vendor_service
 from connectors.money import format_minor
@@ -59,6 +60,7 @@ class FindingFilter:
     department_id: int | None = None
     category: str | None = None
     vendor_id: int | None = None
+    unrecognised: bool | None = None
     min_spend_minor: int | None = None
     q: str | None = None
     sort: str = "severity"
@@ -79,6 +81,7 @@ CLOSED_WORDS = {
     ClosedReason.APPROVED_COMPANY_WIDE: "approved with another finding's company-wide approval",
     ClosedReason.SANCTIONED: "approved: IT added the vendor to its sanctioned inventory",
     ClosedReason.WRONG_MATCH: "dismissed: the charges were not this vendor's software",
+    ClosedReason.NOT_SOFTWARE: "dismissed: IT rejected the candidate vendor as not software",
 }
 
 
@@ -136,6 +139,9 @@ def list_findings(
         stmt = stmt.where(Finding.department_id == department_id)
     if flt.vendor_id is not None:
         stmt = stmt.where(Finding.vendor_id == flt.vendor_id)
+    if flt.unrecognised is not None:
+        unknown = col(Finding.vendor_id).is_(None)
+        stmt = stmt.where(unknown if flt.unrecognised else ~unknown)
     if flt.min_spend_minor is not None:
         stmt = stmt.where(Finding.total_reporting_minor >= flt.min_spend_minor)
     if flt.category or flt.q:
@@ -144,7 +150,11 @@ def list_findings(
             vendor_q = vendor_q.where(Vendor.category == flt.category)
         if flt.q:
             vendor_q = vendor_q.where(vendor_service.name_contains(flt.q))
-        stmt = stmt.where(col(Finding.vendor_id).in_(vendor_q))
+        by_vendor: ColumnElement[bool] = col(Finding.vendor_id).in_(vendor_q)
+        if flt.q and not flt.category:
+            # Unrecognised software by the name recognition read.
+            by_vendor = or_(by_vendor, contains(flt.q, col(Finding.candidate_name)))
+        stmt = stmt.where(by_vendor)
     order = {
         # the label first, then the annualised spend
         "severity": [Finding.severity_rank, Finding.annual_run_rate_minor, Finding.id],
@@ -155,7 +165,7 @@ def list_findings(
 
 
 def to_public(session: Session, rows: list[Finding]) -> list[FindingPublic]:
-    vendor_ids = {r.vendor_id for r in rows}
+    vendor_ids = {r.vendor_id for r in rows if r.vendor_id is not None}
     dept_ids = {r.department_id for r in rows if r.department_id is not None}
     reg_ids = {r.registration_id for r in rows if r.registration_id is not None}
     vendors = (
@@ -202,10 +212,12 @@ def to_public(session: Session, rows: list[Finding]) -> list[FindingPublic]:
                 id=f.id,
                 vendor=VendorRef(
                     id=f.vendor_id,
-                    name=v.name if v else None,
+                    name=v.name if v else f.candidate_name,
                     slug=v.slug if v else None,
                     category=v.category if v else None,
                 ),
+                unrecognised=f.vendor_id is None,
+                candidate_name=f.candidate_name,
                 department=Ref(
                     id=f.department_id,
                     name=depts.get(f.department_id) if f.department_id else None,
@@ -318,6 +330,19 @@ def decide(
     recompute of what is outside IT is left to the caller, which does it once for every vendor
     collected there."""
     _check_version(f, version if version is not None else req.version)
+    vendor_id = f.vendor_id
+    if vendor_id is None and req.decision in ("approve", "dismiss"):
+        # Unrecognised software: there is no vendor to sanction or to correct yet.
+        raise Unprocessable(
+            f"finding {f.id} is unrecognised software ({f.candidate_name!r}, a candidate "
+            f"vendor): to {req.decision} it, "
+            + (
+                "confirm the candidate first (POST /api/v1/vendors/candidates/confirm), then "
+                "approve the new vendor's finding"
+                if req.decision == "approve"
+                else "reject the candidate (POST /api/v1/vendors/candidates/reject)"
+            )
+        )
     if f.status in CLOSED_STATUSES:
         undo = " (retire the sanctioned app to reopen it)" if f.status == "approved" else ""
         raise Conflict(
@@ -333,8 +358,9 @@ def decide(
     extra: dict[str, Any] = {}
     along: Along = []
     if req.decision == "approve":
+        assert vendor_id is not None
         closing.close(session, f, FindingStatus.APPROVED, ClosedReason.APPROVED)
-        app = sanction(session, f.vendor_id, None if company else f.department_id)
+        app = sanction(session, vendor_id, None if company else f.department_id)
         extra["sanctioned_app_id"] = app.id
     elif req.decision == "reject":
         if req.cancel_by is not None and req.cancel_by < today:
@@ -350,7 +376,8 @@ def decide(
         f.snoozed_until = req.snooze_until
     else:  # dismiss as a wrong match
         closing.close(session, f, FindingStatus.DISMISSED, ClosedReason.WRONG_MATCH)
-        dismissed, along = _dismiss(session, f, req, actor)
+        assert vendor_id is not None
+        dismissed, along = _dismiss(session, f, vendor_id, req, actor)
         extra.update(dismissed)
     f.decided_at = utcnow()
     f.updated_at = utcnow()
@@ -382,10 +409,11 @@ def decide(
         if closed_with is not None and other.id is not None:
             closed_with[other.id] = f.id
     if company:
+        assert vendor_id is not None
         siblings = closing.approve_all(
             session,
             actor,
-            f.vendor_id,
+            vendor_id,
             None,
             reason=ClosedReason.APPROVED_COMPANY_WIDE,
             cause=event,
@@ -394,12 +422,12 @@ def decide(
         )
         if closed_with is not None:
             closed_with.update({s.id: f.id for s in siblings if s.id is not None})
-    if req.decision == "approve":
+    if req.decision == "approve" and vendor_id is not None:
         # Sanctioning changes which rows are outside IT; refresh this vendor's findings.
         if deferred_refresh is not None:
-            deferred_refresh.add(f.vendor_id)
+            deferred_refresh.add(vendor_id)
         else:
-            refresh_vendors(session, [f.vendor_id])
+            refresh_vendors(session, [vendor_id])
     return f
 
 
@@ -478,14 +506,14 @@ Along = list[tuple[Finding, dict[str, Any]]]  # findings closed with another, an
 
 
 def _dismiss(
-    session: Session, f: Finding, req: DecisionRequest, actor: Principal
+    session: Session, f: Finding, vendor_id: int, req: DecisionRequest, actor: Principal
 ) -> tuple[dict[str, Any], Along]:
     """Rules that send the descriptors behind ``f`` to the right answer, and the
     re-classification. The vendor's other live findings whose every charge carries one of
     those descriptors would lose them all to the rules: they close with ``f`` (returned, with
     their state before, for the caller to audit)."""
     if req.correct_vendor_id is not None:
-        if req.correct_vendor_id == f.vendor_id:
+        if req.correct_vendor_id == vendor_id:
             raise Unprocessable("correct_vendor_id is the vendor the finding already has")
         if session.get(Vendor, req.correct_vendor_id) is None:
             raise Unprocessable(f"vendor {req.correct_vendor_id} does not exist")
@@ -501,7 +529,7 @@ def _dismiss(
     if not patterns:
         raise Unprocessable("the finding has no transactions to correct")
     along: Along = []
-    for other in closing.live_findings(session, f.vendor_id, None):
+    for other in closing.live_findings(session, vendor_id, None):
         theirs = evidence.transactions(session, other, limit=5000)
         if theirs and all(normalised(r) in patterns for r in theirs):
             before = closing.snapshot(other)
@@ -531,7 +559,7 @@ def _dismiss(
             comment=f"from dismissing finding {f.id}",
         )
     classification_service.invalidate_cache()
-    result = reclassify_service.reclassify(session, vendor_ids=[f.vendor_id])
+    result = reclassify_service.reclassify(session, vendor_ids=[vendor_id])
     return {"rules_created": rule_ids, "reclassified": result.changed}, along
 
 

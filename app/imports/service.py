@@ -289,7 +289,9 @@ def store(
                 f"{bad}; the rows before it are stored, and importing the file again (once "
                 "that row is fixed) adds only what is missing"
             ) from None
-        findings = findings_engine.refresh(session, result.vendor_ids)
+        findings = findings_engine.refresh(
+            session, result.vendor_ids, candidates=result.candidate_names
+        )
     except BaseException as exc:
         if checkpoint is not None and run.id is not None:
             _fail_committed_run(session, run.id, exc)

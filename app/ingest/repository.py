@@ -15,11 +15,12 @@ from datetime import UTC, date, datetime
 from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.engine import Connection as SAConnection
 from sqlmodel import Session
 
 from app.models import Transaction
+from app.models.transactions import candidate_rows_sql
 
 COLUMNS: tuple[str, ...] = (
     "connection_id",
@@ -142,17 +143,21 @@ class RowEncoder:
 _LOOKUP_CHUNK = 500  # ids per statement on SQLite (old builds allow 999 parameters)
 
 
+_CANDIDATE = f"CASE WHEN {candidate_rows_sql()} THEN matched_text END"
+
+
 def existing_transactions(
     session: Session, connection_id: int, external_ids: Sequence[str]
-) -> list[tuple[int, str, str | None, int | None]]:
-    """``(id, external_id, source_hash, vendor_id)`` of this connection's stored rows among
-    ``external_ids``, read through the driver (an expanding ``IN`` of thousands of ids costs
-    SQLAlchemy more than the lookup itself)."""
+) -> list[tuple[int, str, str | None, int | None, str | None]]:
+    """``(id, external_id, source_hash, vendor_id, candidate)`` of this connection's stored
+    rows among ``external_ids`` (``candidate``: the candidate vendor's name when the row is
+    one's, see app.findings.unrecognised), read through the driver (an expanding ``IN`` of
+    thousands of ids costs SQLAlchemy more than the lookup itself)."""
     if not external_ids:
         return []
     connection: SAConnection = session.connection()
-    columns = "SELECT id, external_id, source_hash, vendor_id FROM transactions"
-    found: list[tuple[int, str, str | None, int | None]] = []
+    columns = f"SELECT id, external_id, source_hash, vendor_id, {_CANDIDATE} FROM transactions"  # noqa: S608 - constants only
+    found: list[tuple[int, str, str | None, int | None, str | None]] = []
     if connection.dialect.name == "sqlite":
         for start in range(0, len(external_ids), _LOOKUP_CHUNK):
             chunk = external_ids[start : start + _LOOKUP_CHUNK]
@@ -166,9 +171,13 @@ def existing_transactions(
         found.extend(connection.exec_driver_sql(sql, params).all())
         return found
     table = Transaction.__table__  # type: ignore[attr-defined]
-    stmt = select(table.c.id, table.c.external_id, table.c.source_hash, table.c.vendor_id).where(
-        table.c.connection_id == connection_id, table.c.external_id.in_(list(external_ids))
-    )
+    stmt = select(
+        table.c.id,
+        table.c.external_id,
+        table.c.source_hash,
+        table.c.vendor_id,
+        text(_CANDIDATE),
+    ).where(table.c.connection_id == connection_id, table.c.external_id.in_(list(external_ids)))
     found.extend(session.execute(stmt).all())
     return found
 

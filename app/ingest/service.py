@@ -12,7 +12,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from sqlalchemy import select as sa_select
@@ -21,10 +21,12 @@ from sqlmodel import Session, col, select
 
 from app.auth.principal import SYSTEM, Principal
 from app.classification import service as classification_service
+from app.classification import wording
 from app.classification.service import ClassifierContext
 from app.config import get_settings
 from app.db import utcnow
 from app.departments import service as department_service
+from app.findings.unrecognised import candidate_of
 from app.fx.service import RateBook
 from app.ingest import limits, repository
 from app.models import Cardholder, Connection, Department, Transaction
@@ -59,6 +61,8 @@ class IngestStats:
     touched_ids: list[int] = field(default_factory=list)
     # Vendors whose outside-IT spend may have changed: their findings need a refresh.
     vendor_ids: set[int] = field(default_factory=set)
+    # Likewise for candidate vendors (unrecognised software), by name.
+    candidate_names: set[str] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -94,6 +98,8 @@ _CLASSIFICATION_COLUMNS = repository.COLUMNS[
     repository.COLUMNS.index("vendor_id") : repository.COLUMNS.index("classifier_version") + 1
 ]
 _Classified = tuple[Any, ...]
+_MATCHED_BY = _CLASSIFICATION_COLUMNS.index("matched_by")
+_MATCHED_TEXT = _CLASSIFICATION_COLUMNS.index("matched_text")
 _MAX_RESULTS = 50_000
 
 
@@ -150,6 +156,8 @@ class Ingestor:
         ] = {}
         self._results: dict[int, tuple[Classification, _Classified]] = {}
         self._outside_seen: dict[tuple[bool, int | None, int | None], bool] = {}
+        # The source's bank wording, learned when the first rows arrive (see ingest).
+        self.boilerplate: frozenset[str] | None = None
         self.other_connections = bool(
             session.exec(
                 select(Connection.id).where(Connection.id != self.connection_id).limit(1)
@@ -321,6 +329,18 @@ class Ingestor:
         on_batch: Callable[[IngestStats], None] | None = None,
     ) -> IngestStats:
         stats = IngestStats()
+        if self.boilerplate is None:
+            # Learned once per run, from the first rows (a file's own, a sync's first page)
+            # and the connection's stored ones, before any row is classified.
+            rows = iter(rows)
+            head = list(islice(rows, wording.SAMPLE))
+            self.boilerplate = wording.learn(
+                self.session,
+                self.connection,
+                self.ctx.classifier.catalog,
+                (raw.descriptor for raw in head if not raw.removed),
+            )
+            rows = chain(head, rows)
         for chunk in _chunks(rows, batch_size):
             self._ingest_batch(chunk, stats)
             if on_batch is not None:
@@ -346,11 +366,14 @@ class Ingestor:
             by_id[admitted.external_id] = admitted
         existing: dict[str, tuple[int, str | None]] = {}
         old_vendor: dict[str, int | None] = {}
-        for tid, ext, source_hash, vendor_id in repository.existing_transactions(
+        old_candidate: dict[str, str] = {}
+        for tid, ext, source_hash, vendor_id, candidate in repository.existing_transactions(
             self.session, self.connection_id, list(by_id)
         ):
             existing[ext] = (tid, source_hash)
             old_vendor[ext] = vendor_id
+            if candidate is not None:
+                old_candidate[ext] = candidate
         removed_ids = [
             existing[ext][0] for ext, raw in by_id.items() if raw.removed and ext in existing
         ]
@@ -358,6 +381,11 @@ class Ingestor:
             v
             for ext, raw in by_id.items()
             if raw.removed and (v := old_vendor.get(ext)) is not None
+        )
+        stats.candidate_names.update(
+            name
+            for ext, raw in by_id.items()
+            if raw.removed and (name := old_candidate.get(ext)) is not None
         )
         if removed_ids:
             now = utcnow()
@@ -384,7 +412,8 @@ class Ingestor:
             else:
                 fresh.append((raw, fingerprint))
         results = self.ctx.classifier.classify_many(
-            (raw.descriptor, raw.mcc, raw.memo) for raw, _ in fresh
+            ((raw.descriptor, raw.mcc, raw.memo) for raw, _ in fresh),
+            boilerplate=self.boilerplate or frozenset(),
         )
         now = utcnow()
         # Built once per batch: what every new row of it shares, in the driver's form.
@@ -401,7 +430,7 @@ class Ingestor:
         inserts: list[tuple[Any, ...]] = []
         inserted: list[tuple[RawTransaction, int | None]] = []
         updates: list[dict[str, Any]] = []
-        vendor_ids = stats.vendor_ids
+        vendor_ids, candidate_names = stats.vendor_ids, stats.candidate_names
         for (raw, fingerprint), result in zip(fresh, results, strict=True):
             holder_id, dept_id = people(raw)
             columns = classified(result)
@@ -413,6 +442,10 @@ class Ingestor:
                 columns = (vendor_id, False, *columns[2:])
             elif vendor_id is not None:
                 vendor_ids.add(vendor_id)
+            elif (
+                name := candidate_of(None, columns[_MATCHED_BY], columns[_MATCHED_TEXT])
+            ) is not None:
+                candidate_names.add(name)
             is_outside = spend and outside(result.is_software, vendor_id, dept_id)
             reporting_amount = convert(raw.amount_minor, raw.currency, raw.transaction_date)
             known = existing.get(raw.external_id)
@@ -452,6 +485,8 @@ class Ingestor:
                 continue
             if (previous := old_vendor.get(raw.external_id)) is not None:
                 vendor_ids.add(previous)
+            if (was := old_candidate.get(raw.external_id)) is not None:
+                candidate_names.add(was)
             updates.append(
                 {
                     "id": known[0],

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Text
+from sqlalchemy import JSON, Text
 from sqlmodel import Field, SQLModel
 
 from app.models.common import created_at_field, json_field, ts_field
@@ -65,6 +65,9 @@ class Connection(ConnectionBase, table=True):
     status: str = Field(default=ConnectionStatus.NEVER_RUN, max_length=20)
     status_detail: str | None = Field(default=None, sa_type=Text)
     bookmark: str | None = Field(default=None, sa_type=Text)
+    # The words this source repeats on most descriptors (its bank's wording), learned from its
+    # rows at each import or sync: app.classification.wording.
+    boilerplate: list[str] | None = Field(default=None, sa_type=JSON)
     lease_owner: str | None = Field(default=None, max_length=120)
     lease_expires_at: datetime | None = ts_field()
     last_sync_at: datetime | None = ts_field()

@@ -67,6 +67,7 @@ class FindingStatus(StrEnum):
 LIVE_STATUSES = (FindingStatus.OPEN, FindingStatus.SNOOZED, FindingStatus.REJECTED)
 CLOSED_STATUSES = (FindingStatus.APPROVED, FindingStatus.DISMISSED)
 _LIVE_SQL = "status IN ('open', 'snoozed', 'rejected')"
+_LIVE_CANDIDATE_SQL = f"{_LIVE_SQL} AND candidate_name IS NOT NULL"
 
 
 class ClosedReason(StrEnum):
@@ -76,6 +77,7 @@ class ClosedReason(StrEnum):
     APPROVED_COMPANY_WIDE = "approved_company_wide"  # another finding's company-wide approval
     SANCTIONED = "sanctioned"  # IT added the vendor to its sanctioned inventory
     WRONG_MATCH = "wrong_match"  # dismissed: the charges were not this vendor's software
+    NOT_SOFTWARE = "not_software"  # dismissed: IT rejected the candidate vendor as software
 
 
 class Finding(SQLModel, table=True):
@@ -92,11 +94,22 @@ class Finding(SQLModel, table=True):
             sqlite_where=text(_LIVE_SQL),
             postgresql_where=text(_LIVE_SQL),
         ),
+        Index(
+            "uq_findings_live_candidate_department",
+            "candidate_name",
+            "department_id",
+            unique=True,
+            sqlite_where=text(_LIVE_CANDIDATE_SQL),
+            postgresql_where=text(_LIVE_CANDIDATE_SQL),
+        ),
         # sort=severity: the label first, then the annualised spend
         Index("ix_findings_severity_order", "severity_rank", "annual_run_rate_minor", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    vendor_id: int = Field(foreign_key="vendors.id")
+    # None on a candidate vendor's finding (software the catalog does not know, by the name
+    # recognition read: ``candidate_name``); see app.findings.candidates.
+    vendor_id: int | None = Field(default=None, foreign_key="vendors.id")
+    candidate_name: str | None = Field(default=None, max_length=300)
     # null department = spend whose cardholder has no known department
     department_id: int | None = Field(default=None, foreign_key="departments.id", index=True)
     status: str = Field(default=FindingStatus.OPEN, max_length=20, index=True)

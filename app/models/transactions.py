@@ -5,10 +5,24 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.models.common import created_at_field, json_field, ts_field
+
+# Recognition's methods that name software without a catalog vendor: a candidate vendor's rows.
+CANDIDATE_METHODS = ("product", "discovered")
+
+
+def candidate_rows_sql(table: str = "") -> str:
+    """The predicate of ``ix_transactions_candidates`` (migration 0012). A query uses that
+    partial index on SQLite only when it states these terms as literals, as this text does."""
+    prefix = f"{table}." if table else ""
+    methods = ", ".join(f"'{m}'" for m in CANDIDATE_METHODS)
+    return f"{prefix}vendor_id IS NULL AND {prefix}matched_by IN ({methods})"
+
+
+_CANDIDATE_ROWS = candidate_rows_sql()
 
 
 class Transaction(SQLModel, table=True):
@@ -35,6 +49,15 @@ class Transaction(SQLModel, table=True):
             "category",
             "reporting_amount_minor",
             "updated_at",
+        ),
+        # Candidate vendors' rows by name (migration 0012).
+        Index(
+            "ix_transactions_candidates",
+            "matched_text",
+            "department_id",
+            "transaction_date",
+            sqlite_where=text(_CANDIDATE_ROWS),
+            postgresql_where=text(_CANDIDATE_ROWS),
         ),
     )
 

@@ -33,7 +33,10 @@ VENDOR_CHOICES = 15
 
 def _finding_drilldown(f: Finding) -> str:
     """A live finding's rows in the transactions list: its outside-IT rows over the days it
-    spans (the list would otherwise show the default period only)."""
+    spans (the list would otherwise show the default period only). Unrecognised software has
+    no vendor to filter by: its rows are listed on its own page."""
+    if f.vendor_id is None:
+        return f"/findings/{f.id}#evidence"
     return queries.transactions_url(
         transactions_service.TransactionFilter(
             date_from=f.first_seen_date, date_to=f.last_seen_date

@@ -35,6 +35,8 @@ from app.findings.service import FindingFilter
 from app.kit.pagination import PageParams
 
 router = APIRouter(include_in_schema=False)
+# The queue's "Software" filter: catalog vendors, unrecognised software (candidates), or both.
+KINDS: dict[str, bool | None] = {"all": None, "vendors": False, "unrecognised": True}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,7 @@ def _findings_response(
     *,
     status: str,
     sort: str,
+    kind: str = "all",
     cursor: str | None = None,
     status_code: int = 200,
     **context: Any,
@@ -89,14 +92,19 @@ def _findings_response(
     try:
         rows, next_cursor = findings_service.list_findings(
             session,
-            FindingFilter(status=None if status == "all" else status, sort=sort),
+            FindingFilter(
+                status=None if status == "all" else status,
+                sort=sort,
+                unrecognised=KINDS[kind],
+            ),
             PageParams(limit=FINDINGS_PAGE_SIZE, cursor=cursor),
             principal,
         )
     except AppError as exc:
         return error_page(request, principal, exc)
     next_url = (
-        "/findings?" + urlencode({"status": status, "sort": sort, "cursor": next_cursor})
+        "/findings?"
+        + urlencode({"status": status, "sort": sort, "kind": kind, "cursor": next_cursor})
         if next_cursor
         else None
     )
@@ -109,6 +117,7 @@ def _findings_response(
         findings=findings_service.to_public(session, rows),
         status=status,
         sort=sort,
+        kind=kind,
         next_url=next_url,
         first_page=cursor is None,
         can_decide=allowed(principal.role, Perm.FINDINGS_DECIDE),
@@ -125,6 +134,7 @@ def findings_page(
     session: SessionDep,
     status: Annotated[str, Query(pattern=STATUSES)] = "open",
     sort: Annotated[str, Query(pattern=SORTS)] = "severity",
+    kind: Annotated[str, Query(pattern="^(all|vendors|unrecognised)$")] = "all",
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     done: Annotated[str | None, Query(pattern="^[a-z-]{1,30}$")] = None,
     ok: Annotated[str | None, Query(max_length=7000, pattern=r"^\d{1,12}(,\d{1,12})*$")] = None,
@@ -148,7 +158,7 @@ def findings_page(
             "unchanged": _bulk_lines(session, principal, unchanged),
         }
     return _findings_response(
-        request, session, principal, status=status, sort=sort, cursor=cursor, **report
+        request, session, principal, status=status, sort=sort, kind=kind, cursor=cursor, **report
     )
 
 
