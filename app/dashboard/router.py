@@ -18,6 +18,8 @@ from app.dashboard.pages import (
     findings,
     insights,
     overview,
+    registrations,
+    sanctioned,
     transactions,
 )
 
@@ -31,6 +33,8 @@ PAGES = (
     finding,
     insights,
     transactions,
+    registrations,
+    sanctioned,
 )
 for page in PAGES:
     router.include_router(page.router)
