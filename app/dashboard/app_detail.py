@@ -147,7 +147,7 @@ def build(
 
         detail.chart = Chart(
             id="app-spend-over-time",
-            title=f"{vendor.name}: spend over time",
+            title="Spend over time",
             description="Monthly spend on this vendor, sanctioned versus bought outside IT.",
             orientation="v",
             category_label="Month",

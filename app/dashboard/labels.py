@@ -45,7 +45,7 @@ def category(slug: str | None) -> str:
 def function(vendor_slug: str | None) -> str | None:
     """What the vendor is bought for ("Video meetings"), or None when the data does not say."""
     found = functions_data.of(vendor_slug)
-    return found.label if found else None
+    return found.label[:1].upper() + found.label[1:] if found else None
 
 
 def label(kind: str, code: str | None) -> str:

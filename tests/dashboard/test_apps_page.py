@@ -49,8 +49,8 @@ def test_inventory_renders_for_every_role_with_only_what_it_may_see(
     page = client.get("/apps")
     assert page.status_code == 200, page.text[:500]
     assert 'href="/apps" aria-current="page"' in page.text
-    assert ("Open findings</th>" in page.text) == (role != "finance")
-    registrations_column = "Registrations</th>" in page.text
+    assert ('title="Open findings"' in page.text) == (role != "finance")
+    registrations_column = "Registered</abbr></th>" in page.text
     assert registrations_column == (role in {"admin", "it", "marketing"})
     detail = client.get(f"/apps/{spend.figma_id}")
     assert detail.status_code == 200
@@ -115,6 +115,11 @@ def test_filters_sort_and_search_apply_to_page_and_csv(
     by_spend = [int(r["spend_minor"]) for r in _csv(client)]
     assert by_spend == sorted(by_spend, reverse=True)
     assert client.get("/apps?sort=nonsense").status_code == 422
+    # the filter form sends the fields left empty as empty strings
+    blank = client.get("/apps?q=&category=&status=&department_id=&from=&to=&sort=spend")
+    assert blank.status_code == 200
+    assert client.get("/apps?from=2026-13-01").status_code == 422
+    assert client.get("/apps?department_id=sales").status_code == 422
     assert "No app matches" in client.get("/apps?q=zzzz-no-such-app").text
 
 

@@ -3,7 +3,7 @@ export under the same filters, and a page per app."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
@@ -15,12 +15,12 @@ from app import periods
 from app.api.deps import SessionDep
 from app.auth.permissions import Perm, allowed
 from app.auth.service import Principal
-from app.dashboard import app_detail, inventory, labels
+from app.dashboard import app_detail, forms, inventory, labels
 from app.dashboard.inventory import InventoryFilter
 from app.dashboard.render import PAGE_HEADERS, error_page, money, page_viewer, render
 from app.dashboard.sparkline import sparkline
 from app.db import utcnow
-from app.errors import AppError
+from app.errors import AppError, Unprocessable
 
 router = APIRouter(include_in_schema=False)
 SORT_PATTERN = "^(" + "|".join(inventory.SORTS) + ")$"
@@ -44,12 +44,13 @@ def _inventory(
     everything: bool = False,
 ) -> tuple[inventory.Inventory, periods.Period]:
     today = utcnow().date()
-    period = periods.resolve(args.date_from, args.date_to, today)
+    date_from, date_to, flt = args.parsed()
+    period = periods.resolve(date_from, date_to, today)
     found = inventory.build(
         session,
         principal,
         period,
-        args.flt,
+        flt,
         today,
         page=page,
         page_size=None if everything else inventory.PAGE_SIZE,
@@ -73,25 +74,36 @@ def _query(period: periods.Period, flt: InventoryFilter, **extra: object) -> str
 
 @dataclass(frozen=True, slots=True)
 class InventoryArgs:
-    date_from: date | None
-    date_to: date | None
+    """The inventory's filters as sent; the filter form sends empty fields as ``""``."""
+
+    date_from: str
+    date_to: str
+    department_id: str
     flt: InventoryFilter
+
+    def parsed(self) -> tuple[date | None, date | None, InventoryFilter]:
+        department = self.department_id.strip()
+        if department and not department.isdigit():
+            raise Unprocessable("department_id must be a department's number")
+        return (
+            forms.day(self.date_from, "`from`"),
+            forms.day(self.date_to, "`to`"),
+            replace(self.flt, department_id=int(department) if department else None),
+        )
 
 
 def inventory_args(
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    date_from: Annotated[str, Query(alias="from", max_length=10)] = "",
+    date_to: Annotated[str, Query(alias="to", max_length=10)] = "",
     q: Annotated[str, Query(max_length=100)] = "",
     category: Annotated[str, Query(max_length=40)] = "",
     status: Annotated[str, Query(pattern=STATUS_PATTERN)] = "",
-    department_id: int | None = None,
+    department_id: Annotated[str, Query(max_length=12)] = "",
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "spend",
 ) -> InventoryArgs:
     """The inventory's filters, the same for the page and its CSV."""
-    flt = InventoryFilter(
-        q=q, category=category, status=status, department_id=department_id, sort=sort
-    )
-    return InventoryArgs(date_from, date_to, flt)
+    flt = InventoryFilter(q=q, category=category, status=status, sort=sort)
+    return InventoryArgs(date_from, date_to, department_id, flt)
 
 
 InventoryArgsDep = Annotated[InventoryArgs, Depends(inventory_args)]
@@ -109,9 +121,9 @@ def apps_page(
     principal = page_viewer(request, session, Perm.TRANSACTIONS_READ)
     if not isinstance(principal, Principal):
         return principal
-    flt = args.flt
     try:
         found, period = _inventory(session, principal, args, page)
+        flt = args.parsed()[2]
     except AppError as exc:
         return error_page(request, principal, exc)
     sparks = {
