@@ -211,3 +211,13 @@ def record(artifacts: Path, name: str, figures: dict[str, Any]) -> None:
     existing[name] = figures
     path.write_text(json.dumps(existing, indent=2))
     print(f"\n{name}: {figures} (artifacts in {artifacts})")
+
+
+def signed_in(browser: Any, live: Live, key: str, **context_args: Any) -> tuple[Any, Any, Problems]:
+    """A new browser context signed in with ``key`` by keyboard: (context, page, problems)."""
+    context = browser.new_context(**context_args)
+    page = context.new_page()
+    problems = Problems()
+    problems.watch(page)
+    sign_in_with_keyboard(page, live, key)
+    return context, page, problems

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 import classifiers
 from app.dashboard import labels
-from app.models import SanctionedApp
+from app.models import SanctionedApp, Vendor
 from tests.dashboard.conftest import Spend, sign_in
 
 ROLES = ["admin", "it", "marketing", "finance", "viewer"]
@@ -171,8 +171,21 @@ def test_app_page_shows_spend_buyers_transactions_and_decisions(
     assert missing.status_code == 404
 
 
+def test_csv_cells_never_start_a_formula(
+    client: TestClient, keys: Any, spend: Spend, session: Session
+) -> None:
+    vendor = session.get(Vendor, spend.figma_id)
+    assert vendor is not None
+    vendor.name = "=HYPERLINK(1)"
+    session.add(vendor)
+    session.commit()
+    sign_in(client, keys.admin)
+    row = _by_vendor(_csv(client))[str(spend.figma_id)]
+    assert row["vendor"] == "'=HYPERLINK(1)"
+
+
 def test_signed_out_goes_to_sign_in(client: TestClient) -> None:
-    for path in ("/apps", "/apps/1", "/apps.csv"):
+    for path in ("/apps", "/apps/1", "/apps.csv", "/sanctioned", "/registrations/new"):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["location"].startswith("/login?next=")

@@ -14,9 +14,8 @@ from app.db import utcnow
 from tests.dashboard.browser_kit import (
     SKIP_WITHOUT_CHROMIUM,
     Live,
-    Problems,
     no_horizontal_scroll,
-    sign_in_with_keyboard,
+    signed_in,
 )
 
 pytestmark = SKIP_WITHOUT_CHROMIUM
@@ -35,11 +34,9 @@ def _first_app(page: Any, live: Live) -> str:
 
 
 def test_every_console_page_at_1440(live: Live, browser: Any, artifacts: Path) -> None:
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    problems = Problems()
-    problems.watch(page)
-    sign_in_with_keyboard(page, live, live.admin_key)
+    context, page, problems = signed_in(
+        browser, live, live.admin_key, viewport={"width": 1440, "height": 900}
+    )
     for path in CONSOLE:
         page.goto(live.base + path)
         assert page.locator("h1").count() == 1, path
@@ -58,11 +55,9 @@ def test_every_console_page_at_1440(live: Live, browser: Any, artifacts: Path) -
 
 
 def test_inventory_filters_and_sort_by_keyboard(live: Live, browser: Any) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems = Problems()
-    problems.watch(page)
-    sign_in_with_keyboard(page, live, live.admin_key)
+    context, page, problems = signed_in(
+        browser, live, live.admin_key, viewport={"width": 1280, "height": 900}
+    )
     page.goto(live.base + "/apps")
     every = int(page.locator("#app-count").inner_text())
     page.locator("#f-status").focus()
@@ -90,11 +85,9 @@ def test_inventory_filters_and_sort_by_keyboard(live: Live, browser: Any) -> Non
 def test_register_a_tool_with_catalog_suggestions(
     live: Live, browser: Any, artifacts: Path
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems = Problems()
-    problems.watch(page)
-    sign_in_with_keyboard(page, live, live.marketing_key)
+    context, page, problems = signed_in(
+        browser, live, live.marketing_key, viewport={"width": 1280, "height": 900}
+    )
     page.goto(live.base + "/registrations")
     page.get_by_role("link", name="Register a tool").click()
     page.wait_for_url("**/registrations/new")
@@ -126,11 +119,13 @@ def test_register_a_tool_with_catalog_suggestions(
 
 
 def test_register_without_script_is_a_plain_form_post(live: Live, browser: Any) -> None:
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    context, page, _ = signed_in(
+        browser,
+        live,
+        live.marketing_key,
+        viewport={"width": 1280, "height": 900},
+        java_script_enabled=False,
     )
-    page = context.new_page()
-    sign_in_with_keyboard(page, live, live.marketing_key)
     page.goto(live.base + "/registrations/new?name=Slack")
     assert page.locator("#catalog-suggestions option").count() >= 1  # filled by the server
     page.locator("#reg-cost").fill("12.345")
@@ -148,11 +143,9 @@ def test_register_without_script_is_a_plain_form_post(live: Live, browser: Any) 
 def test_sanctioned_add_edit_retire_through_the_ui(
     live: Live, browser: Any, artifacts: Path
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems = Problems()
-    problems.watch(page)
-    sign_in_with_keyboard(page, live, live.admin_key)
+    context, page, problems = signed_in(
+        browser, live, live.admin_key, viewport={"width": 1280, "height": 900}
+    )
     page.goto(live.base + "/sanctioned")
     page.get_by_role("link", name="Add an app").click()
     page.wait_for_url("**/sanctioned/new")
@@ -194,11 +187,9 @@ def test_sanctioned_add_edit_retire_through_the_ui(
 
 
 def test_console_pages_fit_a_phone(live: Live, browser: Any, artifacts: Path) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = context.new_page()
-    problems = Problems()
-    problems.watch(page)
-    sign_in_with_keyboard(page, live, live.admin_key)
+    context, page, problems = signed_in(
+        browser, live, live.admin_key, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     for path in [*CONSOLE, _first_app(page, live).removeprefix(live.base)]:
         page.goto(live.base + path)
         assert no_horizontal_scroll(page), path

@@ -131,6 +131,7 @@ class RegistrationForm(BaseModel):
             raise Unprocessable("pick a department from the list")
         currency = (self.currency.strip().upper() or get_settings().reporting_currency)[:3]
         cost_minor = forms.amount(self.cost, currency, "the cost")
+        period = self.period if self.period in PERIODS else None
         return RegistrationCreate.model_validate(
             {
                 "name": self.name.strip() or None,
@@ -140,7 +141,7 @@ class RegistrationForm(BaseModel):
                 "seats": forms.whole(self.seats, "seats"),
                 "cost_minor": cost_minor,
                 "currency": currency if cost_minor is not None else None,
-                "period": self.period if self.period in PERIODS else None,
+                "period": period if cost_minor is not None else None,
                 "url": forms.optional(self.url),
                 "start_date": forms.day(self.start_date, "the start date"),
             }
