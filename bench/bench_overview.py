@@ -9,7 +9,10 @@
 Builds a temp SQLite database with the real migrations and ``load_demo(scale=...)``, signs in
 through the login form, then times whole requests in-process (routing, queries, template)
 for the overview (its first data: every chart and total is in that one response), the
-renewals card it loads after first paint, and a drill-down. Prints median and p95 in ms.
+renewals card it loads after first paint, a drill-down, and the console's pages: the app
+inventory (and its CSV), the page of its largest app, sanctioned apps with the renewals
+calendar, registrations and the catalog suggestions a name field asks for as you type.
+Prints median and p95 in ms.
 """
 
 from __future__ import annotations
@@ -83,10 +86,20 @@ def _run(db_file: Path, scale: float, runs: int, *, reuse: bool = False) -> None
         assert found is not None
         client.post("/login", data={"api_key": key, "csrf_token": found.group(1)})
         print(f"{count:,} transactions, {runs} runs each, load average {os.getloadavg()[0]:.2f}")
+        inventory = client.get("/apps")
+        largest = re.search(r'<th scope="row"><a href="(/apps/\d+)"', inventory.text)
+        assert largest is not None, inventory.text[:300]
         for label, path in [
             ("overview (first data)", "/"),
             ("renewals card", "/fragments/renewals"),
             ("drill-down, outside IT", "/transactions?is_software=true&outside_it=true"),
+            ("app inventory", "/apps"),
+            ("app inventory, filtered", "/apps?status=outside_it&sort=run_rate"),
+            ("app inventory CSV", "/apps.csv"),
+            ("one app (the largest)", largest.group(1)),
+            ("sanctioned + calendar", "/sanctioned"),
+            ("registrations", "/registrations"),
+            ("catalog suggestions", "/fragments/catalog-suggest?q=sla"),
         ]:
             started = time.perf_counter()
             client.get(path)  # warm: templates compiled, statements cached, rollups current

@@ -19,6 +19,7 @@ from app.api.deps import SessionDep
 from app.auth import cookie as web_session
 from app.auth.permissions import Perm, allowed
 from app.auth.principal import Principal
+from app.dashboard import labels
 from app.dashboard.assets import asset_version, plotly_version
 from app.errors import AppError, Forbidden
 from connectors.money import exponent, from_minor
@@ -74,6 +75,8 @@ def _json_script(value: Any) -> Markup:
 
 templates.env.filters["money"] = money
 templates.env.filters["json_script"] = _json_script
+templates.env.filters["category_label"] = labels.category
+templates.env.filters["label"] = lambda code, kind: labels.label(kind, code)
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -88,11 +91,14 @@ class NavItem:
 
 NAV = (
     NavItem("/", "Overview", Perm.TRANSACTIONS_READ),
+    NavItem("/apps", "Apps", Perm.TRANSACTIONS_READ),
     NavItem("/findings", "Findings", Perm.FINDINGS_READ),
     NavItem("/subscriptions", "Subscriptions", INSIGHTS_PERM),
     NavItem("/redundancy", "Redundancy", REDUNDANCY_PERM),
     NavItem("/transactions", "Transactions", Perm.TRANSACTIONS_READ),
     NavItem("/candidates", "Candidates", Perm.RULES_READ),
+    NavItem("/sanctioned", "Sanctioned", Perm.SANCTIONED_READ),
+    NavItem("/registrations", "Registrations", Perm.REGISTRATIONS_READ),
 )
 
 

@@ -13,11 +13,11 @@ from fastapi import Request, Response
 from pydantic import ValidationError
 
 from app.api.deps import SessionDep
-from app.auth import cookie as web_session
-from app.auth.permissions import Perm, allowed
+from app.auth.permissions import Perm
 from app.auth.principal import Principal
-from app.dashboard.render import error_page, not_permitted, templates, to_login
-from app.errors import AppError, Forbidden
+from app.dashboard.forms import form_principal
+from app.dashboard.render import templates
+from app.errors import AppError
 
 FINDINGS_PAGE_SIZE = 50
 STATUSES = "^(open|approved|rejected|dismissed|snoozed|all)$"
@@ -102,12 +102,4 @@ def poster(
 ) -> Principal | Response:
     """The principal behind a review form, or the page that refuses it: no CSRF token, signed
     out (back to sign-in, then to ``back``), or a role that may not decide."""
-    try:
-        principal = web_session.principal_from_cookie(request, session, form_token=csrf_token)
-    except Forbidden as exc:
-        return error_page(request, None, exc)
-    if principal is None:
-        return to_login(request, back)
-    if not allowed(principal.role, Perm.FINDINGS_DECIDE):
-        return not_permitted(request, principal, Perm.FINDINGS_DECIDE)
-    return principal
+    return form_principal(request, session, csrf_token, back, Perm.FINDINGS_DECIDE)

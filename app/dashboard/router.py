@@ -12,8 +12,29 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.dashboard import assets, signin
-from app.dashboard.pages import finding, findings, insights, overview, transactions
+from app.dashboard.pages import (
+    apps,
+    finding,
+    findings,
+    insights,
+    overview,
+    registrations,
+    sanctioned,
+    transactions,
+)
 
 router = APIRouter(include_in_schema=False)
-for page in (assets, signin, overview, findings, finding, insights, transactions):
+PAGES = (
+    assets,
+    signin,
+    overview,
+    apps,
+    findings,
+    finding,
+    insights,
+    transactions,
+    registrations,
+    sanctioned,
+)
+for page in PAGES:
     router.include_router(page.router)

@@ -171,8 +171,43 @@
     }
   }
 
+  /* Name fields matched to the catalog (registrations, sanctioned apps): the closest catalog
+     vendors fill the field's <datalist> as a person types, so the browser offers them and the
+     arrow keys pick one; the hint under the field names them for screen readers too. The
+     form posts the name either way and the server matches it. */
+  function catalogSuggest() {
+    document.querySelectorAll("input[data-suggest]").forEach(function (input) {
+      var base = input.getAttribute("data-suggest");
+      var list = document.getElementById(input.getAttribute("list"));
+      var hint = document.getElementById(input.getAttribute("aria-describedby"));
+      if (!isLocalPath(base) || !list) { return; }
+      var timer = null;
+      var latest = 0;
+      function run() {
+        var q = input.value.trim();
+        var ticket = ++latest;
+        if (!q) { list.innerHTML = ""; return; }
+        getHtml(base + "?q=" + encodeURIComponent(q)).then(function (html) {
+          if (html === null || ticket !== latest) { return; }
+          list.innerHTML = html;
+          if (hint) {
+            var names = Array.prototype.map.call(list.options, function (o) { return o.value; });
+            hint.textContent = names.length
+              ? "Catalog vendors like this: " + names.join(", ") + "."
+              : "No catalog vendor has a name like this.";
+          }
+        }).catch(function () { /* the form still posts the name as typed */ });
+      }
+      input.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(run, 200);
+      });
+    });
+  }
+
   function init() {
     vendorSearch();
+    catalogSuggest();
     bulkForm();
     focusOutcome();
     loadFragments();

@@ -16,6 +16,9 @@ from sqlmodel import Session
 from app.db import utcnow
 from app.models import Connection, Department, Finding, Transaction, Vendor
 
+# The browser tests' fixtures (module-scoped: each browser test module gets its own server).
+from tests.dashboard.browser_kit import artifacts, browser, live  # noqa: F401
+
 _seq = itertools.count(1)
 
 

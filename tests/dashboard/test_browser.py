@@ -1,5 +1,6 @@
 """The dashboard in a real browser: Playwright for Python driving Debian's chromium against a
-live uvicorn serving a small demo company. Skips cleanly without playwright or chromium.
+live uvicorn serving a small demo company (:mod:`tests.dashboard.browser_kit`). Skips cleanly
+without playwright or chromium.
 
 Screenshots and the measured figures (first contentful paint, time to first byte of the
 overview) go to ``$SHADOWSPEND_TEST_ARTIFACTS`` or a pytest temp directory, never the repo.
@@ -8,209 +9,21 @@ They are recorded, not asserted (timings belong in benchmarks, not in pass/fail 
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-import pytest
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = Path(os.environ.get("SHADOWSPEND_CHROMIUM", "/usr/bin/chromium"))
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PAGES = ["/", "/findings", "/subscriptions", "/redundancy", "/transactions"]
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"
+from tests.dashboard.browser_kit import (
+    SKIP_WITHOUT_CHROMIUM,
+    TIMINGS,
+    Live,
+    Problems,
+    no_horizontal_scroll,
+    record,
+    sign_in_with_keyboard,
 )
 
-
-@dataclass(frozen=True)
-class Live:
-    base: str
-    admin_key: str
-    marketing_key: str
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _load(url: str) -> tuple[str, str]:
-    from rich.console import Console
-    from sqlmodel import Session, select
-
-    from app import db, migrate
-    from app.api_keys import service as api_keys_service
-    from app.demo.loader import load_demo
-    from app.models import Department
-
-    engine = db.make_engine(url)
-    try:
-        migrate.upgrade(engine)
-        load_demo(engine, scale=0.2, console=Console(file=io.StringIO()))
-        with Session(engine) as session:
-            _, admin = api_keys_service.create_key(session, name="browser admin", role="admin")
-            marketing = session.exec(select(Department).where(Department.name == "Marketing"))
-            dept = marketing.first()
-            assert dept is not None
-            _, scoped = api_keys_service.create_key(
-                session, name="browser marketing", role="marketing", department_id=dept.id
-            )
-            session.commit()
-    finally:
-        engine.dispose()
-    return admin, scoped
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """uvicorn in a subprocess on a free loopback port, on a temp SQLite demo database."""
-    folder = tmp_path_factory.mktemp("dashboard-live")
-    url = f"sqlite:///{folder / 'demo.db'}"
-    admin, scoped = _load(url)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SHADOWSPEND_DATABASE_URL": url,
-        "SHADOWSPEND_SCHEDULER_MODE": "off",
-        "SHADOWSPEND_LOG_LEVEL": "WARNING",
-    }
-    log = (folder / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("the server did not start:\n" + (folder / "server.log").read_text())
-            time.sleep(0.2)
-        yield Live(base=base, admin_key=admin, marketing_key=scoped)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    configured = os.environ.get("SHADOWSPEND_TEST_ARTIFACTS")
-    folder = Path(configured) if configured else tmp_path_factory.mktemp("artifacts")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@dataclass
-class Problems:
-    """Console errors, uncaught exceptions and failed requests seen by one page."""
-
-    items: list[str] = field(default_factory=list)
-
-    def watch(self, page: Any) -> None:
-        page.on(
-            "console",
-            lambda m: self.items.append(f"console: {m.text}") if m.type == "error" else None,
-        )
-        page.on("pageerror", lambda e: self.items.append(f"pageerror: {e}"))
-        page.on(
-            "response",
-            lambda r: self.items.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,
-        )
-
-
-def _sign_in_with_keyboard(page: Any, live: Live, key: str) -> None:
-    page.goto(live.base + "/")
-    assert "/login" in page.url
-    page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.className")
-    assert focused == "skip-link"  # the first stop, and it is visible when focused
-    assert page.locator(".skip-link").bounding_box()["y"] >= 0
-    page.locator("#api_key").focus()
-    page.keyboard.type(key)
-    page.keyboard.press("Enter")
-    page.wait_for_url(live.base + "/")
-
-
-_TIMINGS = """() => {
-    const nav = performance.getEntriesByType('navigation')[0];
-    const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-    return {
-      ttfb_ms: Math.round(nav.responseStart - nav.requestStart),
-      first_contentful_paint_ms: fcp ? Math.round(fcp.startTime) : null,
-      charts_drawn_ms: Math.round(performance.now()),
-    };
-}"""
-
-
-def _no_horizontal_scroll(page: Any) -> bool:
-    return bool(
-        page.evaluate(
-            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-        )
-    )
-
-
-def _record(artifacts: Path, name: str, figures: dict[str, Any]) -> None:
-    path = artifacts / "figures.json"
-    existing = json.loads(path.read_text()) if path.exists() else {}
-    existing[name] = figures
-    path.write_text(json.dumps(existing, indent=2))
-    print(f"\n{name}: {figures} (artifacts in {artifacts})")
+PAGES = ["/", "/findings", "/subscriptions", "/redundancy", "/transactions"]
+pytestmark = SKIP_WITHOUT_CHROMIUM
 
 
 def test_sign_in_pages_and_drill_down(live: Live, browser: Any, artifacts: Path) -> None:
@@ -218,15 +31,15 @@ def test_sign_in_pages_and_drill_down(live: Live, browser: Any, artifacts: Path)
     page = context.new_page()
     problems = Problems()
     problems.watch(page)
-    _sign_in_with_keyboard(page, live, live.admin_key)
+    sign_in_with_keyboard(page, live, live.admin_key)
     page.wait_for_function("document.querySelectorAll('.chart.drawn').length === 4")
     page.wait_for_selector("#renewals-body table, #renewals-body .empty")
-    figures = page.evaluate(_TIMINGS)
-    _record(artifacts, "overview_1280_first_visit", figures)
+    figures = page.evaluate(TIMINGS)
+    record(artifacts, "overview_1280_first_visit", figures)
     assert figures["first_contentful_paint_ms"] is not None
     page.reload()
     page.wait_for_function("document.querySelectorAll('.chart.drawn').length === 4")
-    _record(artifacts, "overview_1280_reload", page.evaluate(_TIMINGS))
+    record(artifacts, "overview_1280_reload", page.evaluate(TIMINGS))
     page.screenshot(path=str(artifacts / "overview-1280.png"), full_page=True)
 
     # Visible focus on a link reached by keyboard.
@@ -282,7 +95,7 @@ def test_narrow_screen_and_scoped_key(live: Live, browser: Any, artifacts: Path)
     page = context.new_page()
     problems = Problems()
     problems.watch(page)
-    _sign_in_with_keyboard(page, live, live.marketing_key)
+    sign_in_with_keyboard(page, live, live.marketing_key)
     page.wait_for_function("document.querySelectorAll('.chart.drawn').length >= 1")
     figures = page.evaluate(
         """() => {
@@ -290,7 +103,7 @@ def test_narrow_screen_and_scoped_key(live: Live, browser: Any, artifacts: Path)
         return {first_contentful_paint_ms: fcp ? Math.round(fcp.startTime) : null};
     }"""
     )
-    _record(artifacts, "overview_390_marketing", figures)
+    record(artifacts, "overview_390_marketing", figures)
     departments = page.locator("#spend-by-department-title ~ details tbody th")
     assert departments.count() == 1
     assert (departments.first.text_content() or "").strip() == "Marketing"
@@ -301,7 +114,7 @@ def test_narrow_screen_and_scoped_key(live: Live, browser: Any, artifacts: Path)
         page.goto(live.base + path)
         if path == "/":
             page.wait_for_function("document.querySelectorAll('.chart.drawn').length >= 1")
-        assert _no_horizontal_scroll(page), path
+        assert no_horizontal_scroll(page), path
         name = path.strip("/") or "overview"
         page.screenshot(path=str(artifacts / f"{name}-390.png"), full_page=True)
     assert problems.items == []
@@ -331,7 +144,7 @@ def test_review_decisions_through_the_ui(live: Live, browser: Any, artifacts: Pa
     page = context.new_page()
     problems = Problems()
     problems.watch(page)
-    _sign_in_with_keyboard(page, live, live.admin_key)
+    sign_in_with_keyboard(page, live, live.admin_key)
     snooze_url, race_url, dismiss_url, *queue_urls = _open_findings(page, live, 5)
 
     # Snooze, all by keyboard.
@@ -419,22 +232,22 @@ def test_review_forms_fit_a_phone_and_stay_hidden_without_the_permission(
     page = context.new_page()
     problems = Problems()
     problems.watch(page)
-    _sign_in_with_keyboard(page, live, live.admin_key)
+    sign_in_with_keyboard(page, live, live.admin_key)
     (url,) = _open_findings(page, live, 1)
-    assert _no_horizontal_scroll(page)
+    assert no_horizontal_scroll(page)
     page.screenshot(path=str(artifacts / "review-queue-390.png"), full_page=True)
     page.goto(url)
     for name in ["reject", "dismiss", "snooze"]:
         _open_decision(page, name)
     page.locator("#vendor-q").fill("slack")
     page.locator("#vendor-results input[type=radio]").first.wait_for()
-    assert _no_horizontal_scroll(page)
+    assert no_horizontal_scroll(page)
     page.screenshot(path=str(artifacts / "review-finding-390.png"), full_page=True)
     page.locator("#decide").screenshot(path=str(artifacts / "review-decide-390.png"))
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login")
 
-    _sign_in_with_keyboard(page, live, live.marketing_key)
+    sign_in_with_keyboard(page, live, live.marketing_key)
     (url,) = _open_findings(page, live, 1)
     assert page.locator("#bulk").count() == 0
     page.goto(url)
