@@ -287,13 +287,16 @@ def parse(raw: object) -> ParsedDescriptor:
 
 
 def _parse(raw: object, *, strip_noise: bool) -> ParsedDescriptor:
-    if raw is None:
-        raw = ""
-    if isinstance(raw, bytes | bytearray):
-        raw = bytes(raw).decode("utf-8", errors="replace")
-    if not isinstance(raw, str):
-        raw = str(raw)
-    text = _clean_unicode(raw)
+    source: str
+    if isinstance(raw, str):
+        source = raw
+    elif raw is None:
+        source = ""
+    elif isinstance(raw, bytes | bytearray):
+        source = bytes(raw).decode("utf-8", errors="replace")
+    else:
+        source = str(raw)
+    text = _clean_unicode(source)
 
     domains: list[str] = []
     if "@" in text:
@@ -360,14 +363,14 @@ def _parse(raw: object, *, strip_noise: bool) -> ParsedDescriptor:
     text = text.translate(_TO_SPACE)  # "*", "_", ",", brackets... become separators
     if "/" in text:
         text = _SLASH.sub(" ", text)  # keep "/" only right after a domain
-    tokens = _tokens(text)
+    tokens, keys = _tokens(text)
     return ParsedDescriptor(
         text=" ".join(tokens),
         tokens=tuple(tokens),
         domains=tuple(dict.fromkeys(domains)),
         processor=processor,
         star_prefix=star_prefix,
-        keys=tuple(t.translate(_NON_ALNUM_DELETE) for t in tokens),
+        keys=tuple(keys),
     )
 
 
@@ -380,29 +383,52 @@ def _is_noise(tok: str) -> bool:
     return len(tok) - len(tok.translate(_DIGITS_DELETE)) >= 2
 
 
-def _tokens(text: str) -> list[str]:
+# What one raw token becomes (its text, its matching key, whether it is dropped when it is not
+# the first token: a legal suffix or a reference), memoised by the raw token: statements repeat
+# the same words, places and codes, so most tokens are a dictionary lookup. Bounded.
+_TOKEN_CACHE: dict[str, tuple[str, str, bool]] = {}
+_TOKEN_CACHE_MAX = 200_000
+
+
+def _token(raw_tok: str) -> tuple[str, str, bool]:
+    if raw_tok.isdigit():  # numbers are not worth remembering
+        return raw_tok, raw_tok, len(raw_tok) >= 4
+    hit = _TOKEN_CACHE.get(raw_tok)
+    if hit is not None:
+        return hit
+    tok = raw_tok.strip(".'&+-/")
+    if len(tok) >= 8 and tok[-1].isdigit() and tok[0].isalpha():
+        # "ADWS25445007": a word glued to a reference number
+        m = _SPLIT_ID.fullmatch(tok)
+        if m:
+            tok = m.group(1)
+    droppable = tok in LEGAL_SUFFIXES or tok.rstrip(".") in LEGAL_SUFFIXES or _is_noise(tok)
+    hit = (tok, tok.translate(_NON_ALNUM_DELETE), droppable)
+    if len(_TOKEN_CACHE) >= _TOKEN_CACHE_MAX:
+        _TOKEN_CACHE.clear()
+    _TOKEN_CACHE[raw_tok] = hit
+    return hit
+
+
+def _tokens(text: str) -> tuple[list[str], list[str]]:
+    """The merchant tokens of a cleaned text and their matching keys (same length)."""
     out: list[str] = []
+    keys: list[str] = []
     for raw_tok in text.split():
-        tok = raw_tok.strip(".'&+-/")
-        if not tok:
-            continue
-        if len(tok) >= 8 and tok[-1].isdigit() and tok[0].isalpha():
-            # "ADWS25445007": a word glued to a reference number
-            m = _SPLIT_ID.fullmatch(tok)
-            if m:
-                tok = m.group(1)
-        if out and (tok in LEGAL_SUFFIXES or tok.rstrip(".") in LEGAL_SUFFIXES):
-            continue
-        if out and _is_noise(tok):
+        tok, key, droppable = _token(raw_tok)
+        if not tok or (droppable and out):
             continue
         out.append(tok)
+        keys.append(key)
     # "GOOGLE *Google One", "TEMU.COM TEMU.COM": the biller repeats its own name.
     if len(out) > 2 and out[0] == out[1]:
         del out[1]
+        del keys[1]
     # Trailing location: state/country codes and a dangling short code.
     while len(out) > 1 and out[-1] in US_STATES:
         out.pop()
-    return out
+        keys.pop()
+    return out, keys
 
 
 def normalise(descriptor: object) -> str:

@@ -208,7 +208,7 @@ def tag(
                 roles.extend(["loc"] * span)
                 i += span
                 continue
-        role = _role(key, i, n, star_prefix, learned, lex)
+        role = _role(key, i, n, star_prefix, learned)
         if role == "loc" and key in lex.address_words:
             # "12 MAIN STREET": the words between a house number and a street word are the
             # street's name, part of the address.
@@ -253,24 +253,51 @@ def _city_at(keys: Sequence[str], i: int, lex: Lexicon) -> int:
     return 0
 
 
-def _role(
-    key: str, i: int, n: int, star_prefix: str | None, learned: frozenset[str], lex: Lexicon
-) -> Role:
-    if _is_noise(key):
+def _role(key: str, i: int, n: int, star_prefix: str | None, learned: frozenset[str]) -> Role:
+    if not key or key.isdigit():
+        return "noise"  # numbers are not worth remembering
+    noise, role = _token_role(key, i == 0, i < n - 1, n > 1)
+    if noise:
         return "noise"
     if i == 0 and star_prefix is not None and key == star_prefix:
         return "proc"
-    if key in learned or key in lex.bank_words:
+    if learned and key in learned:
         return "bank"
-    if key in _PROCESSOR_TOKENS and i < n - 1:
+    return role
+
+
+# A token's role depends on the token, on whether it is the first or the last and on whether
+# it is alone, apart from the star prefix and the learned wording (checked per call): memoised
+# on those, since statements repeat their words. Bounded.
+_ROLES: dict[tuple[str, bool, bool, bool], tuple[bool, Role]] = {}
+_ROLES_MAX = 200_000
+
+
+def _token_role(key: str, first: bool, not_last: bool, several: bool) -> tuple[bool, Role]:
+    """(is it a reference or number, its role otherwise) for a token at such a place."""
+    memo = (key, first, not_last, several)
+    hit = _ROLES.get(memo)
+    if hit is None:
+        hit = (_is_noise(key), _word_role(key, first, not_last, several, lexicon()))
+        if len(_ROLES) >= _ROLES_MAX:
+            _ROLES.clear()
+        _ROLES[memo] = hit
+    return hit
+
+
+def _word_role(key: str, first: bool, not_last: bool, several: bool, lex: Lexicon) -> Role:
+    """The role of a token that is not a reference, the star prefix or learned wording."""
+    if key in lex.bank_words:
+        return "bank"
+    if key in _PROCESSOR_TOKENS and not_last:
         return "proc"
-    if key in LEGAL_SUFFIXES or (i > 0 and key in lex.month_words):
+    if key in LEGAL_SUFFIXES or (not first and key in lex.month_words):
         return "noise"
-    if i > 0 and (key in lex.company_words or key in lex.countries):
+    if not first and (key in lex.company_words or key in lex.countries):
         return "loc"  # "HOOTSUITE MEDIA", "XERO AUSTRALIA": the company's form or region
-    if i > 0 and (key in US_STATES or key in lex.address_words):
+    if not first and (key in US_STATES or key in lex.address_words):
         return "loc"
-    if len(key) <= 2 and n > 1:
+    if len(key) <= 2 and several:
         return "noise"  # "RF", "PS": codes and cut fragments, not a merchant's name
     if key in lex.merchant_words:
         return "merchant"
