@@ -366,8 +366,12 @@ class Classifier:
         memo_soft: bool,
         star: bool = False,
     ) -> cand.Context:
-        dom_vendors = frozenset(
-            v.slug for d in parsed.domains if (v := self.catalog.domains.get(d)) is not None
+        dom_vendors = (
+            frozenset(
+                v.slug for d in parsed.domains if (v := self.catalog.domains.get(d)) is not None
+            )
+            if parsed.domains
+            else frozenset()
         )
         processor = parsed.processor
         if processor is None and "proc" in roles:
@@ -593,7 +597,7 @@ def _position(keys: Sequence[str], domain: str) -> int:
 
 def _has_category_label(keys: Sequence[str]) -> bool:
     lex = lexicon()
-    if not any(k in lex.label_words for k in keys):
+    if lex.label_words.isdisjoint(keys):
         return False
     joined = " ".join(keys)
     return any(" ".join(toks) in joined for toks in lex.category_labels.values())

@@ -449,6 +449,14 @@ def compact(text: str) -> str:
     return text.upper().translate(_NON_ALNUM_DELETE)
 
 
+def word_keys(text: str) -> list[str]:
+    """The matching key of each whitespace-separated word of ``text``, like :func:`compact`
+    word by word (an empty key where a word has no letter or digit)."""
+    if text.isascii():
+        return [w.translate(_NON_ALNUM_DELETE) for w in text.upper().split()]
+    return [compact(w) for w in text.split()]
+
+
 def key_of(text: str) -> str:
     """Matching key of catalog text (a name, alias or descriptor): parsed like a statement
     line, legal suffixes dropped, then compacted."""
