@@ -209,14 +209,14 @@ def generate(
     seen: set[tuple[str, int]] = set()
     prefixes = catalog.key_prefixes
     for i in range(n):
-        if keys[i] not in prefixes:
+        acc = keys[i]
+        if acc not in prefixes:
             continue  # no catalog key starts with this token
         # The spans from i that can still be keys, then the longest first: the first hit per
         # vendor and position is its longest key.
-        spans: list[str] = []
-        acc = ""
-        for k in range(min(MAX_SPAN, n - i)):
-            acc += keys[i + k]
+        spans = [acc]
+        for j in range(i + 1, min(i + MAX_SPAN, n)):
+            acc += keys[j]
             if acc not in prefixes:
                 break
             spans.append(acc)
@@ -253,7 +253,7 @@ def truncated(catalog: Catalog, keys: Sequence[str], start: int, min_len: int) -
     strong key, cut mid-word as statements cut names ("ACTIVECAMP", "GOOGLE STORA")."""
     n = len(keys)
     prefixes = catalog.key_prefixes
-    if keys[start] not in prefixes or not catalog.keys_with_prefix(keys[start], limit=1):
+    if keys[start] not in prefixes or not catalog.starts_strong_key(keys[start]):
         return None  # no strong key starts with the first word, so none with more of them
     for k in range(min(4, n - start), 0, -1):
         q = "".join(keys[start : start + k])
@@ -323,7 +323,8 @@ def score(c: Candidate, ctx: Context, w: Weights) -> Candidate:
             f["after_processor"] = wf.get("after_processor", 0.0)
         if not c.strong and not ctx.corroborated:
             f["short_derived_name"] = wf.get("weak_key", 0.0)
-        vocab = vendor_vocabulary(vendor)
+        known = _VOCABULARY.get(id(vendor))  # vendor_vocabulary(), without two calls
+        vocab = known[1] if known is not None and known[0] is vendor else vendor_vocabulary(vendor)
         rest_words = 0
         before_words = 0
         for i in ctx.word_idx:

@@ -187,6 +187,12 @@ class Classifier:
         learned = (
             frozenset(k for k in parsed.keys if k in boilerplate) if boilerplate else frozenset()
         )
+        star = (
+            isinstance(descriptor, str)
+            and parsed.processor is None
+            and "*" in descriptor
+            and _STAR_AFTER_FIRST.match(descriptor.upper()) is not None
+        )
         nkey: tuple[object, ...] = (
             parsed.text,
             parsed.domains,
@@ -196,13 +202,8 @@ class Classifier:
             memo_text,
             name,
             learned,
+            star,
         )
-        star = (
-            isinstance(descriptor, str)
-            and parsed.processor is None
-            and _STAR_AFTER_FIRST.match(descriptor.upper()) is not None
-        )
-        nkey = (*nkey, star)
         cached = self._norm_cache.get(nkey)
         if cached is not None:
             return cached
@@ -403,10 +404,12 @@ class Classifier:
         keys = parsed.keys
         roles = ctx.roles
         found = cand.generate(self.catalog, keys, roles, allow_weak=allow_weak)
-        found += self._domain_candidates(parsed.domains, keys)
+        if parsed.domains:
+            found += self._domain_candidates(parsed.domains, keys)
         lead = next((i for i, r in enumerate(roles) if r not in ("noise", "bank", "proc")), None)
         starts = {lead} if lead is not None else set()
-        starts |= {i + 1 for i, r in enumerate(roles[:-1]) if r == "proc"}
+        if "proc" in roles:
+            starts |= {i + 1 for i, r in enumerate(roles[:-1]) if r == "proc"}
         for start in sorted(starts):
             if start is None or start >= len(keys):
                 continue
@@ -600,4 +603,4 @@ def _has_category_label(keys: Sequence[str]) -> bool:
     if lex.label_words.isdisjoint(keys):
         return False
     joined = " ".join(keys)
-    return any(" ".join(toks) in joined for toks in lex.category_labels.values())
+    return any(label in joined for label in lex.category_label_texts)

@@ -50,6 +50,7 @@ class Lexicon:
     cities: dict[str, tuple[tuple[str, ...], ...]]
     city_names: frozenset[tuple[str, ...]]
     category_labels: dict[str, tuple[str, ...]]
+    category_label_texts: tuple[str, ...]  # the labels' tokens joined by spaces, in order
     label_words: frozenset[str]
     company_words: frozenset[str]
     month_words: frozenset[str]
@@ -89,7 +90,8 @@ def _load() -> Lexicon:
         common_words=_common_words(),
         cities=(cities := _cities()),
         city_names=frozenset(t for names in cities.values() for t in names),
-        category_labels=_category_labels(),
+        category_labels=(labels := _category_labels()),
+        category_label_texts=tuple(" ".join(toks) for toks in labels.values()),
         label_words=_label_words(),
         company_words=words("company_words"),
         month_words=words("month_words"),
@@ -176,6 +178,7 @@ def _label_words() -> frozenset[str]:
 
 
 _PROCESSOR_TOKENS = frozenset(k for k in PROCESSORS if " " not in k)
+_DIGITS_DELETE = str.maketrans("", "", "0123456789")
 
 
 def _is_noise(key: str) -> bool:
@@ -183,7 +186,7 @@ def _is_noise(key: str) -> bool:
         return True
     if key.isdigit():
         return True
-    digits = sum(c.isdigit() for c in key)
+    digits = len(key) - len(key.translate(_DIGITS_DELETE))
     if digits and len(key) <= 3:
         return True
     return digits >= 2 and len(key) >= 5
@@ -227,6 +230,8 @@ def tag(
 def _label_runs(keys: Sequence[str], roles: list[Role], lex: Lexicon) -> None:
     """Two or more words in a row from the card networks' category descriptions
     ("PROFESSIONAL SERVICES", "COMPUTER SOFTWARE STORES") are a printed category label."""
+    if lex.label_words.isdisjoint(keys):
+        return
     i = 0
     n = len(keys)
     while i < n:
