@@ -198,6 +198,8 @@ def tag(
 ) -> tuple[Role, ...]:
     """The role of each matching key (see the module docstring)."""
     lex = lexicon()
+    cities = lex.cities
+    memo = _ROLES
     roles: list[Role] = []
     n = len(keys)
     i = 0
@@ -205,13 +207,18 @@ def tag(
         key = keys[i]
         # A city is a run of tokens; only tag it as a place when it is not the first token
         # (the merchant's own name may be a city word: "PHOENIX ...").
-        if i > 0 and key in lex.cities and key not in lex.merchant_words:
+        if i > 0 and key in cities and key not in lex.merchant_words:
             span = _city_at(keys, i, lex)
             if span:
                 roles.extend(["loc"] * span)
                 i += span
                 continue
-        role = _role(key, i, n, star_prefix, learned)
+        # _role(), with the memo read here: this loop runs for every token of every line.
+        known = memo.get((key, i == 0, i < n - 1, n > 1))
+        if known is None or star_prefix is not None or learned:
+            role = _role(key, i, n, star_prefix, learned)
+        else:
+            role = "noise" if known[0] else known[1]
         if role == "loc" and key in lex.address_words:
             # "12 MAIN STREET": the words between a house number and a street word are the
             # street's name, part of the address.
