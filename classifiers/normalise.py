@@ -54,6 +54,10 @@ PROCESSORS: dict[str, str] = {
     "HLU": "heartland",
 }
 
+# An optional prefix is spelled out as two alternatives ("\bVISA\s+CHECK... | \bCHECK...",
+# not "(?:VISA\s+)?CHECK..."): the same matches in the same order, but each alternative then
+# starts with a letter the engine can refuse at once, which makes the noise pass about a third
+# cheaper (tests/classifiers/test_speed_equivalence.py checks it against the plain forms).
 _BANK_WORDING = re.compile(
     r"""
     \bCARD\s+PAYMENT\s+TO\b |
@@ -69,9 +73,9 @@ _BANK_WORDING = re.compile(
     | \bFOREIGN\s+(?:TRANSACTION\s+)?FEE\b | \bCURRENCY\s+CONVERSION\b
     | \bPURCHASE\b | \bREFUND\b | \bRETURN\b | \bRECURRING\b | \bAUTOPAY\b | \bDEBIT\b
     | \b[SP]\d{9,}\b
-    | \b(?:VISA\s+)?CHECK\s*CARD(?:\s+\d{4})?\b
-    | \b(?:WEB\s+)?AUTHORI[ZS]ED\s+(?:PMT|PAYMENT)\b
-    | \bDIRECT\s+DEBIT\b | \b(?:SEPA-?)?LASTSCHRIFT\b
+    | \bVISA\s+CHECK\s*CARD(?:\s+\d{4})?\b | \bCHECK\s*CARD(?:\s+\d{4})?\b
+    | \bWEB\s+AUTHORI[ZS]ED\s+(?:PMT|PAYMENT)\b | \bAUTHORI[ZS]ED\s+(?:PMT|PAYMENT)\b
+    | \bDIRECT\s+DEBIT\b | \bSEPA-?LASTSCHRIFT\b | \bLASTSCHRIFT\b
     | \bKARTENZAHLUNG\b | \bCONTACTLESS\b
     | \b\d+\.\d{2}\s?(?:GBP|USD|EUR|CAD|AUD|CHF|SEK|NOK|DKK)\b
     | \bRATE\s+\d+(?:\.\d+)?(?:/[A-Z]{3})?
@@ -87,8 +91,8 @@ _ACH_TAIL = re.compile(r"\s+(?:DES|DESCR|INDN|CO ID|ENTRY DESCR):.*$")
 _PHONE = re.compile(
     r"""
     \+\d[\d\s]{7,14}\d
-    | \(?\b\d{3}\)?[-.\s]?\d{3}[-.]\d{3,4}\b
-    | \b\d{3}-\d{7}\b | \b1?-?8[0-9]{2}-[A-Z0-9]{7}\b
+    | \(\b\d{3}\)?[-.\s]?\d{3}[-.]\d{3,4}\b | \b\d{3}\)?[-.\s]?\d{3}[-.]\d{3,4}\b
+    | \b\d{3}-\d{7}\b | \b(?:1-8|18|-8|8)[0-9]{2}-[A-Z0-9]{7}\b
     """,
     re.VERBOSE,
 )
