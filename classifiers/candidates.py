@@ -25,6 +25,7 @@ from typing import Any
 
 from classifiers.catalog import Catalog
 from classifiers.models import Vendor
+from classifiers.normalise import word_keys
 from classifiers.tagging import Role, is_common_word, lexicon
 
 MAX_SPAN = 5
@@ -119,14 +120,18 @@ class Context:
 
     def __post_init__(self) -> None:
         roles = self.roles
+        n = len(roles)
         lead = 0
-        while lead < len(roles) and roles[lead] in _FILLER:
+        while lead < n and roles[lead] in _FILLER:
             lead += 1
         self.lead_end = lead
         self.word_idx = tuple(i for i, r in enumerate(roles) if r == "word")
-        self.merchant_idx = tuple(i for i, r in enumerate(roles) if r == "merchant")
+        if "merchant" in roles:
+            self.merchant_idx = tuple(i for i, r in enumerate(roles) if r == "merchant")
         self.has_soft = "soft" in roles
-        self.small_pos = self.processor in lexicon().small_merchant_processors
+        self.small_pos = (
+            self.processor is not None and self.processor in lexicon().small_merchant_processors
+        )
 
 
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -186,15 +191,8 @@ _FILLER = frozenset(["noise", "bank", "loc", "proc", "label"])
 
 
 def _vendor_vocabulary(vendor: Vendor) -> frozenset[str]:
-    from classifiers.normalise import compact
-
-    out: set[str] = set()
-    for text in (vendor.name, *vendor.aliases, *vendor.descriptors):
-        for w in text.replace("*", " ").replace(".", " ").split():
-            k = compact(w)
-            if len(k) >= 2:
-                out.add(k)
-    return frozenset(out)
+    texts = " ".join((vendor.name, *vendor.aliases, *vendor.descriptors))
+    return frozenset(k for k in word_keys(texts.replace("*", " ").replace(".", " ")) if len(k) >= 2)
 
 
 def generate(
@@ -211,14 +209,14 @@ def generate(
     seen: set[tuple[str, int]] = set()
     prefixes = catalog.key_prefixes
     for i in range(n):
-        if keys[i] not in prefixes:
+        acc = keys[i]
+        if acc not in prefixes:
             continue  # no catalog key starts with this token
         # The spans from i that can still be keys, then the longest first: the first hit per
         # vendor and position is its longest key.
-        spans: list[str] = []
-        acc = ""
-        for k in range(min(MAX_SPAN, n - i)):
-            acc += keys[i + k]
+        spans = [acc]
+        for j in range(i + 1, min(i + MAX_SPAN, n)):
+            acc += keys[j]
             if acc not in prefixes:
                 break
             spans.append(acc)
@@ -254,14 +252,13 @@ def truncated(catalog: Catalog, keys: Sequence[str], start: int, min_len: int) -
     """The longest run of tokens from ``start`` that is the beginning of exactly one vendor's
     strong key, cut mid-word as statements cut names ("ACTIVECAMP", "GOOGLE STORA")."""
     n = len(keys)
-    if keys[start] not in catalog.key_prefixes or not catalog.keys_with_prefix(
-        keys[start], limit=1
-    ):
+    prefixes = catalog.key_prefixes
+    if keys[start] not in prefixes or not catalog.starts_strong_key(keys[start]):
         return None  # no strong key starts with the first word, so none with more of them
     for k in range(min(4, n - start), 0, -1):
         q = "".join(keys[start : start + k])
-        if len(q) < min_len:
-            continue
+        if len(q) < min_len or q not in prefixes:
+            continue  # too short, or no key at all (strong or not) starts with it
         found = catalog.keys_with_prefix(q, limit=20)
         if not found:
             continue
@@ -326,7 +323,8 @@ def score(c: Candidate, ctx: Context, w: Weights) -> Candidate:
             f["after_processor"] = wf.get("after_processor", 0.0)
         if not c.strong and not ctx.corroborated:
             f["short_derived_name"] = wf.get("weak_key", 0.0)
-        vocab = vendor_vocabulary(vendor)
+        known = _VOCABULARY.get(id(vendor))  # vendor_vocabulary(), without two calls
+        vocab = known[1] if known is not None and known[0] is vendor else vendor_vocabulary(vendor)
         rest_words = 0
         before_words = 0
         for i in ctx.word_idx:

@@ -133,6 +133,7 @@ class Catalog:
         self._curated = frozenset(curated)
         self.exact: dict[str, tuple[KeyHit, ...]] = {}
         self.domains: dict[str, Vendor] = {}
+        self._starts_strong: dict[str, bool] = {}
         self._build()
 
     # -- construction -------------------------------------------------------------------
@@ -252,6 +253,17 @@ class Catalog:
             out.append(k)
             i += 1
         return out
+
+    def starts_strong_key(self, prefix: str) -> bool:
+        """True when some strong key starts with ``prefix``; remembered per prefix (the
+        truncation search asks it of the first word of most descriptors)."""
+        hit = self._starts_strong.get(prefix)
+        if hit is None:
+            hit = bool(self.keys_with_prefix(prefix, limit=1))
+            if len(self._starts_strong) >= 100_000:
+                self._starts_strong.clear()
+            self._starts_strong[prefix] = hit
+        return hit
 
     @property
     def strong_keys(self) -> Sequence[str]:

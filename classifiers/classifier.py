@@ -23,22 +23,32 @@ Order:
 Software or not: a catalog vendor carries ``is_software`` (non-software brands are rejected
 explicitly). Weights and thresholds live in ``data/weights.json`` and are chosen by
 measurement (``python -m classifiers.evaluate``).
+
+This module holds the order above; the answers it builds live in :mod:`classifiers.answers`,
+what an intermediary billed for in :mod:`classifiers.intermediaries` and long-tail discovery
+in :mod:`classifiers.discovery`.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
 from classifiers import candidates as cand
+from classifiers.answers import CONFIDENCE, answer, printed_product, scored_answer
+from classifiers.answers import Match as _Match
 from classifiers.catalog import Catalog, KeyHit
-from classifiers.mcc import clean_mcc, mcc_label, mcc_tier
-from classifiers.models import Classification, MatchedBy, MatchRule, Vendor
+from classifiers.discovery import discover
+from classifiers.intermediaries import SELLS_OTHERS as _SELLS_OTHERS
+from classifiers.intermediaries import billed_product
+from classifiers.intermediaries import intermediary as _intermediary
+from classifiers.intermediaries import is_company_of as _is_company_of
+from classifiers.intermediaries import own_product as _own_product
+from classifiers.mcc import clean_mcc, mcc_tier
+from classifiers.models import Classification, MatchRule
 from classifiers.normalise import PROCESSORS, ParsedDescriptor, compact, parse
 from classifiers.tagging import Role, lexicon, tag
 
@@ -57,53 +67,8 @@ MAX_CACHE = 250_000
 _MEMO_SOFTWARE = re.compile(
     r"\b(SOFTWARE|SAAS|SUBSCRIPTION|LICEN[CS]E|HOSTING|DOMAIN|CLOUD|API|SEATS?|WORKSPACE)\b"
 )
-# Words that name a billing page or a charge, never a product printed after a reseller.
-_NOT_A_PRODUCT = frozenset(
-    [
-        "BILL",
-        "BILLING",
-        "CHARGE",
-        "CHARGES",
-        "PAYMENT",
-        "HELP",
-        "HELPPAY",
-        "PAYHELP",
-        "INVOICE",
-        "ORDER",
-        "PURCHASE",
-        "SUBSCRIPTION",
-        "RENEWAL",
-        "MEMBERSHIP",
-        "STORE",
-        "ONLINE",
-        "COM",
-    ]
-)
-
 # "ADOBE *CREATIVE CLD": a biller's own prefix before a star, the soft-descriptor layout.
 _STAR_AFTER_FIRST = re.compile(r"^\s*[A-Z0-9][A-Z0-9.&'-]{2,}\s?\*")
-_NUMBER_WORDS = frozenset(["ONE", "TWO", "THREE", "FOUR", "FIVE", "TEN", "HUNDRED"])
-
-CONFIDENCE: dict[str, float] = {
-    "rule": 1.0,
-    "merchant_name": 0.95,
-    "memo": 0.7,
-    "reseller": 0.75,
-}
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
-@dataclass(frozen=True, slots=True)
-class _Match:
-    vendor: Vendor
-    method: MatchedBy
-    text: str
-    score: float
-    how: str  # a short phrase for the explanation
-    tokens_used: int = 0
 
 
 class Classifier:
@@ -222,6 +187,12 @@ class Classifier:
         learned = (
             frozenset(k for k in parsed.keys if k in boilerplate) if boilerplate else frozenset()
         )
+        star = (
+            isinstance(descriptor, str)
+            and parsed.processor is None
+            and "*" in descriptor
+            and _STAR_AFTER_FIRST.match(descriptor.upper()) is not None
+        )
         nkey: tuple[object, ...] = (
             parsed.text,
             parsed.domains,
@@ -231,13 +202,8 @@ class Classifier:
             memo_text,
             name,
             learned,
+            star,
         )
-        star = (
-            isinstance(descriptor, str)
-            and parsed.processor is None
-            and _STAR_AFTER_FIRST.match(descriptor.upper()) is not None
-        )
-        nkey = (*nkey, star)
         cached = self._norm_cache.get(nkey)
         if cached is not None:
             return cached
@@ -401,8 +367,12 @@ class Classifier:
         memo_soft: bool,
         star: bool = False,
     ) -> cand.Context:
-        dom_vendors = frozenset(
-            v.slug for d in parsed.domains if (v := self.catalog.domains.get(d)) is not None
+        dom_vendors = (
+            frozenset(
+                v.slug for d in parsed.domains if (v := self.catalog.domains.get(d)) is not None
+            )
+            if parsed.domains
+            else frozenset()
         )
         processor = parsed.processor
         if processor is None and "proc" in roles:
@@ -434,10 +404,12 @@ class Classifier:
         keys = parsed.keys
         roles = ctx.roles
         found = cand.generate(self.catalog, keys, roles, allow_weak=allow_weak)
-        found += self._domain_candidates(parsed.domains, keys)
+        if parsed.domains:
+            found += self._domain_candidates(parsed.domains, keys)
         lead = next((i for i, r in enumerate(roles) if r not in ("noise", "bank", "proc")), None)
         starts = {lead} if lead is not None else set()
-        starts |= {i + 1 for i, r in enumerate(roles[:-1]) if r == "proc"}
+        if "proc" in roles:
+            starts |= {i + 1 for i, r in enumerate(roles[:-1]) if r == "proc"}
         for start in sorted(starts):
             if start is None or start >= len(keys):
                 continue
@@ -446,44 +418,6 @@ class Classifier:
                 found.append(tr)
         w = self.weights
         return sorted((cand.score(c, ctx, w) for c in found), key=lambda c: (-c.score, -c.key_len))
-
-    def _product(
-        self,
-        parsed: ParsedDescriptor,
-        ctx: cand.Context,
-        seller: cand.Candidate,
-        found: Sequence[cand.Candidate],
-    ) -> cand.Candidate | str | None:
-        """What an intermediary billed for: a catalog vendor printed after it (a wallet's
-        merchant may also stand before it), or the printed name itself; None when nothing is
-        printed."""
-        end = seller.end
-        anywhere = seller.vendor.role in ("wallet", "processor")
-        roles = list(ctx.roles)
-        for i in range(seller.start, end):
-            roles[i] = "proc"
-        pctx = replace(ctx, roles=tuple(roles))
-        w = self.weights
-        pool = [c for c in found if c.start >= end or c.hit_kind == "domain" or anywhere]
-        # After a biller's prefix a short name counts: the layout delimits the product.
-        rest = cand.generate(self.catalog, ctx.keys[end:], roles[end:], allow_weak=True)
-        for c in rest:
-            c.start += end
-            c.end += end
-        pool += rest
-        if end < len(ctx.keys):
-            tr = cand.truncated(self.catalog, ctx.keys, end, cand.PRODUCT_TRUNCATION_MIN_LEN)
-            if tr is not None:
-                pool.append(tr)
-        options = [
-            cand.score(replace(c, features={}), pctx, w)
-            for c in pool
-            if c.vendor.slug != seller.vendor.slug and not _intermediary(c.vendor)
-        ]
-        options = [o for o in options if o.score >= w.product_accept]
-        if options:
-            return max(options, key=lambda c: (c.score, c.key_len))
-        return _printed_name(parsed, ctx.roles, end, seller)
 
     def _decide(
         self,
@@ -599,7 +533,16 @@ class Classifier:
                     )
         return self._discover(parsed, roles, ctx, code, tier, found)
 
-    # answers ----------------------------------------------------------------------------
+    # answers: classifiers.answers, .intermediaries and .discovery ----------------------
+    def _product(
+        self,
+        parsed: ParsedDescriptor,
+        ctx: cand.Context,
+        seller: cand.Candidate,
+        found: Sequence[cand.Candidate],
+    ) -> cand.Candidate | str | None:
+        return billed_product(self.catalog, self.weights, parsed, ctx, seller, found)
+
     def _scored_answer(
         self,
         c: cand.Candidate,
@@ -613,101 +556,26 @@ class Classifier:
         fuzzy_score: float | None = None,
         fuzzy_q: str | None = None,
     ) -> Classification:
-        v = c.vendor
-        w = self.weights
-        conf = _sigmoid(c.score - w.accept / 2)
-        if reseller is not None:
-            conf *= 0.97
-        if bucket:
-            conf = min(conf, CONFIDENCE["reseller"])
-        if c.hit_kind == "domain":
-            what = f"domain {c.key_text}"
-        elif c.hit_kind == "truncated":
-            what = f"cut-off {c.method} {c.key_text!r}"
-        elif c.hit_kind == "fuzzy":
-            what = f"{fuzzy_q!r} is close to {c.method} {c.key_text!r} ({fuzzy_score:.0f}/100)"
-        else:
-            what = f"{c.method} {c.key_text!r}"
-        how = f"{what}; score {c.score:.1f} ({c.explain()})"
-        if bucket:
-            how = f"reseller {c.key_text!r}, product not visible; score {c.score:.1f}"
-        elif reseller is not None:
-            how = f"sold through {reseller.vendor.name}; product {how}"
-        if runner is not None:
-            how += f"; runner-up {runner.vendor.name} {runner.score:.1f}"
-        method: MatchedBy
-        if bucket:
-            method = "reseller"
-        elif c.hit_kind == "fuzzy":
-            method = "fuzzy"
-        else:
-            method = c.method  # type: ignore[assignment]
-        verdict = "software" if v.is_software else "not software by policy"
-        extra = ""
-        if code and tier == "strong" and v.is_software:
-            extra = f"; MCC {code} agrees"
-        elif code and tier == "other" and v.is_software:
-            extra = f"; MCC {code} ({mcc_label(code)}) is not a software category"
-        return Classification(
-            vendor_slug=v.slug,
-            vendor_name=v.name,
-            category=(v.category or None) if v.is_software else None,
-            is_software=v.is_software,
-            confidence=round(conf, 3),
-            matched_by=method,
-            matched_text=c.key_text,
-            normalised=norm,
-            explanation=f"{v.name} ({verdict}): {how}{extra}",
-            reseller_slug=reseller.vendor.slug if reseller is not None else None,
-            software_probability=round(conf if v.is_software else 1 - conf, 3),
+        return scored_answer(
+            self.weights,
+            c,
+            runner,
+            norm,
+            code,
+            tier,
+            reseller,
+            bucket=bucket,
+            fuzzy_score=fuzzy_score,
+            fuzzy_q=fuzzy_q,
         )
 
     def _printed_product(self, product: str, reseller: cand.Candidate, norm: str) -> Classification:
-        r = reseller.vendor
-        conf = 0.6 if r.is_software else 0.55
-        verdict = "software" if r.is_software else "not software, as its seller"
-        return Classification(
-            vendor_slug=None,
-            vendor_name=product,
-            category=("other_software" if r.is_software else None),
-            is_software=r.is_software,
-            confidence=conf,
-            matched_by="product",
-            matched_text=product,
-            normalised=norm,
-            explanation=(
-                f"{product} ({verdict}): printed after {r.name} ({reseller.key_text!r}), "
-                "which sells others' products; not in the catalog"
-            ),
-            reseller_slug=r.slug,
-            software_probability=conf if r.is_software else 1 - conf,
-            candidate_name=product,
-        )
+        return printed_product(product, reseller, norm)
 
     def _answer(
         self, match: _Match, norm: str, code: str | None, tier: str | None
     ) -> Classification:
-        v = match.vendor
-        conf = match.score
-        extra = ""
-        if code and tier == "strong" and v.is_software:
-            conf = min(1.0, conf + 0.03)
-            extra = f"; MCC {code} agrees"
-        elif code and tier == "other" and v.is_software and match.method != "rule":
-            conf = max(0.05, conf - 0.1)
-            extra = f"; MCC {code} ({mcc_label(code)}) is not a software category"
-        verdict = "software" if v.is_software else "not software by policy"
-        return Classification(
-            vendor_slug=v.slug,
-            vendor_name=v.name,
-            category=(v.category or None) if v.is_software else None,
-            is_software=v.is_software,
-            confidence=round(conf, 3),
-            matched_by=match.method,
-            matched_text=match.text,
-            normalised=norm,
-            explanation=f"{v.name} ({verdict}): {match.how}{extra}",
-        )
+        return answer(match, norm, code, tier)
 
     def _discover(
         self,
@@ -718,102 +586,7 @@ class Classifier:
         tier: str | None,
         found: Sequence[cand.Candidate],
     ) -> Classification:
-        """No vendor: is it software anyway, by its evidence? If so, name it."""
-        norm = parsed.text
-        lex = lexicon()
-        w = self.weights.discover_features
-        ev: dict[str, float] = {}
-        if tier == "strong":
-            ev[f"MCC {code} ({mcc_label(code or '')})"] = w["mcc_strong"]
-        elif tier == "info":
-            ev[f"MCC {code} (information/telecom)"] = w["mcc_info"]
-        elif tier == "other":
-            ev[f"MCC {code} ({mcc_label(code or '')})"] = w["mcc_other"]
-        if ctx.category_label:
-            ev["a software category label is printed"] = w["category_label"]
-        known_domains = {d for d in parsed.domains if self.catalog.domains.get(d) is not None}
-        new_domains = [d for d in parsed.domains if d not in known_domains]
-        if new_domains:
-            tld = new_domains[0].rsplit(".", 1)[-1]
-            if tld in lex.software_tlds:
-                ev[f"domain {new_domains[0]} (.{tld})"] = w["domain_software_tld"]
-            else:
-                ev[f"domain {new_domains[0]}"] = w["domain"]
-        strong_words = [k for k in parsed.keys if k in lex.strong_software_words]
-        if strong_words:
-            ev[f"the word {strong_words[0]}"] = w["strong_software_word"]
-        elif "soft" in roles:
-            ev["software wording"] = w["software_word"]
-        if ctx.memo_software:
-            ev["the memo names software"] = w["memo_software"]
-        if "merchant" in roles:
-            ev["a shop word"] = w["merchant_word"]
-        if ctx.processor in lex.small_merchant_processors:
-            ev[f"point-of-sale prefix ({ctx.processor})"] = w["small_pos"]
-        total = self.weights.discover_bias + sum(ev.values())
-        p = _sigmoid(total)
-        software = total >= 0 and bool(ev)
-        # A catalog brand that is not software (found but below the bar) still counts.
-        name = _extract_name(parsed, roles, new_domains) if software else None
-        evidence = "; ".join(f"{k} {v:+.1f}" for k, v in ev.items())
-        if software:
-            if name is None and tier == "strong":
-                return Classification(
-                    None,
-                    None,
-                    "other_software",
-                    True,
-                    round(p, 3),
-                    "mcc",
-                    code,
-                    norm,
-                    f"no catalog vendor; MCC {code} ({mcc_label(code or '')}) is a software "
-                    f"category (software probability {p:.2f}: {evidence})",
-                    software_probability=round(p, 3),
-                )
-            return Classification(
-                None,
-                None,
-                "other_software",
-                True,
-                round(p, 3),
-                "discovered",
-                name,
-                norm,
-                f"{name or 'an unnamed seller'} (software, not in the catalog): software "
-                f"probability {p:.2f} from {evidence}",
-                software_probability=round(p, 3),
-                candidate_name=name,
-            )
-        conf = 0.8 if tier == "other" else 0.5 if tier == "info" else 0.6
-        why = "empty descriptor" if not norm else f"no catalog vendor matches {norm[:60]!r}"
-        if found:
-            top = found[0]
-            why += f" (closest: {top.vendor.name} {top.score:.1f}, below {self.weights.accept:.1f})"
-        if code and tier:
-            why += f"; MCC {code} is {tier.replace('_', '-')}"
-        return Classification(
-            None,
-            None,
-            None,
-            False,
-            conf,
-            "none",
-            None,
-            norm,
-            why,
-            software_probability=round(p, 3) if ev else None,
-        )
-
-
-_SELLS_OTHERS = frozenset(["merchant_of_record", "app_store"])
-_INTERMEDIARIES = frozenset(["merchant_of_record", "app_store", "namespace", "processor", "wallet"])
-
-
-def _intermediary(v: Vendor) -> bool:
-    """A seller that bills for a product: a merchant of record, an app store, a namespaced
-    biller ("GOOGLE *..."), a wallet or processor."""
-    return v.is_reseller or v.role in _INTERMEDIARIES
+        return discover(self.catalog, self.weights, parsed, roles, ctx, code, tier, found)
 
 
 def _position(keys: Sequence[str], domain: str) -> int:
@@ -825,79 +598,9 @@ def _position(keys: Sequence[str], domain: str) -> int:
     return 0
 
 
-def _is_company_of(company: cand.Candidate, seller: cand.Candidate) -> bool:
-    """The candidate names the company behind the seller (one of its legal names)."""
-    own = {compact(x) for x in seller.vendor.legal_names}
-    return compact(company.vendor.name) in own or compact(company.key_text) in own
-
-
-def _own_product(reseller: cand.Candidate, product: cand.Candidate) -> bool:
-    """A namespace biller selling its own product ("MSFT *MICROSOFT 365", "GOOGLE *CLOUD"):
-    the product's catalog text starts with the biller's word."""
-    text = compact(product.key_text)
-    own = {compact(reseller.vendor.name.split()[0]), compact(reseller.key_text)}
-    own |= {compact(a.split()[0]) for a in reseller.vendor.descriptors if a.split()}
-    return any(o and len(o) >= 3 and text.startswith(o) for o in own)
-
-
 def _has_category_label(keys: Sequence[str]) -> bool:
     lex = lexicon()
-    if not any(k in lex.label_words for k in keys):
+    if lex.label_words.isdisjoint(keys):
         return False
     joined = " ".join(keys)
-    return any(" ".join(toks) in joined for toks in lex.category_labels.values())
-
-
-def _title(words: Sequence[str]) -> str:
-    return " ".join(w.capitalize() if w.isalpha() else w for w in words)
-
-
-def _printed_name(
-    parsed: ParsedDescriptor, roles: Sequence[Role], start: int, reseller: cand.Candidate
-) -> str | None:
-    """The product name printed after an intermediary: the words up to the first reference,
-    place or bank word."""
-    words: list[str] = []
-    own = {compact(x) for x in (reseller.vendor.name.split() + reseller.key_text.split())}
-    i = start
-    for i in range(start, len(parsed.keys)):
-        r = roles[i]
-        if r in ("word", "soft", "merchant"):
-            k = parsed.keys[i]
-            if k in _NOT_A_PRODUCT or k in own or k in _NUMBER_WORDS:
-                if words:
-                    break
-                continue
-            words.append(k)
-            if len(words) == 3:
-                break
-        elif words:
-            break
-    after = parsed.keys[i + 1] if i + 1 < len(parsed.keys) else ""
-    if words and (after in lexicon().address_words or parsed.keys[i] in lexicon().address_words):
-        return None  # "ONE APPLE PARK WAY": the seller's address, not a product
-    if not words or len("".join(words)) < 3 or not any(len(x) >= 3 for x in words):
-        return None
-    if compact("".join(words)) in {compact(reseller.vendor.name), compact(reseller.key_text)}:
-        return None
-    return _title(words)
-
-
-def _extract_name(
-    parsed: ParsedDescriptor, roles: Sequence[Role], domains: Sequence[str]
-) -> str | None:
-    """A long-tail seller's name: its domain when it prints one, else the first words of
-    the merchant text."""
-    if domains:
-        return domains[0]
-    words: list[str] = []
-    for k, r in zip(parsed.keys, roles, strict=True):
-        if r in ("word", "soft"):
-            words.append(k)
-            if len(words) == 3:
-                break
-        elif words:
-            break
-    if not words or len("".join(words)) < 3:
-        return None
-    return _title(words)
+    return any(label in joined for label in lex.category_label_texts)

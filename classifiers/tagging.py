@@ -50,6 +50,7 @@ class Lexicon:
     cities: dict[str, tuple[tuple[str, ...], ...]]
     city_names: frozenset[tuple[str, ...]]
     category_labels: dict[str, tuple[str, ...]]
+    category_label_texts: tuple[str, ...]  # the labels' tokens joined by spaces, in order
     label_words: frozenset[str]
     company_words: frozenset[str]
     month_words: frozenset[str]
@@ -89,7 +90,8 @@ def _load() -> Lexicon:
         common_words=_common_words(),
         cities=(cities := _cities()),
         city_names=frozenset(t for names in cities.values() for t in names),
-        category_labels=_category_labels(),
+        category_labels=(labels := _category_labels()),
+        category_label_texts=tuple(" ".join(toks) for toks in labels.values()),
         label_words=_label_words(),
         company_words=words("company_words"),
         month_words=words("month_words"),
@@ -176,6 +178,7 @@ def _label_words() -> frozenset[str]:
 
 
 _PROCESSOR_TOKENS = frozenset(k for k in PROCESSORS if " " not in k)
+_DIGITS_DELETE = str.maketrans("", "", "0123456789")
 
 
 def _is_noise(key: str) -> bool:
@@ -183,7 +186,7 @@ def _is_noise(key: str) -> bool:
         return True
     if key.isdigit():
         return True
-    digits = sum(c.isdigit() for c in key)
+    digits = len(key) - len(key.translate(_DIGITS_DELETE))
     if digits and len(key) <= 3:
         return True
     return digits >= 2 and len(key) >= 5
@@ -195,6 +198,8 @@ def tag(
 ) -> tuple[Role, ...]:
     """The role of each matching key (see the module docstring)."""
     lex = lexicon()
+    cities = lex.cities
+    memo = _ROLES
     roles: list[Role] = []
     n = len(keys)
     i = 0
@@ -202,13 +207,18 @@ def tag(
         key = keys[i]
         # A city is a run of tokens; only tag it as a place when it is not the first token
         # (the merchant's own name may be a city word: "PHOENIX ...").
-        if i > 0 and key in lex.cities and key not in lex.merchant_words:
+        if i > 0 and key in cities and key not in lex.merchant_words:
             span = _city_at(keys, i, lex)
             if span:
                 roles.extend(["loc"] * span)
                 i += span
                 continue
-        role = _role(key, i, n, star_prefix, learned, lex)
+        # _role(), with the memo read here: this loop runs for every token of every line.
+        known = memo.get((key, i == 0, i < n - 1, n > 1))
+        if known is None or star_prefix is not None or learned:
+            role = _role(key, i, n, star_prefix, learned)
+        else:
+            role = "noise" if known[0] else known[1]
         if role == "loc" and key in lex.address_words:
             # "12 MAIN STREET": the words between a house number and a street word are the
             # street's name, part of the address.
@@ -227,6 +237,8 @@ def tag(
 def _label_runs(keys: Sequence[str], roles: list[Role], lex: Lexicon) -> None:
     """Two or more words in a row from the card networks' category descriptions
     ("PROFESSIONAL SERVICES", "COMPUTER SOFTWARE STORES") are a printed category label."""
+    if lex.label_words.isdisjoint(keys):
+        return
     i = 0
     n = len(keys)
     while i < n:
@@ -253,24 +265,51 @@ def _city_at(keys: Sequence[str], i: int, lex: Lexicon) -> int:
     return 0
 
 
-def _role(
-    key: str, i: int, n: int, star_prefix: str | None, learned: frozenset[str], lex: Lexicon
-) -> Role:
-    if _is_noise(key):
+def _role(key: str, i: int, n: int, star_prefix: str | None, learned: frozenset[str]) -> Role:
+    if not key or key.isdigit():
+        return "noise"  # numbers are not worth remembering
+    noise, role = _token_role(key, i == 0, i < n - 1, n > 1)
+    if noise:
         return "noise"
     if i == 0 and star_prefix is not None and key == star_prefix:
         return "proc"
-    if key in learned or key in lex.bank_words:
+    if learned and key in learned:
         return "bank"
-    if key in _PROCESSOR_TOKENS and i < n - 1:
+    return role
+
+
+# A token's role depends on the token, on whether it is the first or the last and on whether
+# it is alone, apart from the star prefix and the learned wording (checked per call): memoised
+# on those, since statements repeat their words. Bounded.
+_ROLES: dict[tuple[str, bool, bool, bool], tuple[bool, Role]] = {}
+_ROLES_MAX = 200_000
+
+
+def _token_role(key: str, first: bool, not_last: bool, several: bool) -> tuple[bool, Role]:
+    """(is it a reference or number, its role otherwise) for a token at such a place."""
+    memo = (key, first, not_last, several)
+    hit = _ROLES.get(memo)
+    if hit is None:
+        hit = (_is_noise(key), _word_role(key, first, not_last, several, lexicon()))
+        if len(_ROLES) >= _ROLES_MAX:
+            _ROLES.clear()
+        _ROLES[memo] = hit
+    return hit
+
+
+def _word_role(key: str, first: bool, not_last: bool, several: bool, lex: Lexicon) -> Role:
+    """The role of a token that is not a reference, the star prefix or learned wording."""
+    if key in lex.bank_words:
+        return "bank"
+    if key in _PROCESSOR_TOKENS and not_last:
         return "proc"
-    if key in LEGAL_SUFFIXES or (i > 0 and key in lex.month_words):
+    if key in LEGAL_SUFFIXES or (not first and key in lex.month_words):
         return "noise"
-    if i > 0 and (key in lex.company_words or key in lex.countries):
+    if not first and (key in lex.company_words or key in lex.countries):
         return "loc"  # "HOOTSUITE MEDIA", "XERO AUSTRALIA": the company's form or region
-    if i > 0 and (key in US_STATES or key in lex.address_words):
+    if not first and (key in US_STATES or key in lex.address_words):
         return "loc"
-    if len(key) <= 2 and n > 1:
+    if len(key) <= 2 and several:
         return "noise"  # "RF", "PS": codes and cut fragments, not a merchant's name
     if key in lex.merchant_words:
         return "merchant"
