@@ -186,6 +186,23 @@ class Classifier:
             append(hit)
         return out
 
+    def scored_candidates(
+        self, descriptor: str, *, mcc: str | None = None, memo: str | None = None
+    ) -> list[cand.Candidate]:
+        """The candidates step 3 weighs for ``descriptor``, best first, each with its
+        features and score under ``self.weights`` (no rules, no fuzzy, no memo, no
+        discovery). For fitting and explaining the weights (:mod:`classifiers.fit`)."""
+        parsed = parse(descriptor)
+        if not parsed.keys:
+            return []
+        tier = mcc_tier(clean_mcc(mcc))
+        memo_soft = bool(memo and _MEMO_SOFTWARE.search(memo.upper()))
+        star = parsed.processor is None and _STAR_AFTER_FIRST.match(descriptor.upper()) is not None
+        roles = tag(parsed.keys, parsed.star_prefix, frozenset())
+        ctx = self._context(parsed, roles, tier, memo_soft, star)
+        corroborated = tier in ("strong", "info", "catch_all") or memo_soft
+        return self._candidates(parsed, ctx, corroborated)
+
     def clear_cache(self) -> None:
         with self._lock:
             self._raw_cache.clear()

@@ -19,6 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from classifiers import fit, protocol
 from classifiers.classifier import Classifier
 from classifiers.models import Classification
 from classifiers.normalise import compact
@@ -144,18 +145,24 @@ def _same_vendor(clf: Classifier, label: str, res: Classification) -> bool:
     return bool(res.vendor_name) and compact(label) == compact(res.vendor_name or "")
 
 
-def _default_path() -> Path:
-    return Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "descriptors-dev.csv"
-
-
-def _own_path() -> Path:
-    return Path(__file__).resolve().parents[1] / "tests" / "classifiers" / "data" / "labelled.csv"
+def _misses_by_class(
+    clf: Classifier, misses: list[tuple[protocol.Row, Classification]]
+) -> list[str]:
+    groups: dict[str, list[str]] = {}
+    for row, res in misses:
+        groups.setdefault(protocol.failure_class(clf.catalog, row, res), []).append(
+            f"    {row.descriptor!r} label={row.label or '-'!r} -> "
+            f"{res.vendor_name or '-'!r} software={str(res.is_software).lower()}"
+        )
+    out: list[str] = []
+    for cls, items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        out.append(f"  {len(items):3d}  {cls}")
+        out += items
+    return out
 
 
 def protocol_report(paths: list[Path]) -> str:
     """The figures that cannot be memorised (see :mod:`classifiers.protocol`)."""
-    from classifiers import protocol
-
     rows: list[protocol.Row] = []
     for p in paths:
         rows += protocol.read_rows(p)
@@ -167,7 +174,13 @@ def protocol_report(paths: list[Path]) -> str:
     loso, chosen = protocol.leave_one_source_out(rows, Classifier)
     lines.append(f"leave-one-source-out:      {loso.line()}")
     thresholds = sorted(set(chosen.values()))
-    lines.append(f"  thresholds chosen per fold: {thresholds}")
+    lines.append(f"  weights of weights.json, thresholds chosen per fold: {thresholds}")
+    fitted, fchosen, _ = fit.leave_one_source_out(rows, Classifier)
+    lines.append(f"LOSO, weights fitted per fold: {fitted.line()}")
+    lines.append(f"  thresholds chosen per fold: {sorted(set(fchosen.values()))}")
+    _, _, shipped_misses = fit.leave_one_source_out(rows, Classifier, refit=False)
+    lines.append(f"LOSO misses of weights.json by failure class ({len(shipped_misses)}):")
+    lines += _misses_by_class(clf, shipped_misses)
     reduced = protocol.derivable_only(clf.catalog)
     gap_loso, _ = protocol.leave_one_source_out(rows, lambda: Classifier(reduced))
     lines.append(f"derivable catalog, LOSO:   {gap_loso.line()}")
@@ -212,11 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     quick = "--in-sample" in args
     args = [a for a in args if a != "--in-sample"]
-    paths = (
-        [Path(a) for a in args]
-        if args
-        else [p for p in (_default_path(), _own_path()) if p.exists()]
-    )
+    paths = [Path(a) for a in args] if args else protocol.default_paths()
     for path in paths:
         print(f"evaluating {path}")
         print(evaluate(path).render())
