@@ -9,12 +9,15 @@ as "(Automattic)", then as a domain) and compared with the predicted slug. A lab
 catalog does not know falls back to comparing normalised names (letters and digits only).
 
 Run ``python -m classifiers.evaluate [PATH]`` (default: ``../shared/data/descriptors-dev.csv``
-next to the project) to print the report; it exits 0 whatever the figures.
+next to the project and our own labelled rows) to print the report; it exits 0 whatever the
+figures. ``python -m classifiers.evaluate --holdout`` scores the frozen holdout alone
+(``tests/classifiers/data/holdout.csv``, checked against its frozen checksum).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,8 +224,35 @@ def protocol_report(paths: list[Path]) -> str:
     return "\n".join(lines)
 
 
+HOLDOUT = Path(__file__).resolve().parents[1] / "tests" / "classifiers" / "data" / "holdout.csv"
+
+
+def holdout_report(path: Path = HOLDOUT) -> str:
+    """The frozen holdout's figures. The file must match the checksum frozen next to it
+    (``holdout.csv.sha256``): a holdout edited after a look at its misses is no holdout.
+    Raises ``ValueError`` when it does not."""
+    expected = path.with_name(path.name + ".sha256").read_text("utf-8").split()[0]
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != expected:
+        raise ValueError(f"{path} changed since it was frozen ({actual} != {expected})")
+    report = evaluate(path)
+    with path.open(newline="", encoding="utf-8") as fh:
+        looks = [r["descriptor"] for r in csv.DictReader(fh) if r["note"].startswith("look-alike")]
+    flagged = sum(m.kind == "false_software" and m.descriptor in looks for m in report.misses)
+    return "\n".join(
+        [
+            f"frozen holdout {path.name} (sha256 {actual[:12]}...)",
+            report.render(),
+            f"look-alikes flagged as software: {flagged}/{len(looks)}",
+        ]
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if "--holdout" in args:
+        print(holdout_report())
+        return 0
     quick = "--in-sample" in args
     args = [a for a in args if a != "--in-sample"]
     paths = [Path(a) for a in args] if args else protocol.default_paths()
