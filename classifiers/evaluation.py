@@ -227,14 +227,21 @@ def protocol_report(paths: list[Path]) -> str:
 HOLDOUT = Path(__file__).resolve().parents[1] / "tests" / "classifiers" / "data" / "holdout.csv"
 
 
-def holdout_report(path: Path = HOLDOUT) -> str:
-    """The frozen holdout's figures. The file must match the checksum frozen next to it
-    (``holdout.csv.sha256``): a holdout edited after a look at its misses is no holdout.
-    Raises ``ValueError`` when it does not."""
+def check_frozen(path: Path = HOLDOUT) -> str:
+    """The file's sha256, when it matches the one frozen next to it (``<name>.sha256``);
+    raises ``ValueError`` when it does not."""
     expected = path.with_name(path.name + ".sha256").read_text("utf-8").split()[0]
     actual = hashlib.sha256(path.read_bytes()).hexdigest()
     if actual != expected:
         raise ValueError(f"{path} changed since it was frozen ({actual} != {expected})")
+    return actual
+
+
+def holdout_report(path: Path = HOLDOUT) -> str:
+    """The frozen holdout's figures. The file must match the checksum frozen next to it
+    (``holdout.csv.sha256``): a holdout edited after a look at its misses is no holdout.
+    Raises ``ValueError`` when it does not."""
+    actual = check_frozen(path)
     report = evaluate(path)
     with path.open(newline="", encoding="utf-8") as fh:
         looks = [r["descriptor"] for r in csv.DictReader(fh) if r["note"].startswith("look-alike")]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from classifiers import evaluate
-from classifiers.evaluation import main
+from classifiers import Classifier, evaluate, protocol
+from classifiers.evaluation import HOLDOUT, check_frozen, holdout_report, main
 
 HERE = Path(__file__).resolve().parent
 LABELLED = HERE / "data" / "labelled.csv"
@@ -17,15 +17,41 @@ SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 DEV = SHARED / "data" / "descriptors-dev.csv"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="catalog strings without provenance were removed (issue #11 item 4): labelled recall "
-    "0.939, vendor accuracy 0.926, false-software 0.009 until the new engine recognises names "
-    "anywhere",
-)
+# The floors below are the figures measured on 2026-12-07 (`python -m classifiers.evaluate`),
+# a point under each: they catch a regression. The product targets (precision 0.97, recall
+# 0.95, vendor 0.92, false-software 0.02) are the xfail tests after them.
+
+
 def test_labelled_set_floors() -> None:
+    # measured: P=0.993 R=0.939 vendor=0.926 false-software=0.009
     r = evaluate(LABELLED)
     assert r.rows >= 200
+    assert r.precision >= 0.98, r.render()
+    assert r.recall >= 0.93, r.render()
+    assert r.vendor_accuracy >= 0.915, r.render()
+    assert r.false_software_rate <= 0.02, r.render()
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not DEV.exists(), reason="../shared/data/descriptors-dev.csv not present")
+def test_leave_one_source_out_floors() -> None:
+    # measured: P=0.987 R=0.941 vendor=0.933 false-software=0.010 over 527 rows, 54 sources
+    rows = [row for path in (DEV, LABELLED) for row in protocol.read_rows(path)]
+    s, _ = protocol.leave_one_source_out(rows, Classifier)
+    assert s.rows >= 500
+    assert s.precision >= 0.977, s.line()
+    assert s.recall >= 0.93, s.line()
+    assert s.vendor_accuracy >= 0.92, s.line()
+    assert s.false_software_rate <= 0.02, s.line()
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="product targets not met on our labelled set: recall 0.939 < 0.95 (misses: "
+    "undocumented codes such as MSFT*, policy buckets such as GOOGLE *GSUITE, bank wording)",
+)
+def test_labelled_set_targets() -> None:
+    r = evaluate(LABELLED)
     assert r.precision >= 0.97, r.render()
     assert r.recall >= 0.95, r.render()
     assert r.vendor_accuracy >= 0.92, r.render()
@@ -36,8 +62,8 @@ def test_labelled_set_floors() -> None:
 @pytest.mark.skipif(not DEV.exists(), reason="../shared/data/descriptors-dev.csv not present")
 @pytest.mark.xfail(
     strict=False,
-    reason="catalog strings without provenance (many copied from dev rows) were removed (issue "
-    "#11 item 4): dev precision 0.988, recall 0.900, vendor accuracy 0.900 until the new engine",
+    reason="product targets not met on the dev set: recall 0.922 < 0.95 (MSFT*, WPCHARGE and "
+    "GOTOCITRIX have no vendor documentation; GOOGLE *GSUITE is taken by Google's bucket)",
 )
 def test_dev_set_targets() -> None:
     r = evaluate(DEV)
@@ -45,6 +71,19 @@ def test_dev_set_targets() -> None:
     assert r.recall >= 0.95, r.render()
     assert r.vendor_accuracy >= 0.92, r.render()
     assert r.false_software_rate <= 0.02, r.render()
+
+
+def test_holdout_is_frozen(tmp_path: Path) -> None:
+    # The holdout is scored only by `python -m classifiers.evaluate --holdout`, never here;
+    # that it is refused once edited is checked.
+    assert len(check_frozen(HOLDOUT)) == 64
+    copy = tmp_path / "holdout.csv"
+    copy.write_bytes(HOLDOUT.read_bytes() + b"EXTRA ROW,,false,x,ordinary merchant\n")
+    (tmp_path / "holdout.csv.sha256").write_bytes(
+        HOLDOUT.with_name("holdout.csv.sha256").read_bytes()
+    )
+    with pytest.raises(ValueError, match="changed since it was frozen"):
+        holdout_report(copy)
 
 
 def test_report_renders_misses(tmp_path: Path) -> None:
