@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from classifiers import fit, protocol
+from classifiers import protocol
 from classifiers.classifier import Classifier
 from classifiers.models import Classification
 from classifiers.normalise import compact
@@ -166,6 +166,10 @@ def _misses_by_class(
 
 def protocol_report(paths: list[Path]) -> str:
     """The figures that cannot be memorised (see :mod:`classifiers.protocol`)."""
+    # Imported here: ``classifiers`` imports this module, and ``python -m classifiers.fit``
+    # must not find its own module already imported.
+    from classifiers import fit
+
     rows: list[protocol.Row] = []
     for p in paths:
         rows += protocol.read_rows(p)

@@ -48,7 +48,7 @@ from classifiers.models import Classification, Vendor
 L2 = 1.0
 # Thresholds tried on the fitted (log-odds) scale; a product printed after an intermediary
 # needs PRODUCT_MARGIN less, as the layout itself delimits it.
-THRESHOLDS = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5)
+THRESHOLDS = tuple(x / 4 for x in range(-6, 9))  # -1.5 ... 2.0
 PRODUCT_MARGIN = 1.0
 WEIGHTS_PATH = Path(__file__).resolve().parent / "data" / "weights.json"
 
@@ -149,22 +149,44 @@ def design(rows: Sequence[protocol.Row], clf: Classifier) -> Design:
     for row in rows:
         known = probe.catalog.lookup_name(row.label) if row.label else None
         slug = known.slug if known is not None else None
-        good: list[list[float]] = []
+        good: list[tuple[Candidate, list[float]]] = []
         bad: list[list[float]] = []
-        for c in probe.scored_candidates(row.descriptor, mcc=row.mcc, memo=row.memo):
-            y = label_of(row, c, slug)
-            if y is None:
-                continue
+        found = probe.scored_candidates(row.descriptor, mcc=row.mcc, memo=row.memo)
+        vectors = []
+        for c in found:
             vec = [0.0] * len(names)
             for k, v in raw_features(c).items():
                 vec[index[k]] = v
-            (good if y else bad).append(vec)
+            vectors.append(vec)
+        # Vendors sharing one key at one span with the same features ("Atlassian" for each
+        # Atlassian product of the open catalogs) are a tie no weight can break: one
+        # example, right when any of them is.
+        ties: dict[tuple[int, int, tuple[float, ...]], tuple[Candidate, list[float], int]] = {}
+        for c, vec in zip(found, vectors, strict=True):
+            y = label_of(row, c, slug)
+            if y is None:
+                continue
+            tie = (c.start, c.end, tuple(vec))
+            if tie not in ties or y > ties[tie][2]:
+                ties[tie] = (c, vec, y)
+        for c, vec, y in ties.values():
+            if y:
+                good.append((c, vec))
+            else:
+                bad.append(vec)
             xs.append(vec)
             ys.append(float(y))
             ones.append(1.0)
             sources.append(row.source)
-        for g in good:
-            for b in bad:
+        for g_cand, g in good:
+            # An intermediary that stands where the right vendor's key starts (or after it)
+            # must not outrank it: the product is looked for only after the intermediary.
+            over = [
+                vec
+                for c, vec in zip(found, vectors, strict=True)
+                if label_of(row, c, slug) is None and c.end > g_cand.start and row.software
+            ]
+            for b in [*bad, *over]:
                 diff = [a - c for a, c in zip(g, b, strict=True)]
                 xs += [diff, [-v for v in diff]]
                 ys += [1.0, 0.0]
