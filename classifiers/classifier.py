@@ -346,6 +346,8 @@ class Classifier:
         seen: set[str] = set()
         for dom in domains:
             labels = dom.split(".")
+            if dom not in index:
+                labels = _uncut(dom, index).split(".")
             for i in range(len(labels) - 1):
                 v = index.get(".".join(labels[i:]))
                 if v is not None and v.slug not in seen:
@@ -826,6 +828,19 @@ class Classifier:
 
 
 _SELLS_OTHERS = frozenset(["merchant_of_record", "app_store"])
+_CUT_TLDS = ("com", "net", "org", "io")
+
+
+def _uncut(domain: str, index: dict[str, Vendor]) -> str:
+    """A catalog domain that ``domain`` is cut from at the statement's width
+    ("aws.amazon.co" for aws.amazon.com), else ``domain`` itself."""
+    head, _, tld = domain.rpartition(".")
+    for full in _CUT_TLDS:
+        if full != tld and full.startswith(tld) and f"{head}.{full}" in index:
+            return f"{head}.{full}"
+    return domain
+
+
 _INTERMEDIARIES = frozenset(["merchant_of_record", "app_store", "namespace", "processor", "wallet"])
 
 
