@@ -17,41 +17,15 @@ SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 DEV = SHARED / "data" / "descriptors-dev.csv"
 
 
-# The floors below are the figures measured on 2026-12-07 (`python -m classifiers.evaluate`),
-# a point under each: they catch a regression. The product targets (precision 0.97, recall
-# 0.95, vendor 0.92, false-software 0.02) are the xfail tests after them.
+# Measured on 2026-12-07 (`python -m classifiers.evaluate`): our labelled set in-sample and
+# leave-one-source-out over both sets meet the product targets (precision 0.97, recall 0.95,
+# vendor 0.92, false-software 0.02); the dev set alone in-sample does not yet (xfail, with why).
 
 
-def test_labelled_set_floors() -> None:
-    # measured: P=0.993 R=0.939 vendor=0.926 false-software=0.009
+def test_labelled_set_targets() -> None:
+    # measured: P=0.993 R=0.953 vendor=0.939 false-software=0.009
     r = evaluate(LABELLED)
     assert r.rows >= 200
-    assert r.precision >= 0.98, r.render()
-    assert r.recall >= 0.93, r.render()
-    assert r.vendor_accuracy >= 0.915, r.render()
-    assert r.false_software_rate <= 0.02, r.render()
-
-
-@pytest.mark.shared
-@pytest.mark.skipif(not DEV.exists(), reason="../shared/data/descriptors-dev.csv not present")
-def test_leave_one_source_out_floors() -> None:
-    # measured: P=0.987 R=0.941 vendor=0.933 false-software=0.010 over 527 rows, 54 sources
-    rows = [row for path in (DEV, LABELLED) for row in protocol.read_rows(path)]
-    s, _ = protocol.leave_one_source_out(rows, Classifier)
-    assert s.rows >= 500
-    assert s.precision >= 0.977, s.line()
-    assert s.recall >= 0.93, s.line()
-    assert s.vendor_accuracy >= 0.92, s.line()
-    assert s.false_software_rate <= 0.02, s.line()
-
-
-@pytest.mark.xfail(
-    strict=False,
-    reason="product targets not met on our labelled set: recall 0.939 < 0.95 (misses: "
-    "undocumented codes such as MSFT*, policy buckets such as GOOGLE *GSUITE, bank wording)",
-)
-def test_labelled_set_targets() -> None:
-    r = evaluate(LABELLED)
     assert r.precision >= 0.97, r.render()
     assert r.recall >= 0.95, r.render()
     assert r.vendor_accuracy >= 0.92, r.render()
@@ -60,10 +34,23 @@ def test_labelled_set_targets() -> None:
 
 @pytest.mark.shared
 @pytest.mark.skipif(not DEV.exists(), reason="../shared/data/descriptors-dev.csv not present")
+def test_leave_one_source_out_targets() -> None:
+    # measured: P=0.987 R=0.954 vendor=0.945 false-software=0.010 over 527 rows, 54 sources
+    rows = [row for path in (DEV, LABELLED) for row in protocol.read_rows(path)]
+    s, _ = protocol.leave_one_source_out(rows, Classifier)
+    assert s.rows >= 500
+    assert s.precision >= 0.97, s.line()
+    assert s.recall >= 0.95, s.line()
+    assert s.vendor_accuracy >= 0.92, s.line()
+    assert s.false_software_rate <= 0.02, s.line()
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not DEV.exists(), reason="../shared/data/descriptors-dev.csv not present")
 @pytest.mark.xfail(
     strict=False,
-    reason="product targets not met on the dev set: recall 0.922 < 0.95 (MSFT*, WPCHARGE and "
-    "GOTOCITRIX have no vendor documentation; GOOGLE *GSUITE is taken by Google's bucket)",
+    reason="product targets not met on the dev set: recall 0.933 < 0.95 (MSFT*, WPCHARGE and "
+    "GOTOCITRIX have no vendor documentation; GOOGLE *SVCSAPPS neither)",
 )
 def test_dev_set_targets() -> None:
     r = evaluate(DEV)
