@@ -48,7 +48,7 @@ from classifiers.intermediaries import intermediary as _intermediary
 from classifiers.intermediaries import is_company_of as _is_company_of
 from classifiers.intermediaries import own_product as _own_product
 from classifiers.mcc import clean_mcc, mcc_tier
-from classifiers.models import Classification, MatchRule
+from classifiers.models import Classification, MatchRule, Vendor
 from classifiers.normalise import PROCESSORS, ParsedDescriptor, compact, parse
 from classifiers.tagging import Role, lexicon, tag
 
@@ -150,6 +150,23 @@ class Classifier:
                 self._remember(cache, key, hit)
             append(hit)
         return out
+
+    def scored_candidates(
+        self, descriptor: str, *, mcc: str | None = None, memo: str | None = None
+    ) -> list[cand.Candidate]:
+        """The candidates step 3 weighs for ``descriptor``, best first, each with its
+        features and score under ``self.weights`` (no rules, no fuzzy, no memo, no
+        discovery). For fitting and explaining the weights (:mod:`classifiers.fit`)."""
+        parsed = parse(descriptor)
+        if not parsed.keys:
+            return []
+        tier = mcc_tier(clean_mcc(mcc))
+        memo_soft = bool(memo and _MEMO_SOFTWARE.search(memo.upper()))
+        star = parsed.processor is None and _STAR_AFTER_FIRST.match(descriptor.upper()) is not None
+        roles = tag(parsed.keys, parsed.star_prefix, frozenset())
+        ctx = self._context(parsed, roles, tier, memo_soft, star)
+        corroborated = tier in ("strong", "info", "catch_all") or memo_soft
+        return self._candidates(parsed, ctx, corroborated)
 
     def clear_cache(self) -> None:
         with self._lock:
@@ -295,6 +312,8 @@ class Classifier:
         seen: set[str] = set()
         for dom in domains:
             labels = dom.split(".")
+            if dom not in index:
+                labels = _uncut(dom, index).split(".")
             for i in range(len(labels) - 1):
                 v = index.get(".".join(labels[i:]))
                 if v is not None and v.slug not in seen:
@@ -587,6 +606,19 @@ class Classifier:
         found: Sequence[cand.Candidate],
     ) -> Classification:
         return discover(self.catalog, self.weights, parsed, roles, ctx, code, tier, found)
+
+
+_CUT_TLDS = ("com", "net", "org", "io")
+
+
+def _uncut(domain: str, index: dict[str, Vendor]) -> str:
+    """A catalog domain that ``domain`` is cut from at the statement's width
+    ("aws.amazon.co" for aws.amazon.com), else ``domain`` itself."""
+    head, _, tld = domain.rpartition(".")
+    for full in _CUT_TLDS:
+        if full != tld and full.startswith(tld) and f"{head}.{full}" in index:
+            return f"{head}.{full}"
+    return domain
 
 
 def _position(keys: Sequence[str], domain: str) -> int:

@@ -9,16 +9,20 @@ as "(Automattic)", then as a domain) and compared with the predicted slug. A lab
 catalog does not know falls back to comparing normalised names (letters and digits only).
 
 Run ``python -m classifiers.evaluate [PATH]`` (default: ``../shared/data/descriptors-dev.csv``
-next to the project) to print the report; it exits 0 whatever the figures.
+next to the project and our own labelled rows) to print the report; it exits 0 whatever the
+figures. ``python -m classifiers.evaluate --holdout`` scores the frozen holdout alone
+(``tests/classifiers/data/holdout.csv``, checked against its frozen checksum).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from classifiers import protocol
 from classifiers.classifier import Classifier
 from classifiers.models import Classification
 from classifiers.normalise import compact
@@ -144,17 +148,27 @@ def _same_vendor(clf: Classifier, label: str, res: Classification) -> bool:
     return bool(res.vendor_name) and compact(label) == compact(res.vendor_name or "")
 
 
-def _default_path() -> Path:
-    return Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "descriptors-dev.csv"
-
-
-def _own_path() -> Path:
-    return Path(__file__).resolve().parents[1] / "tests" / "classifiers" / "data" / "labelled.csv"
+def _misses_by_class(
+    clf: Classifier, misses: list[tuple[protocol.Row, Classification]]
+) -> list[str]:
+    groups: dict[str, list[str]] = {}
+    for row, res in misses:
+        groups.setdefault(protocol.failure_class(clf.catalog, row, res), []).append(
+            f"    {row.descriptor!r} label={row.label or '-'!r} -> "
+            f"{res.vendor_name or '-'!r} software={str(res.is_software).lower()}"
+        )
+    out: list[str] = []
+    for cls, items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        out.append(f"  {len(items):3d}  {cls}")
+        out += items
+    return out
 
 
 def protocol_report(paths: list[Path]) -> str:
     """The figures that cannot be memorised (see :mod:`classifiers.protocol`)."""
-    from classifiers import protocol
+    # Imported here: ``classifiers`` imports this module, and ``python -m classifiers.fit``
+    # must not find its own module already imported.
+    from classifiers import fit
 
     rows: list[protocol.Row] = []
     for p in paths:
@@ -167,7 +181,13 @@ def protocol_report(paths: list[Path]) -> str:
     loso, chosen = protocol.leave_one_source_out(rows, Classifier)
     lines.append(f"leave-one-source-out:      {loso.line()}")
     thresholds = sorted(set(chosen.values()))
-    lines.append(f"  thresholds chosen per fold: {thresholds}")
+    lines.append(f"  weights of weights.json, thresholds chosen per fold: {thresholds}")
+    fitted, fchosen, _ = fit.leave_one_source_out(rows, Classifier)
+    lines.append(f"LOSO, weights fitted per fold: {fitted.line()}")
+    lines.append(f"  thresholds chosen per fold: {sorted(set(fchosen.values()))}")
+    _, _, shipped_misses = fit.leave_one_source_out(rows, Classifier, refit=False)
+    lines.append(f"LOSO misses of weights.json by failure class ({len(shipped_misses)}):")
+    lines += _misses_by_class(clf, shipped_misses)
     reduced = protocol.derivable_only(clf.catalog)
     gap_loso, _ = protocol.leave_one_source_out(rows, lambda: Classifier(reduced))
     lines.append(f"derivable catalog, LOSO:   {gap_loso.line()}")
@@ -208,15 +228,45 @@ def protocol_report(paths: list[Path]) -> str:
     return "\n".join(lines)
 
 
+HOLDOUT = Path(__file__).resolve().parents[1] / "tests" / "classifiers" / "data" / "holdout.csv"
+
+
+def check_frozen(path: Path = HOLDOUT) -> str:
+    """The file's sha256, when it matches the one frozen next to it (``<name>.sha256``);
+    raises ``ValueError`` when it does not."""
+    expected = path.with_name(path.name + ".sha256").read_text("utf-8").split()[0]
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != expected:
+        raise ValueError(f"{path} changed since it was frozen ({actual} != {expected})")
+    return actual
+
+
+def holdout_report(path: Path = HOLDOUT) -> str:
+    """The frozen holdout's figures. The file must match the checksum frozen next to it
+    (``holdout.csv.sha256``): a holdout edited after a look at its misses is no holdout.
+    Raises ``ValueError`` when it does not."""
+    actual = check_frozen(path)
+    report = evaluate(path)
+    with path.open(newline="", encoding="utf-8") as fh:
+        looks = [r["descriptor"] for r in csv.DictReader(fh) if r["note"].startswith("look-alike")]
+    flagged = sum(m.kind == "false_software" and m.descriptor in looks for m in report.misses)
+    return "\n".join(
+        [
+            f"frozen holdout {path.name} (sha256 {actual[:12]}...)",
+            report.render(),
+            f"look-alikes flagged as software: {flagged}/{len(looks)}",
+        ]
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if "--holdout" in args:
+        print(holdout_report())
+        return 0
     quick = "--in-sample" in args
     args = [a for a in args if a != "--in-sample"]
-    paths = (
-        [Path(a) for a in args]
-        if args
-        else [p for p in (_default_path(), _own_path()) if p.exists()]
-    )
+    paths = [Path(a) for a in args] if args else protocol.default_paths()
     for path in paths:
         print(f"evaluating {path}")
         print(evaluate(path).render())

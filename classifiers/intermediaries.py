@@ -107,7 +107,9 @@ def billed_product(
     merchant may also stand before it), or the printed name itself; None when nothing is
     printed."""
     end = seller.end
-    anywhere = seller.vendor.role in ("wallet", "processor")
+    # A wallet names its merchant anywhere; a domain (a billing or contact address) is
+    # printed after the product it bills for ("GSUITE_ACME CC@GOOGLE.COM").
+    anywhere = seller.vendor.role in ("wallet", "processor") or seller.hit_kind == "domain"
     roles = list(ctx.roles)
     for i in range(seller.start, end):
         roles[i] = "proc"

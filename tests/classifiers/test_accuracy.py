@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from classifiers import evaluate
-from classifiers.evaluation import main
+from classifiers import Classifier, evaluate, protocol
+from classifiers.evaluation import HOLDOUT, check_frozen, holdout_report, main
 
 HERE = Path(__file__).resolve().parent
 LABELLED = HERE / "data" / "labelled.csv"
@@ -17,13 +17,13 @@ SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 DEV = SHARED / "data" / "descriptors-dev.csv"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="catalog strings without provenance were removed (issue #11 item 4): labelled recall "
-    "0.939, vendor accuracy 0.926, false-software 0.009 until the new engine recognises names "
-    "anywhere",
-)
-def test_labelled_set_floors() -> None:
+# Measured on 2026-12-07 (`python -m classifiers.evaluate`): our labelled set in-sample and
+# leave-one-source-out over both sets meet the product targets (precision 0.97, recall 0.95,
+# vendor 0.92, false-software 0.02); the dev set alone in-sample does not yet (xfail, with why).
+
+
+def test_labelled_set_targets() -> None:
+    # measured: P=0.993 R=0.953 vendor=0.939 false-software=0.009
     r = evaluate(LABELLED)
     assert r.rows >= 200
     assert r.precision >= 0.97, r.render()
@@ -34,10 +34,23 @@ def test_labelled_set_floors() -> None:
 
 @pytest.mark.shared
 @pytest.mark.skipif(not DEV.exists(), reason="../shared/data/descriptors-dev.csv not present")
+def test_leave_one_source_out_targets() -> None:
+    # measured: P=0.987 R=0.954 vendor=0.945 false-software=0.010 over 527 rows, 54 sources
+    rows = [row for path in (DEV, LABELLED) for row in protocol.read_rows(path)]
+    s, _ = protocol.leave_one_source_out(rows, Classifier)
+    assert s.rows >= 500
+    assert s.precision >= 0.97, s.line()
+    assert s.recall >= 0.95, s.line()
+    assert s.vendor_accuracy >= 0.92, s.line()
+    assert s.false_software_rate <= 0.02, s.line()
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not DEV.exists(), reason="../shared/data/descriptors-dev.csv not present")
 @pytest.mark.xfail(
     strict=False,
-    reason="catalog strings without provenance (many copied from dev rows) were removed (issue "
-    "#11 item 4): dev precision 0.988, recall 0.900, vendor accuracy 0.900 until the new engine",
+    reason="product targets not met on the dev set: recall 0.933 < 0.95 (MSFT*, WPCHARGE and "
+    "GOTOCITRIX have no vendor documentation; GOOGLE *SVCSAPPS neither)",
 )
 def test_dev_set_targets() -> None:
     r = evaluate(DEV)
@@ -45,6 +58,19 @@ def test_dev_set_targets() -> None:
     assert r.recall >= 0.95, r.render()
     assert r.vendor_accuracy >= 0.92, r.render()
     assert r.false_software_rate <= 0.02, r.render()
+
+
+def test_holdout_is_frozen(tmp_path: Path) -> None:
+    # The holdout is scored only by `python -m classifiers.evaluate --holdout`, never here;
+    # that it is refused once edited is checked.
+    assert len(check_frozen(HOLDOUT)) == 64
+    copy = tmp_path / "holdout.csv"
+    copy.write_bytes(HOLDOUT.read_bytes() + b"EXTRA ROW,,false,x,ordinary merchant\n")
+    (tmp_path / "holdout.csv.sha256").write_bytes(
+        HOLDOUT.with_name("holdout.csv.sha256").read_bytes()
+    )
+    with pytest.raises(ValueError, match="changed since it was frozen"):
+        holdout_report(copy)
 
 
 def test_report_renders_misses(tmp_path: Path) -> None:

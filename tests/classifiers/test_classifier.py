@@ -19,6 +19,9 @@ from classifiers import (
 # Billing descriptors removed from the catalog for lacking an honest source (issue #11: no
 # string copied from statements); the engine must recognise these from names, domains and
 # documented descriptors alone, which it does not yet.
+# Descriptors whose catalog string was removed for lacking a vendor's own page: FACEBK,
+# "FS *", DRI*, MSFT*M365, AMZN MKTP and YouTube's g.co line are still undocumented (no page of
+# Meta, FastSpring, Digital River, Microsoft, Amazon or Google found that prints them).
 _UNSOURCED = pytest.mark.xfail(reason="descriptor removed for lacking provenance", strict=False)
 
 
@@ -30,7 +33,7 @@ def clf() -> Classifier:
 # (descriptor, expected vendor slug or None, is_software, matched_by)
 EVIDENCE = [
     ("SLACK T01ABCD2EF 415-6305884 CA 02/11", "slack", True, "descriptor"),
-    pytest.param("HOOTSUITE MEDIA VANCOUVER BC", "hootsuite", True, "descriptor", marks=_UNSOURCED),
+    ("HOOTSUITE MEDIA VANCOUVER BC", "hootsuite", True, "descriptor"),
     ("GODADDY.COM 480-505-8855 AZ", "godaddy", True, "descriptor"),
     ("DIGITAL MARKETING WWW.EZS3.COM 07/15", "ezs3", True, "descriptor"),
     ("NORTHWIND CHARGE STORYBLOCKS.COM", "storyblocks", True, "domain"),
@@ -79,7 +82,7 @@ RESELLERS = [
     ("MSFT * E0300ABCDE MSBILL.INFO WA", "microsoft", None, "reseller"),
     ("MSFT *MICROSOFT 365", "microsoft-365", None, "descriptor"),
     pytest.param("MSFT*M365 BUSINESS", "microsoft-365", None, "descriptor", marks=_UNSOURCED),
-    pytest.param("MICROSOFT*XBOX GAME PASS", "xbox", None, "descriptor", marks=_UNSOURCED),
+    ("MICROSOFT*XBOX GAME PASS", "xbox", None, "descriptor"),
     ("GOOGLE *CLOUD FTx4NR", "google-cloud", None, "descriptor"),
     ("GOOGLE *Google Stora g.co/payhelp# CA", "google-one", None, "descriptor"),
     ("GOOGLE *SOMEGAME", "google-payments", None, "descriptor"),
