@@ -26,6 +26,7 @@ from app.db import utcnow
 from app.departments import service as department_service
 from app.errors import AppError, Unprocessable
 from app.findings import engine as findings_engine
+from app.ingest import limits
 from app.ingest.service import BadRow, Ingestor, IngestStats
 from app.models import Connection, SyncRun, SyncRunStatus
 from connectors.files import (
@@ -38,6 +39,7 @@ from connectors.files import (
     RowError,
     parse_file,
 )
+from connectors.files.errors import ErrorCollector
 
 log = logging.getLogger("shadowspend.imports")
 
@@ -143,7 +145,32 @@ def prepare(session: Session, opts: ImportOptions) -> Prepared:
 
 
 def validate(data: bytes | BinaryIO, opts: ImportOptions, prepared: Prepared) -> ParsedFile:
-    """Validate the whole file (raises ImportRejected). Touches no database."""
+    """Validate the whole file (raises ImportRejected). Touches no database.
+
+    Besides what the file's format requires, every row must be one the database stores as it
+    is (:func:`app.ingest.limits.check`: no NUL character, dates in range), so a large import
+    that commits as it goes never stops part-way at such a row."""
+    parsed = _parse(data, opts, prepared)
+    _refuse_unstorable(parsed)
+    return parsed
+
+
+def _refuse_unstorable(parsed: ParsedFile) -> None:
+    # Numbered as the rows are stored (the n-th transaction of the file, as RowError counts
+    # them), so the message is the one a refusal while storing gives.
+    errors = ErrorCollector()
+    for position, raw in enumerate(parsed.rows, start=1):
+        try:
+            limits.check(raw)
+        except limits.RowRefused as refused:
+            errors.add(position, refused.field, refused.message)
+    try:
+        errors.raise_if_any()
+    except FileRejected as exc:
+        raise ImportRejected(exc) from None
+
+
+def _parse(data: bytes | BinaryIO, opts: ImportOptions, prepared: Prepared) -> ParsedFile:
     try:
         return parse_file(
             data,
