@@ -54,7 +54,7 @@ def overview_page(
             session, FindingFilter(status="open"), PageParams(limit=5, cursor=None), principal
         )
         findings = findings_service.to_public(session, rows)
-    can_insights = allowed(principal.role, INSIGHTS_PERM)
+    can_insights = allowed(principal.role, INSIGHTS_PERM, scoped=principal.scoped)
     return render(
         request,
         "overview.html",
