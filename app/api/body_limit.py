@@ -10,7 +10,8 @@ Pure ASGI, in front of every route (API and dashboard):
   ``Authorization`` header, no dashboard session cookie) is answered 401 without reading it;
   one with a credential is authorised for its route (the key or session, the route's
   permission, a department scope, a cookie's CSRF token) from its headers, and a refusal is
-  answered without reading it either (:mod:`app.api.authorise_first`).
+  answered without reading it either (:mod:`app.api.authorise_first`), and a dashboard
+  form is read only with a live session.
 """
 
 from __future__ import annotations
@@ -67,9 +68,9 @@ class BodyLimitMiddleware:
 
         received = 0
         started = refused = False
-        # An API route's caller is authorised when its body is first pulled (the route is
-        # chosen by then), before a byte of it is read: see app.api.authorise_first.
-        unchecked = has_body and scope["path"].startswith(_API_PREFIX)
+        # A route's caller is authorised when its body is first pulled (the route is chosen
+        # by then), before a byte of it is read: see app.api.authorise_first.
+        unchecked = has_body
         if unchecked:
             scope.setdefault("state", {})  # shared with the route's request: the principal
 

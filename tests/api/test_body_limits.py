@@ -345,3 +345,45 @@ def test_an_authorised_body_is_read_and_served(
     assert answer.status == 200, answer.body
     assert answer.read == len(body)
     assert len(answer.json()["items"]) == 200
+
+
+def _dashboard_forms() -> list[str]:
+    """Every POST route of the dashboard's routers (mounted without a prefix), sign-in aside."""
+    from fastapi.routing import APIRoute
+
+    from app.dashboard.candidates import router as candidates
+    from app.dashboard.router import router as dashboard
+
+    def walk(routes: Any) -> list[str]:
+        found = []
+        for route in routes:
+            nested = getattr(getattr(route, "original_router", route), "routes", None)
+            if isinstance(route, APIRoute):
+                found += [route.path] if "POST" in route.methods else []
+            elif nested is not None:
+                found += walk(nested)
+        return found
+
+    return sorted(set(walk([*dashboard.routes, *candidates.routes])) - {"/login"})
+
+
+@pytest.mark.parametrize("cookie", [None, "no-such-session"], ids=["no-session", "ended-session"])
+def test_a_dashboard_form_without_a_live_session_is_not_read(
+    app: Any, keys: Keys, cookie: str | None
+) -> None:
+    forms = _dashboard_forms()
+    assert "/logout" in forms
+    for path in forms:
+        size = 8 * CHUNK
+        answer = call(
+            app,
+            "POST",
+            path.replace("{finding_id}", "1"),
+            iter([b"a=" + b"x" * size]),
+            headers={"Cookie": f"{web_session.SESSION_COOKIE}={cookie}"} if cookie else None,
+            content_type="application/x-www-form-urlencoded",
+            content_length=size + 2,
+        )
+        assert answer.status == 303, (path, answer.body)
+        assert answer.headers["location"].startswith("/login")
+        assert answer.read == 0, path
