@@ -154,11 +154,11 @@ def error_page(request: Request, principal: Principal | None, exc: AppError) -> 
 
 
 def not_permitted(request: Request, principal: Principal, perm: Perm) -> HTMLResponse:
-    return error_page(
-        request,
-        principal,
-        Forbidden(f"the {principal.role.value} role may not {perm.value.replace(':', ' ')}"),
-    )
+    if allowed(principal.role, perm):  # the role may; its department scope may not
+        reason = f"{perm.value} spans departments; sign in with a key without a department scope"
+    else:
+        reason = f"the {principal.role.value} role may not {perm.value.replace(':', ' ')}"
+    return error_page(request, principal, Forbidden(reason))
 
 
 def page_viewer(request: Request, session: SessionDep, perm: Perm) -> Principal | Response:

@@ -142,3 +142,31 @@ def test_a_scoped_decision_never_reaches_past_its_department(
     )
     assert response.status_code == 403, response.text
     assert _state(session, world) == before
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/redundancy"), ("POST", "/candidates/decision")],
+    ids=["redundancy-page", "candidate-decision"],
+)
+def test_the_dashboard_refuses_a_scoped_key_what_the_api_does(
+    client: TestClient, world: World, session: Session, method: str, path: str
+) -> None:
+    # The dashboard checked the role alone: a scoped admin saw every department's redundancy
+    # and could confirm candidates (which writes the catalog and rules for everyone).
+    from app.dashboard import session as web_session
+    from app.models import ApiKey
+
+    prefix = "_".join(world.keys[Role.ADMIN].split("_")[:2])
+    key = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).one()
+    assert key.id is not None
+    token = web_session.start(session, key.id)
+    session.commit()
+    client.cookies.set(web_session.SESSION_COOKIE, token)
+    before = _state(session, world)
+    form = {"name": "Shared tool", "decision": "reject"}
+    form["csrf_token"] = web_session.csrf_token_for(token)
+    response = client.request(method, path, data=form if method == "POST" else None)
+    assert response.status_code == 403, response.text[:300]
+    assert "department scope" in response.text
+    assert _state(session, world) == before
