@@ -224,26 +224,21 @@ BAD_CREDENTIALS = {
 }
 
 
-@pytest.mark.parametrize("credential", sorted(BAD_CREDENTIALS))
 @pytest.mark.parametrize(("method", "path"), BODY_ROUTES)
 def test_a_json_body_with_an_invalid_credential_is_refused_unread(
-    app: Any, keys: Keys, method: str, path: str, credential: str
+    app: Any, keys: Keys, method: str, path: str
 ) -> None:
     # Issue #14: a present but invalid credential got its body read (up to 50 MB) and parsed
     # before the 401.
     size = 8 * CHUNK
-    answer = call(
-        app,
-        method,
-        _url(path, keys),
-        _json(size),
-        headers=BAD_CREDENTIALS[credential],
-        content_type=JSON,
-    )
-    assert answer.status == 401, answer.body
-    assert answer.content_type.startswith("application/problem+json")
-    assert answer.json()["type"].endswith("/unauthorized")
-    assert answer.read == 0
+    for credential, headers in BAD_CREDENTIALS.items():
+        answer = call(
+            app, method, _url(path, keys), _json(size), headers=headers, content_type=JSON
+        )
+        assert answer.status == 401, (credential, answer.body)
+        assert answer.content_type.startswith("application/problem+json")
+        assert answer.json()["type"].endswith("/unauthorized")
+        assert answer.read == 0, credential
 
 
 def _refused_role(path_perm: Perm) -> Role | None:
