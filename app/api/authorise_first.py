@@ -11,9 +11,6 @@ exactly one), the caller (a Bearer key, or a dashboard session cookie with its C
 write) and the permission table. A refusal is answered without reading the body; an accepted
 principal is kept on the request, so the route's own dependency does not look it up again.
 
-A dashboard form is read only with a live session (:func:`_dashboard_form`), the sign-in form
-excepted.
-
 The session for the key lookup is the app's own ``get_session`` dependency, or the override
 installed in its place (``app.dependency_overrides``, as tests do: an override here is a
 callable taking no argument and returning a :class:`~sqlmodel.Session`).
@@ -36,9 +33,6 @@ from app.api import deps
 from app.auth.permissions import Perm
 from app.db import get_engine
 from app.errors import AppError, app_error_response
-
-API_PREFIX = "/api/v1/"
-SIGN_IN_PATH = "/login"  # the one form read without a session: it starts one
 
 
 def route_permission(route: APIRoute) -> Perm | None:
@@ -78,14 +72,10 @@ async def authorise(scope: Scope) -> Response | None:
     permission, from the headers alone. Returns the problem response to send (401, 403), or
     None to go on (also for a route that declares no permission)."""
     route = scope.get("route")
-    if not isinstance(route, APIRoute):
-        return None
-    request = Request(scope, receive=_no_body)
-    if not scope["path"].startswith(API_PREFIX):
-        return await _dashboard_form(scope, request)
-    permission = route_permission(route)
+    permission = route_permission(route) if isinstance(route, APIRoute) else None
     if permission is None:
         return None
+    request = Request(scope, receive=_no_body)
     try:
         async with _auth_session(scope) as session:
             bearer = await deps.bearer_scheme(request)
@@ -95,22 +85,6 @@ async def authorise(scope: Scope) -> Response | None:
         # The body is left unread: the client is asked to close.
         return app_error_response(exc, request, headers={"Connection": "close"})
     return None
-
-
-async def _dashboard_form(scope: Scope, request: Request) -> Response | None:
-    """A dashboard form (any body outside the API but the sign-in form) needs a live session
-    before it is read; without one the browser is sent to sign in, as the form's route would.
-    Its CSRF token is in the form, so the route checks that once it reads it."""
-    if scope["path"] == SIGN_IN_PATH:
-        return None
-    from app.dashboard.render import to_login
-    from app.dashboard.session import principal_from_cookie
-
-    async with _auth_session(scope) as session:
-        principal = await run_in_threadpool(
-            lambda: principal_from_cookie(request, session, csrf=False)
-        )
-    return to_login(request, "/") if principal is None else None
 
 
 async def _no_body() -> Message:

@@ -10,8 +10,7 @@ Pure ASGI, in front of every route (API and dashboard):
   ``Authorization`` header, no dashboard session cookie) is answered 401 without reading it;
   one with a credential is authorised for its route (the key or session, the route's
   permission, a department scope, a cookie's CSRF token) from its headers, and a refusal is
-  answered without reading it either (:mod:`app.api.authorise_first`), and a dashboard
-  form is read only with a live session.
+  answered without reading it either (:mod:`app.api.authorise_first`).
 """
 
 from __future__ import annotations
@@ -68,9 +67,9 @@ class BodyLimitMiddleware:
 
         received = 0
         started = refused = False
-        # A route's caller is authorised when its body is first pulled (the route is chosen
-        # by then), before a byte of it is read: see app.api.authorise_first.
-        unchecked = has_body
+        # An API route's caller is authorised when its body is first pulled (the route is
+        # chosen by then), before a byte of it is read: see app.api.authorise_first.
+        unchecked = has_body and scope["path"].startswith(_API_PREFIX)
         if unchecked:
             scope.setdefault("state", {})  # shared with the route's request: the principal
 

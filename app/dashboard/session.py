@@ -112,15 +112,13 @@ def csrf_token(request: Request) -> str | None:
 
 
 def principal_from_cookie(
-    request: Request, session: Session, *, form_token: str | None = None, csrf: bool = True
+    request: Request, session: Session, *, form_token: str | None = None
 ) -> Principal | None:
     """The principal of a valid session cookie, or None (no cookie, bad signature, expired,
     unknown or revoked key).
 
     For a state-changing method the session's CSRF token must arrive in the ``X-CSRF-Token``
     header or as ``form_token``; raises :class:`~app.errors.Forbidden` when it does not.
-    ``csrf=False`` skips that check, for a look made before a form carrying the token is read
-    (the form's route checks it then).
     """
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
@@ -131,7 +129,7 @@ def principal_from_cookie(
     row = session.get(ApiKey, key_id)
     if row is None or row.revoked_at is not None or row.id is None:
         return None
-    if csrf and request.method.upper() not in SAFE_METHODS:
+    if request.method.upper() not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER) or form_token
         if not sent or not hmac.compare_digest(sent, csrf_token_for(token)):
             raise Forbidden(
