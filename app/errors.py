@@ -84,6 +84,22 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def app_error_response(
+    exc: AppError, request: Request, *, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """``exc`` as problem+json (a 401 says the scheme to use in ``WWW-Authenticate``)."""
+    challenge = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    return problem(
+        exc.status,
+        exc.title,
+        exc.detail,
+        request=request,
+        type_slug=exc.type_slug,
+        extra=exc.extra,
+        headers={**challenge, **(headers or {})} or None,
+    )
+
+
 def _jsonable_errors(errors: Any) -> list[dict[str, Any]]:
     return [
         {
@@ -98,16 +114,7 @@ def _jsonable_errors(errors: Any) -> list[dict[str, Any]]:
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return problem(
-            exc.status,
-            exc.title,
-            exc.detail,
-            request=request,
-            type_slug=exc.type_slug,
-            extra=exc.extra,
-            headers=headers,
-        )
+        return app_error_response(exc, request)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

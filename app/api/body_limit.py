@@ -7,9 +7,10 @@ Pure ASGI, in front of every route (API and dashboard):
   uploads, or a client that under-declares): nothing past the cap reaches a parser, a
   temporary file or memory;
 * a request under ``/api/v1/`` that carries a body but no credential at all (no
-  ``Authorization`` header, no dashboard session cookie) is answered 401 without reading it.
-  Routes still authenticate the credential itself; upload routes do so before they parse
-  their body (:mod:`app.api.uploads`).
+  ``Authorization`` header, no dashboard session cookie) is answered 401 without reading it;
+  one with a credential is authorised for its route (the key or session, the route's
+  permission, a department scope, a cookie's CSRF token) from its headers, and a refusal is
+  answered without reading it either (:mod:`app.api.authorise_first`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.authorise_first import authorise
 from app.errors import problem
 
 MAX_BODY_BYTES = 50 * 1024 * 1024  # the documented upload limit; every body shares it
@@ -64,10 +66,26 @@ class BodyLimitMiddleware:
             return
 
         received = 0
-        started = False
+        started = refused = False
+        # An API route's caller is authorised when its body is first pulled (the route is
+        # chosen by then), before a byte of it is read: see app.api.authorise_first.
+        unchecked = has_body and scope["path"].startswith(_API_PREFIX)
+        if unchecked:
+            scope.setdefault("state", {})  # shared with the route's request: the principal
 
         async def counted() -> Message:
-            nonlocal received
+            nonlocal received, unchecked, refused, started
+            if unchecked:
+                unchecked = False
+                refusal = await authorise(scope)
+                if refusal is not None:
+                    # Answered here; the route sees a client that went away (and what it
+                    # answers to that is dropped by ``watched``).
+                    started = refused = True
+                    await refusal(scope, _no_body, send)
+                    return {"type": "http.disconnect"}
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
@@ -77,6 +95,8 @@ class BodyLimitMiddleware:
 
         async def watched(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
@@ -87,6 +107,10 @@ class BodyLimitMiddleware:
             if started:
                 raise
             await _refuse(scope, send, 413, "Payload too large", exc.detail)
+        except Exception:
+            if not refused:
+                raise
+            # The route failed on the body it was refused (answered already): nothing to add.
 
 
 async def _refuse(scope: Scope, send: Send, status: int, title: str, detail: str) -> None:

@@ -63,7 +63,9 @@ ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 
 SessionDep = Annotated[Session, Depends(get_session)]
 
-_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer ssk_...`")
+bearer_scheme = HTTPBearer(
+    auto_error=False, description="An API key: `Authorization: Bearer ssk_...`"
+)
 
 
 def _authenticate(session: Session, clear: str) -> Principal:
@@ -77,22 +79,51 @@ def _authenticate(session: Session, clear: str) -> Principal:
     return principal
 
 
+async def resolve_principal(
+    request: Request, session: Session, bearer: HTTPAuthorizationCredentials | None
+) -> Principal:
+    """The caller of ``request``: its Bearer key's principal, else its dashboard session's
+    (raises :class:`~app.errors.Unauthorized` for neither, :class:`~app.errors.Forbidden` for
+    a cookie-signed write without its CSRF token). Reads headers only, never the body.
+
+    A principal already established for this request (before its body was read, see
+    :mod:`app.api.authorise_first`) is returned as it is."""
+    known = getattr(request.state, "principal", None)
+    if isinstance(known, Principal):
+        return known
+    if bearer is None or bearer.scheme.lower() != "bearer":
+        cookie_principal = await run_in_threadpool(cookie.principal_from_cookie, request, session)
+        if cookie_principal is None:
+            raise Unauthorized("send an API key as `Authorization: Bearer <key>`")
+        principal = cookie_principal
+    else:
+        cached = auth_service.cached_principal(bearer.credentials)
+        if cached is None:
+            cached = await run_in_threadpool(_authenticate, session, bearer.credentials)
+        principal = cached
+    request.state.principal = principal
+    return principal
+
+
 async def get_principal(
     request: Request,
     session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        cookie_principal = await run_in_threadpool(cookie.principal_from_cookie, request, session)
-        if cookie_principal is not None:
-            request.state.principal = cookie_principal
-            return cookie_principal
-        raise Unauthorized("send an API key as `Authorization: Bearer <key>`")
-    principal = auth_service.cached_principal(credentials.credentials)
-    if principal is None:
-        principal = await run_in_threadpool(_authenticate, session, credentials.credentials)
-    request.state.principal = principal
-    return principal
+    return await resolve_principal(request, session, credentials)
+
+
+def check_permission(principal: Principal, permission: Perm) -> None:
+    """Raises :class:`~app.errors.Forbidden` unless ``principal`` may use ``permission``: its
+    role is in the permission table, and a department-scoped key is not refused it."""
+    if not allowed(principal.role, permission):
+        raise Forbidden(
+            f"the {principal.role.value} role may not {permission.value.replace(':', ' ')}"
+        )
+    if principal.scoped and SCOPES[permission] is Scope.UNSCOPED_ONLY:
+        raise Forbidden(
+            f"{permission.value} spans departments; use a key without a department scope"
+        )
 
 
 class PermissionDependency:
@@ -102,14 +133,7 @@ class PermissionDependency:
         self.permission = permission
 
     async def __call__(self, principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
-        if not allowed(principal.role, self.permission):
-            raise Forbidden(
-                f"the {principal.role.value} role may not {self.permission.value.replace(':', ' ')}"
-            )
-        if principal.scoped and SCOPES[self.permission] is Scope.UNSCOPED_ONLY:
-            raise Forbidden(
-                f"{self.permission.value} spans departments; use a key without a department scope"
-            )
+        check_permission(principal, self.permission)
         return principal
 
 

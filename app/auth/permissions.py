@@ -2,7 +2,18 @@
 
 Every route under /api/v1 declares exactly one permission from here (tests walk the routes and
 fail on one that does not). What a department-scoped key may do with each permission is in
-:data:`SCOPES` (a test generated from it checks every read route for leaks).
+:data:`SCOPES`; tests generated from it check every read route for leaks
+(``tests/api/test_scope_matrix.py``) and every write route for a scoped key changing what is
+not its own department's (``tests/api/test_scope_writes.py``).
+
+Writes, for a department-scoped key: it may change its own department's rows and nothing
+else. Findings decisions and registrations are a department's own (``DEPARTMENT``: another
+department's rows are refused, and so is a decision whose effect reaches past the department:
+a company-wide approval, a dismissal that writes match rules). Everything else a write
+permission changes is shared by every department (departments, cardholders and which
+department they belong to, connections and their syncs, imports of any department's rows, the
+catalog, match rules, re-classification, FX rates, the sanctioned inventory): it needs a key
+without a department scope (``UNSCOPED_ONLY``), whatever the key's role.
 """
 
 from __future__ import annotations
@@ -84,46 +95,51 @@ class Scope(StrEnum):
     # The rows belong to departments: a scoped key gets its own department's (and, where a
     # row can be company-wide, those), never another's.
     DEPARTMENT = "department"
-    # Shared data that belongs to no department (the catalog, rules, rates, connections, jobs):
-    # a scoped key gets what an unscoped key of its role gets.
+    # Reading shared data that belongs to no department (the catalog, rules, rates,
+    # connections, jobs; classifying against them): a scoped key gets what an unscoped key of
+    # its role gets. Never a write.
     SHARED = "shared"
-    # Spans every department (the audit trail, cross-department reports) or could widen a
-    # scope (minting keys): refused to a scoped key.
+    # Spans every department (the audit trail, cross-department reports), could widen a scope
+    # (minting keys) or writes what every department shares (see the module's docstring):
+    # refused to a scoped key.
     UNSCOPED_ONLY = "unscoped_only"
 
 
 SCOPES: dict[Perm, Scope] = {
     Perm.DEPARTMENTS_READ: Scope.DEPARTMENT,
-    Perm.DEPARTMENTS_WRITE: Scope.SHARED,
+    Perm.DEPARTMENTS_WRITE: Scope.UNSCOPED_ONLY,
     Perm.CARDHOLDERS_READ: Scope.DEPARTMENT,
-    Perm.CARDHOLDERS_WRITE: Scope.SHARED,
+    Perm.CARDHOLDERS_WRITE: Scope.UNSCOPED_ONLY,
     Perm.CONNECTIONS_READ: Scope.SHARED,
-    Perm.CONNECTIONS_WRITE: Scope.SHARED,
-    Perm.CONNECTIONS_SYNC: Scope.SHARED,
+    Perm.CONNECTIONS_WRITE: Scope.UNSCOPED_ONLY,
+    Perm.CONNECTIONS_SYNC: Scope.UNSCOPED_ONLY,
     Perm.TRANSACTIONS_READ: Scope.DEPARTMENT,
-    Perm.IMPORTS_WRITE: Scope.SHARED,
+    Perm.IMPORTS_WRITE: Scope.UNSCOPED_ONLY,
     Perm.VENDORS_READ: Scope.SHARED,
-    Perm.VENDORS_WRITE: Scope.SHARED,
+    Perm.VENDORS_WRITE: Scope.UNSCOPED_ONLY,
     Perm.RULES_READ: Scope.SHARED,
-    Perm.RULES_WRITE: Scope.SHARED,
+    Perm.RULES_WRITE: Scope.UNSCOPED_ONLY,
     Perm.CLASSIFY: Scope.SHARED,
-    Perm.RECLASSIFY: Scope.SHARED,
+    Perm.RECLASSIFY: Scope.UNSCOPED_ONLY,
     Perm.FINDINGS_READ: Scope.DEPARTMENT,
     Perm.FINDINGS_DECIDE: Scope.DEPARTMENT,
     Perm.SANCTIONED_READ: Scope.DEPARTMENT,
-    Perm.SANCTIONED_WRITE: Scope.SHARED,
+    Perm.SANCTIONED_WRITE: Scope.UNSCOPED_ONLY,
     Perm.REGISTRATIONS_READ: Scope.DEPARTMENT,
     Perm.REGISTRATIONS_WRITE: Scope.DEPARTMENT,
     # The spend feed is scoped; the FX rates under the same permission are shared data.
     Perm.FEEDS_READ: Scope.DEPARTMENT,
     Perm.AUDIT_READ: Scope.UNSCOPED_ONLY,
     Perm.API_KEYS_MANAGE: Scope.UNSCOPED_ONLY,
-    Perm.FX_WRITE: Scope.SHARED,
+    Perm.FX_WRITE: Scope.UNSCOPED_ONLY,
     Perm.JOBS_READ: Scope.SHARED,
     Perm.INSIGHTS_READ: Scope.DEPARTMENT,
     Perm.REDUNDANCY_READ: Scope.UNSCOPED_ONLY,
 }
 
 
-def allowed(role: Role | str, perm: Perm) -> bool:
+def allowed(role: Role | str, perm: Perm, *, scoped: bool = False) -> bool:
+    """Whether a key of ``role`` (department-scoped when ``scoped``) may use ``perm``."""
+    if scoped and SCOPES[perm] is Scope.UNSCOPED_ONLY:
+        return False
     return Role(role) in PERMISSIONS[perm]

@@ -180,21 +180,21 @@ def build(
     detail.cardholder_count = inventory.cardholder_counts(session, flt, [vendor_id]).get(
         vendor_id, 0
     )
-    if allowed(principal.role, Perm.CARDHOLDERS_READ):
+    if allowed(principal.role, Perm.CARDHOLDERS_READ, scoped=principal.scoped):
         detail.cardholders = _top_cardholders(session, vendor_flt, currency)
     newest = transactions_service.apply_filter(select(Transaction), vendor_flt)
     newest = newest.order_by(
         col(Transaction.transaction_date).desc(), col(Transaction.id).desc()
     ).limit(RECENT_TRANSACTIONS)
     detail.transactions = transactions_service.to_public(list(session.exec(newest)), session)
-    if allowed(principal.role, Perm.REGISTRATIONS_READ):
+    if allowed(principal.role, Perm.REGISTRATIONS_READ, scoped=principal.scoped):
         stmt = select(Registration).where(col(Registration.vendor_id) == vendor_id)
         if principal.scoped:
             stmt = stmt.where(col(Registration.department_id) == principal.department_id)
         regs = list(session.exec(stmt.order_by(col(Registration.id).desc())))
         detail.registrations = registrations_service.to_public(session, regs)
     finding_ids: list[int] = []
-    if allowed(principal.role, Perm.FINDINGS_READ):
+    if allowed(principal.role, Perm.FINDINGS_READ, scoped=principal.scoped):
         rows, _ = findings_service.list_findings(
             session,
             FindingFilter(vendor_id=vendor_id, sort="spend"),

@@ -64,7 +64,7 @@ def candidates_page(
         next_cursor=next_cursor,
         q=q or "",
         notice=notice,
-        can_decide=allowed(principal.role, Perm.RULES_WRITE),
+        can_decide=allowed(principal.role, Perm.RULES_WRITE, scoped=principal.scoped),
         categories=classifiers.CATEGORIES,
         currency=get_settings().reporting_currency,
     )
@@ -87,7 +87,7 @@ def candidate_decision(
         return _error(request, None, exc)
     if principal is None:
         return _to_login(request, "/candidates")
-    if not allowed(principal.role, Perm.RULES_WRITE):
+    if not allowed(principal.role, Perm.RULES_WRITE, scoped=principal.scoped):
         return _not_permitted(request, principal, Perm.RULES_WRITE)
     try:
         if decision == "confirm":

@@ -38,7 +38,7 @@ def form_principal(
         return error_page(request, None, exc)
     if principal is None:
         return to_login(request, back)
-    if not allowed(principal.role, perm):
+    if not allowed(principal.role, perm, scoped=principal.scoped):
         return not_permitted(request, principal, perm)
     return principal
 

@@ -276,8 +276,8 @@ def build(
         if s.stopped or (department_id is not None and s.department.id != department_id):
             continue
         run_rates[s.vendor.id] += s.annual_run_rate_minor
-    can_findings = allowed(principal.role, Perm.FINDINGS_READ)
-    can_registrations = allowed(principal.role, Perm.REGISTRATIONS_READ)
+    can_findings = allowed(principal.role, Perm.FINDINGS_READ, scoped=principal.scoped)
+    can_registrations = allowed(principal.role, Perm.REGISTRATIONS_READ, scoped=principal.scoped)
     findings = (
         _counts(session, Finding, [col(Finding.status) == "open"], department_id)
         if can_findings

@@ -110,7 +110,11 @@ def render(
     status_code: int = 200,
     **context: Any,
 ) -> HTMLResponse:
-    nav = [n for n in NAV if principal is not None and allowed(principal.role, n.perm)]
+    nav = [
+        n
+        for n in NAV
+        if principal is not None and allowed(principal.role, n.perm, scoped=principal.scoped)
+    ]
     context.update(
         principal=principal,
         nav=nav,
@@ -156,11 +160,11 @@ def error_page(request: Request, principal: Principal | None, exc: AppError) -> 
 
 
 def not_permitted(request: Request, principal: Principal, perm: Perm) -> HTMLResponse:
-    return error_page(
-        request,
-        principal,
-        Forbidden(f"the {principal.role.value} role may not {perm.value.replace(':', ' ')}"),
-    )
+    if allowed(principal.role, perm):  # the role may; its department scope may not
+        reason = f"{perm.value} spans departments; sign in with a key without a department scope"
+    else:
+        reason = f"the {principal.role.value} role may not {perm.value.replace(':', ' ')}"
+    return error_page(request, principal, Forbidden(reason))
 
 
 def page_viewer(request: Request, session: SessionDep, perm: Perm) -> Principal | Response:
@@ -169,7 +173,7 @@ def page_viewer(request: Request, session: SessionDep, perm: Perm) -> Principal 
     principal = viewer(request, session)
     if principal is None:
         return to_login(request)
-    if not allowed(principal.role, perm):
+    if not allowed(principal.role, perm, scoped=principal.scoped):
         return not_permitted(request, principal, perm)
     return principal
 
@@ -177,7 +181,7 @@ def page_viewer(request: Request, session: SessionDep, perm: Perm) -> Principal 
 def fragment_viewer(request: Request, session: SessionDep, perm: Perm) -> Principal | Response:
     """As :func:`page_viewer` for a fragment a page's script fetches: a bare 401 or 403."""
     principal = viewer(request, session)
-    if principal is None or not allowed(principal.role, perm):
+    if principal is None or not allowed(principal.role, perm, scoped=principal.scoped):
         status = 401 if principal is None else 403
         return Response(status_code=status, headers={"Cache-Control": "no-store"})
     return principal

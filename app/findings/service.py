@@ -351,6 +351,12 @@ def decide(
     company = req.decision == "approve" and req.scope == "company"
     if company and actor.scoped:
         raise Forbidden("a department-scoped key approves for its own department only")
+    if req.decision == "dismiss" and actor.scoped:
+        # The match rules it writes and the re-classification reach every department.
+        raise Forbidden(
+            "dismissing as a wrong match writes company-wide match rules; use a key without a "
+            "department scope"
+        )
     before = closing.snapshot(f)
     # Claim the finding first: a racing decision fails here, before any side effect.
     closing.claim(session, f, f.version)

@@ -1,7 +1,9 @@
 """What the pipeline keeps of a source's row: text within documented lengths, and only values
 both databases store alike.
 
-Every source (file imports and API syncs) goes through :func:`admit` before a row is stored:
+Every source (file imports and API syncs) goes through :func:`admit` before a row is stored
+(and a file's every row through :func:`check` before any of it is, so a refused row refuses
+the file whole even when a large import commits as it goes):
 
 * over-long text is **truncated**, never refused: ``descriptor`` to
   :data:`MAX_DESCRIPTOR_CHARS`, ``memo`` to :data:`MAX_MEMO_CHARS`, ``merchant_name`` to its
@@ -61,14 +63,7 @@ def admit(raw: RawTransaction) -> RawTransaction:
     tests). Raises :class:`RowRefused` for a NUL character or an out-of-range date."""
     if _ordinary(raw):
         return raw
-    for name in _TEXT:
-        value = getattr(raw, name)
-        if isinstance(value, str) and "\x00" in value:
-            raise RowRefused(name, "contains a NUL character, which cannot be stored")
-    for name in ("transaction_date", "posted_date"):
-        day = getattr(raw, name)
-        if day is not None and not EARLIEST <= day <= LATEST:
-            raise RowRefused(name, f"{day.isoformat()} is outside {EARLIEST.year}..{LATEST.year}")
+    _refuse_unstorable(raw)
     changes: dict[str, Any] = {}
     for name, limit in _CUT.items():
         value = getattr(raw, name)
@@ -83,6 +78,25 @@ def admit(raw: RawTransaction) -> RawTransaction:
         if value is not None and len(value) > limit:
             changes[name] = None
     return dataclasses.replace(raw, **changes) if changes else raw
+
+
+def check(raw: RawTransaction) -> None:
+    """Raise :class:`RowRefused` for what :func:`admit` would refuse (a NUL character, a date
+    out of range), without building the row it would store: the check a file's validation
+    pass makes on every row before anything of the file is written."""
+    if not _ordinary(raw):
+        _refuse_unstorable(raw)
+
+
+def _refuse_unstorable(raw: RawTransaction) -> None:
+    for name in _TEXT:
+        value = getattr(raw, name)
+        if isinstance(value, str) and "\x00" in value:
+            raise RowRefused(name, "contains a NUL character, which cannot be stored")
+    for name in ("transaction_date", "posted_date"):
+        day = getattr(raw, name)
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise RowRefused(name, f"{day.isoformat()} is outside {EARLIEST.year}..{LATEST.year}")
 
 
 def _ordinary(raw: RawTransaction) -> bool:

@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from sqlmodel import Session
 
 from app.api.body_limit import MAX_BODY_BYTES
-from tests.api.test_auth_matrix import ROUTES
+from app.auth import cookie as web_session
+from app.auth.permissions import PERMISSIONS, Perm
+from app.models import ApiKey, Role
+from tests.api.test_auth_matrix import ROUTES, _permissions, _url
 from tests.factories import Keys
 
 CHUNK = 1024 * 1024
@@ -57,6 +61,7 @@ def call(
     *,
     headers: dict[str, str] | None = None,
     content_length: int | None = None,
+    content_type: str = f"multipart/form-data; boundary={BOUNDARY}",
 ) -> Answer:
     read = 0
     pending = iter(chunks)
@@ -79,7 +84,7 @@ def call(
         sent.append(message)
 
     raw_headers = [
-        (b"content-type", f"multipart/form-data; boundary={BOUNDARY}".encode()),
+        (b"content-type", content_type.encode()),
         *((k.lower().encode(), v.encode()) for k, v in (headers or {}).items()),
     ]
     if content_length is not None:
@@ -198,3 +203,140 @@ def test_every_route_that_takes_a_body_refuses_an_anonymous_one_unread(
     answer = call(app, method, url, _multipart(size), content_length=size + 200)
     assert answer.status == 401
     assert answer.read == 0
+
+
+def _json(size: int) -> Iterator[bytes]:
+    """A JSON array of ``size`` bytes or a little more, in 1 MiB chunks."""
+    yield b"["
+    sent = 1
+    while sent < size:
+        yield b'"' + b"x" * (CHUNK - 4) + b'",'
+        sent += CHUNK - 1
+    yield b"0]"
+
+
+JSON = "application/json"
+BAD_CREDENTIALS = {
+    "bad-key": {"Authorization": "Bearer ssk_000000000000_nope"},
+    "not-a-key": {"Authorization": "Bearer nope"},
+    "basic": {"Authorization": "Basic YWRtaW46YWRtaW4="},
+    "ended-session": {"Cookie": f"{web_session.SESSION_COOKIE}=no-such-session"},
+}
+
+
+@pytest.mark.parametrize(("method", "path"), BODY_ROUTES)
+def test_a_json_body_with_an_invalid_credential_is_refused_unread(
+    app: Any, keys: Keys, method: str, path: str
+) -> None:
+    # Issue #14: a present but invalid credential got its body read (up to 50 MB) and parsed
+    # before the 401.
+    size = 8 * CHUNK
+    for credential, headers in BAD_CREDENTIALS.items():
+        answer = call(
+            app, method, _url(path, keys), _json(size), headers=headers, content_type=JSON
+        )
+        assert answer.status == 401, (credential, answer.body)
+        assert answer.content_type.startswith("application/problem+json")
+        assert answer.json()["type"].endswith("/unauthorized")
+        assert answer.read == 0, credential
+
+
+def _refused_role(path_perm: Perm) -> Role | None:
+    return next((r for r in Role if r not in PERMISSIONS[path_perm]), None)
+
+
+REFUSED = [
+    (m, p, role)
+    for m, p, r in ROUTES
+    if (m, p) in set(BODY_ROUTES)
+    for role in [_refused_role(_permissions(r)[0])]
+    if role is not None
+]
+
+
+@pytest.mark.parametrize(("method", "path", "role"), REFUSED)
+def test_a_json_body_from_a_key_without_the_permission_is_refused_unread(
+    app: Any, keys: Keys, method: str, path: str, role: Role
+) -> None:
+    answer = call(
+        app,
+        method,
+        _url(path, keys),
+        _json(4 * CHUNK),
+        headers=keys.headers(role),
+        content_type=JSON,
+    )
+    assert answer.status == 403, answer.body
+    assert answer.read == 0
+
+
+def _signed_in(session: Session, keys: Keys, role: Role) -> str:
+    from sqlmodel import select
+
+    prefix = "_".join(keys.for_role(role).split("_")[:2])
+    row = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).one()
+    assert row.id is not None
+    return web_session.start(session, row.id)
+
+
+def test_a_cookie_write_without_its_csrf_token_is_refused_unread(
+    app: Any, keys: Keys, session: Session
+) -> None:
+    token = _signed_in(session, keys, Role.ADMIN)
+    answer = call(
+        app,
+        "POST",
+        "/api/v1/match-rules",
+        _json(4 * CHUNK),
+        headers={"Cookie": f"{web_session.SESSION_COOKIE}={token}"},
+        content_type=JSON,
+    )
+    assert answer.status == 403, answer.body
+    assert "CSRF" in answer.json()["detail"]
+    assert answer.read == 0
+
+
+def test_a_signed_out_session_is_refused_unread(app: Any, keys: Keys, session: Session) -> None:
+    token = _signed_in(session, keys, Role.ADMIN)
+    web_session.end(session, token)
+    answer = call(
+        app,
+        "POST",
+        "/api/v1/match-rules",
+        _json(4 * CHUNK),
+        headers={
+            "Cookie": f"{web_session.SESSION_COOKIE}={token}",
+            web_session.CSRF_HEADER: web_session.csrf_token_for(token),
+        },
+        content_type=JSON,
+    )
+    assert answer.status == 401, answer.body
+    assert answer.read == 0
+
+
+@pytest.mark.parametrize("credential", ["key", "cookie"])
+def test_an_authorised_body_is_read_and_served(
+    app: Any, keys: Keys, session: Session, credential: str
+) -> None:
+    # The early check lets a good caller through, whatever the form of its credential.
+    body = json.dumps({"items": [{"descriptor": f"VENDOR {i}"} for i in range(200)]}).encode()
+    if credential == "key":
+        headers = keys.headers("viewer")
+    else:
+        token = _signed_in(session, keys, Role.VIEWER)
+        headers = {
+            "Cookie": f"{web_session.SESSION_COOKIE}={token}",
+            web_session.CSRF_HEADER: web_session.csrf_token_for(token),
+        }
+    answer = call(
+        app,
+        "POST",
+        "/api/v1/classify",
+        iter([body]),
+        headers=headers,
+        content_type=JSON,
+        content_length=len(body),
+    )
+    assert answer.status == 200, answer.body
+    assert answer.read == len(body)
+    assert len(answer.json()["items"]) == 200

@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.models import AuditEvent, Department, Transaction
-from tests.conftest import shared_path
+from tests.conftest import BACKENDS, shared_path
 from tests.factories import Keys
 
 AMEX = """Date,Description,Amount,Extended Details,Appears On Your Statement As,Card Member,Account #
@@ -143,6 +143,52 @@ def test_a_large_import_reports_as_progress_only_rows_already_committed(
     assert summary["inserted"] == 5_500
     assert [done for done, _ in seen] == [2_000, 4_000, 5_500]
     assert all(done == stored for done, stored in seen), seen
+
+
+@pytest.mark.parametrize("empty_database_url", BACKENDS, indirect=True)
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ("03/05/2026,FIGMA\x00 INC,5.00", "descriptor"),
+        ("03/05/0001,FIGMA INC,5.00", "transaction_date"),
+        ("12/31/9999,FIGMA INC,5.00", "transaction_date"),
+    ],
+    ids=["nul", "year-1", "year-9999"],
+)
+def test_a_large_import_that_commits_as_it_goes_refuses_an_unstorable_row_whole(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch, bad: str, field: str
+) -> None:
+    """Issue #14: such a row stopped a committing import part-way, the rows before it stored.
+    The validation pass finds it: the file is refused with its row and field, nothing written,
+    on SQLite and Postgres alike."""
+    from app import db, migrate
+    from app.auth.principal import SYSTEM
+    from app.imports import service as import_service
+
+    engine = db.make_engine(empty_database_url)
+    migrate.upgrade(engine)
+    # The background import's own path, committing after every batch.
+    monkeypatch.setattr(import_service, "COMMIT_SECONDS", 0.0)
+    lines = ["Date,Description,Amount"]
+    lines += [f"03/{(i % 28) + 1:02d}/2026,FIGMA INC #{i},{5 + i % 3}.00" for i in range(5_500)]
+    lines[5_000] = bad  # the 5,000th transaction, after two batches would have committed
+    try:
+        with Session(engine, expire_on_commit=False) as s:
+            opts = import_service.ImportOptions(filename="big.csv", preset="amex")
+            with pytest.raises(import_service.ImportRejected) as rejected:
+                import_service.run_import(
+                    s,
+                    io.BytesIO("\n".join(lines).encode()),
+                    opts,
+                    SYSTEM,
+                    checkpoint=s.commit,
+                )
+        with Session(engine) as s:
+            assert _count(s) == 0
+    finally:
+        engine.dispose()
+    assert [(e["row"], e["field"]) for e in rejected.value.errors] == [(5_000, field)]
+    assert str(rejected.value).startswith("the file was rejected and nothing was imported")
 
 
 MT940 = """:20:STMT-0301

@@ -273,3 +273,25 @@ def test_a_department_key_sees_its_own_and_company_wide_contracts_only(
     assert "1 sanctioned app" in page
     assert f"Sales {spend.sales_id}" not in page
     assert "Company-wide" in page
+
+
+def test_a_department_scoped_it_key_cannot_change_the_sanctioned_inventory(
+    client: TestClient, spend: Spend, session: Session
+) -> None:
+    # The API refuses sanctioned-app writes to any department-scoped key (the inventory spans
+    # departments): the console's forms apply the same rule, not the role alone.
+    from app.api_keys import service as api_keys_service
+
+    _, scoped_it = api_keys_service.create_key(
+        session, name="scoped it", role="it", department_id=spend.marketing_id
+    )
+    session.commit()
+    csrf = sign_in(client, scoped_it)
+    assert 'href="/sanctioned/new"' not in client.get("/sanctioned").text
+    assert client.get("/sanctioned/new").status_code == 403
+    refused = client.post(
+        "/sanctioned/new", data={"csrf_token": csrf, "vendor_id": str(spend.figma_id)}
+    )
+    assert refused.status_code == 403
+    assert "department scope" in refused.text
+    assert session.exec(select(SanctionedApp)).first() is None

@@ -194,6 +194,6 @@ def app_page(
         app=detail,
         period=period,
         charts_json={"charts": [detail.chart.as_json()] if detail.chart else []},
-        can_sanction=allowed(principal.role, Perm.SANCTIONED_WRITE),
-        can_register=allowed(principal.role, Perm.REGISTRATIONS_WRITE),
+        can_sanction=allowed(principal.role, Perm.SANCTIONED_WRITE, scoped=principal.scoped),
+        can_register=allowed(principal.role, Perm.REGISTRATIONS_WRITE, scoped=principal.scoped),
     )

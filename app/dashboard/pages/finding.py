@@ -129,7 +129,7 @@ def _finding_response(
         status_code=status_code,
         finding=detail,
         drilldown=_finding_drilldown(f),
-        can_decide=allowed(principal.role, Perm.FINDINGS_DECIDE),
+        can_decide=allowed(principal.role, Perm.FINDINGS_DECIDE, scoped=principal.scoped),
         notice=notice,
         error=error,
         form=form or {},

@@ -120,7 +120,7 @@ def _findings_response(
         kind=kind,
         next_url=next_url,
         first_page=cursor is None,
-        can_decide=allowed(principal.role, Perm.FINDINGS_DECIDE),
+        can_decide=allowed(principal.role, Perm.FINDINGS_DECIDE, scoped=principal.scoped),
         bulk_actions=[(value, label) for value, (label, _, _) in BULK_ACTIONS.items()],
         today=utcnow().date(),
         tomorrow=utcnow().date() + timedelta(days=1),

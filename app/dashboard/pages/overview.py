@@ -48,13 +48,13 @@ def overview_page(
         return error_page(request, principal, exc)
 
     findings: list[Any] = []
-    can_findings = allowed(principal.role, Perm.FINDINGS_READ)
+    can_findings = allowed(principal.role, Perm.FINDINGS_READ, scoped=principal.scoped)
     if can_findings:
         rows, _ = findings_service.list_findings(
             session, FindingFilter(status="open"), PageParams(limit=5, cursor=None), principal
         )
         findings = findings_service.to_public(session, rows)
-    can_insights = allowed(principal.role, INSIGHTS_PERM)
+    can_insights = allowed(principal.role, INSIGHTS_PERM, scoped=principal.scoped)
     return render(
         request,
         "overview.html",

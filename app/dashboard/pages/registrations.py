@@ -66,8 +66,8 @@ def registrations_page(
         status=status,
         vendor_id=vendor_id,
         just_made=just_made,
-        can_register=allowed(principal.role, Perm.REGISTRATIONS_WRITE),
-        can_findings=allowed(principal.role, Perm.FINDINGS_READ),
+        can_register=allowed(principal.role, Perm.REGISTRATIONS_WRITE, scoped=principal.scoped),
+        can_findings=allowed(principal.role, Perm.FINDINGS_READ, scoped=principal.scoped),
     )
 
 

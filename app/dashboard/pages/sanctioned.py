@@ -72,7 +72,7 @@ def sanctioned_page(
         act_by=contracts.act_by,
         today=today,
         notice=notice,
-        can_write=allowed(principal.role, Perm.SANCTIONED_WRITE),
+        can_write=allowed(principal.role, Perm.SANCTIONED_WRITE, scoped=principal.scoped),
         currency=get_settings().reporting_currency,
     )
 
