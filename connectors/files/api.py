@@ -143,7 +143,11 @@ def parse_file(
         # Pin what was settled from the data (a later file with mostly refunds must not flip
         # the sign); encoding and delimiter stay as given so a saved mapping still detects them.
         used = csv_file.mapping.model_copy(
-            update={"date_format": csv_file.date_format, "sign": csv_file.sign}
+            update={
+                "date_format": csv_file.date_format,
+                "sign": csv_file.sign,
+                "decimal_comma": csv_file.decimal_comma,
+            }
         )
         return ParsedFile(
             format=fmt,
@@ -151,6 +155,7 @@ def parse_file(
             row_count=count,
             _iterate=csv_file.iter_rows,
             mapping=used,
+            warnings=list(csv_file.warnings),
         )
 
     streamed: TwoPassFile
