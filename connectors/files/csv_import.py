@@ -430,7 +430,8 @@ def open_csv(
 MAPPING_HELP = (
     "a JSON object naming the columns, e.g. "
     '{"date": "Posted", "descriptor": "Payee", "amount": "Amount", "sign": "spend_negative"} '
-    '(or "debit"/"credit" for split columns; optional "currency", "memo", "cardholder_name", '
+    '(or "debit"/"credit" for split columns; optional "direction" for a DR/CR column, '
+    '"currency", "memo", "cardholder_name", '
     '"cardholder_email", "department", "card_last4", "id", "kind", "date_format": "%d/%m/%Y", '
     '"decimal_comma": true); pass it with --mapping FILE, or as the upload\'s mapping field, '
     "and it is saved on the connection for the next file"
