@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
@@ -81,7 +81,12 @@ def _totals() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 def could_be_totals(text: str) -> bool:
     """A cheap first test for :func:`is_totals_cell` (the first word only), for hot loops."""
     head = text.lstrip()[:24].split(None, 1)
-    return bool(head) and fold(head[0]).rstrip(":") in _totals()[2]
+    return bool(head) and _starts_a_phrase(head[0])
+
+
+@lru_cache(maxsize=4096)
+def _starts_a_phrase(word: str) -> bool:
+    return fold(word).rstrip(":") in _totals()[2]
 
 
 def is_totals_cell(text: str, *, label_first: bool = False) -> bool:
