@@ -34,7 +34,7 @@ from connectors.files.csv_rows import (
     detect_date_format,
     detect_decimal_comma,
 )
-from connectors.files.csv_words import could_be_totals, is_totals_cell
+from connectors.files.csv_words import could_be_totals, direction_of, is_totals_cell
 from connectors.files.errors import ErrorCollector, FileRejected, RowError
 from connectors.files.money import AmountError, is_currency, parse_decimal
 from connectors.files.text import TextSource
@@ -186,6 +186,11 @@ class CsvFile:
                     negatives += value < 0
                     positives += value > 0
             self.sign = "spend_negative" if negatives > positives else "spend_positive"
+            if negatives == 0 and _says_direction(sample, plan):
+                # Unsigned amounts and a "Type" of DEBIT/CREDIT: the type is the sign.
+                self.mapping = self.mapping.model_copy(
+                    update={"direction": self.mapping.kind, "kind": ()}
+                )
         return []
 
     def _parser(self, *, build: bool = True) -> Callable[[list[str]], RawTransaction | None]:
@@ -283,6 +288,14 @@ class CsvFile:
                 raise FileRejected([RowError(number, bad.field or None, bad.message)]) from None
             assert transaction is not None
             yield transaction
+
+
+def _says_direction(sample: list[list[str]], plan: _Plan) -> bool:
+    """Whether a guessed ``kind`` column holds debit/credit words on every sampled row."""
+    if plan.amount < 0 or plan.direction >= 0 or plan.kind < 0:
+        return False
+    said = [r[plan.kind] for r in sample if len(r) > plan.kind and r[plan.kind].strip()]
+    return bool(said) and len(said) == len(sample) and all(map(direction_of, said))
 
 
 class _TotalsLines:

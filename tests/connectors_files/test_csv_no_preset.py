@@ -78,6 +78,13 @@ Date,Description,Amount,CR/DR
 01/04/2025,BOARDNOTES ANNUAL,"1,200.00",DR
 """
 
+ENGLISH_UNSIGNED_WITH_TYPE = """\
+Date,Description,Amount,Type
+01/02/2025,PIXELDESK SUBSCRIPTION,14.99,DEBIT
+01/03/2025,PIXELDESK REFUND,5.00,CREDIT
+01/04/2025,BOARDNOTES ANNUAL,120.00,Debit
+"""
+
 ENGLISH_MARKED_AMOUNTS = """\
 Date,Description,Amount
 01/02/2025,PIXELDESK SUBSCRIPTION,14.99
@@ -178,6 +185,15 @@ SURVIVED = [
             (120000, "2025-01-04", "BOARDNOTES ANNUAL"),
         ],
         id="en-cr-dr-column",
+    ),
+    pytest.param(
+        ENGLISH_UNSIGNED_WITH_TYPE,
+        [
+            (1499, "2025-01-02", "PIXELDESK SUBSCRIPTION"),
+            (-500, "2025-01-03", "PIXELDESK REFUND"),
+            (12000, "2025-01-04", "BOARDNOTES ANNUAL"),
+        ],
+        id="en-unsigned-amount-type-debit-credit",
     ),
     pytest.param(
         ENGLISH_MARKED_AMOUNTS,
