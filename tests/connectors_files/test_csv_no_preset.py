@@ -334,3 +334,21 @@ def test_totals_labels(cell: str, expected: bool) -> None:
 )
 def test_amount_markers(cell: str, expected: tuple[str, str | None]) -> None:
     assert split_marker(cell) == expected
+
+
+def test_app_bank_export_takes_the_start_date_and_a_top_up_is_a_transfer() -> None:
+    # The layout of a card app's statement: the completion date is empty on a row that has
+    # not completed, so the start date is the transaction date.
+    text = """\
+Type,Product,Started Date,Completed Date,Description,Amount,Fee,Currency,State,Balance
+CARD_PAYMENT,Current,2025-01-02 10:11:12,2025-01-03 09:00:00,Pixeldesk,-14.99,0.00,EUR,COMPLETED,985.01
+TOPUP,Current,2025-01-04 08:00:00,2025-01-04 08:00:01,Top-Up by card,500.00,0.00,EUR,COMPLETED,1485.01
+CARD_PAYMENT,Current,2025-01-05 10:11:12,,Boardnotes,-9.00,0.00,EUR,PENDING,
+"""
+    rows = list(parse_file(text.encode(), fmt=FileFormat.CSV).rows)
+    assert [(r.amount_minor, str(r.transaction_date), r.kind) for r in rows] == [
+        (1499, "2025-01-02", "purchase"),
+        (-50000, "2025-01-04", "transfer"),
+        (900, "2025-01-05", "purchase"),
+    ]
+    assert str(rows[0].posted_date) == "2025-01-03"
