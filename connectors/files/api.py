@@ -18,6 +18,7 @@ Contract (what the service relies on):
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -85,7 +86,7 @@ def detect_format(data: bytes, filename: str | None = None) -> FileFormat:
     upper = head.upper()
     if upper.startswith(b"OFXHEADER") or b"<OFX>" in upper or b"<?OFX " in upper:
         return FileFormat.OFX
-    if b"CAMT.053" in upper or b"<BKTOCSTMRSTMT" in upper:
+    if re.search(rb"CAMT\.05[234]|<(?:\w+:)?BKTOCSTMR(?:STMT|ACCTRPT|DBTCDTNTFCTN)", upper):
         return FileFormat.CAMT053
     if head.startswith(b"01,") and b"\n02," in head[:2048].replace(b"\r\n", b"\n"):
         return FileFormat.BAI2
@@ -143,7 +144,11 @@ def parse_file(
         # Pin what was settled from the data (a later file with mostly refunds must not flip
         # the sign); encoding and delimiter stay as given so a saved mapping still detects them.
         used = csv_file.mapping.model_copy(
-            update={"date_format": csv_file.date_format, "sign": csv_file.sign}
+            update={
+                "date_format": csv_file.date_format,
+                "sign": csv_file.sign,
+                "decimal_comma": csv_file.decimal_comma,
+            }
         )
         return ParsedFile(
             format=fmt,
@@ -151,6 +156,7 @@ def parse_file(
             row_count=count,
             _iterate=csv_file.iter_rows,
             mapping=used,
+            warnings=list(csv_file.warnings),
         )
 
     streamed: TwoPassFile

@@ -1,4 +1,6 @@
-"""ISO 20022 CAMT.053 bank-to-customer statements (v2..v8+) -> :class:`RawTransaction`.
+"""ISO 20022 CAMT.053 bank-to-customer statements (v2..v8+) -> :class:`RawTransaction`;
+CAMT.052 account reports and CAMT.054 debit/credit notifications, whose entries have the
+same shape, are read alike (``Rpt`` / ``Ntfctn`` in place of ``Stmt``).
 
 Parsed with the standard library's ElementTree through defusedxml (documents declaring a DTD
 or entities are refused). One transaction per ``Ntry`` (entry), as the statement books it; its
@@ -41,7 +43,17 @@ from connectors.files.kinds import code_kind
 from connectors.files.money import AmountError, decimal_to_minor, is_currency
 from connectors.files.streamed import TwoPassFile
 
-_NAMESPACE = re.compile(r"^\{(urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d+))\}Document$")
+_NAMESPACE = re.compile(
+    r"^\{(urn:iso:std:iso:20022:tech:xsd:camt\.(05[234])\.001\.(\d+))\}Document$"
+)
+# The message and its per-account part in each of the three bank-to-customer messages: the
+# statement (053), the intraday or end-of-day account report (052) and the debit/credit
+# notification (054). Their entries (``Ntry``) have one shape.
+_MESSAGES = {
+    "053": ("BkToCstmrStmt", "Stmt"),
+    "052": ("BkToCstmrAcctRpt", "Rpt"),
+    "054": ("BkToCstmrDbtCdtNtfctn", "Ntfctn"),
+}
 _AMOUNT = re.compile(r"\d{1,18}(?:\.\d{0,5})?")
 
 
@@ -52,10 +64,13 @@ class _Bad(Exception):
 
 
 class _Ns:
-    """Path helper: ``ns("Ntry/Amt")`` -> ``{urn...}Ntry/{urn...}Amt``."""
+    """Path helper: ``ns("Ntry/Amt")`` -> ``{urn...}Ntry/{urn...}Amt``; ``message`` and
+    ``part`` name the document's message and per-account elements (see ``_MESSAGES``)."""
 
-    def __init__(self, uri: str) -> None:
+    def __init__(self, uri: str, message: str = "BkToCstmrStmt", part: str = "Stmt") -> None:
         self.prefix = "{" + uri + "}"
+        self.message = message
+        self.part = part
 
     def __call__(self, path: str) -> str:
         return "/".join(
@@ -107,27 +122,29 @@ class Camt053File(TwoPassFile):
                 parents.pop()
                 assert ns is not None
                 tag = element.tag
-                if tag == ns("BkToCstmrStmt"):
+                if tag == ns(ns.message):
                     message_seen = True
                 elif tag == ns("GrpHdr"):
                     if element.find(ns("MsgId")) is None:
                         note = "missing group header message id"
                         notes.append(RowError(None, "GrpHdr/MsgId", note))
-                elif tag == ns("Acct") and parents and parents[-1].tag == ns("Stmt"):
+                elif tag == ns("Acct") and parents and parents[-1].tag == ns(ns.part):
                     account = ns.text(element, "Id/IBAN") or ns.text(element, "Id/Othr/Id") or ""
-                elif tag == ns("Ntry") and parents and parents[-1].tag == ns("Stmt"):
+                elif tag == ns("Ntry") and parents and parents[-1].tag == ns(ns.part):
                     number += 1
                     try:
                         yield from _entries(element, ns, account, numbered)
                     except _Bad as bad:
                         errors.add(number, bad.field, bad.message)
                     parents[-1].remove(element)  # done with it: free it
-                elif tag == ns("Stmt"):
+                elif tag == ns(ns.part):
                     index += 1
                     if ns.text(element, "Id") is None:
-                        notes.append(RowError(None, "Stmt/Id", f"statement {index} has no Id"))
+                        note = f"statement {index} has no Id"
+                        notes.append(RowError(None, f"{ns.part}/Id", note))
                     if not account:
-                        errors.add(None, "Stmt/Acct", f"statement {index} has no account id")
+                        message = f"statement {index} has no account id"
+                        errors.add(None, f"{ns.part}/Acct", message)
                     account = ""
                     element.clear()
         except DefusedXmlException:
@@ -136,20 +153,21 @@ class Camt053File(TwoPassFile):
             line = exc.position[0] if exc.position else None
             errors.add(None, None, f"malformed XML (line {line}): {exc}")
             return
+        message, part = (ns.message, ns.part) if ns is not None else ("BkToCstmrStmt", "Stmt")
         if not message_seen:
-            raise _refuse("missing BkToCstmrStmt", "BkToCstmrStmt")
+            raise _refuse(f"missing {message}", message)
         if index == 0:
-            errors.add(None, "Stmt", "the message holds no statement (Stmt)")
+            errors.add(None, part, f"the message holds no statement ({part})")
 
 
 def _namespace(root: ET.Element) -> _Ns:
     match = _NAMESPACE.match(root.tag)
     if match is None:
-        raise _refuse(f"not a camt.053 document: root element is {root.tag!r}")
-    version = int(match.group(2))
+        raise _refuse(f"not a camt.053/052/054 document: root element is {root.tag!r}")
+    kind, version = match.group(2), int(match.group(3))
     if version < 2:
-        raise _refuse(f"camt.053.001.{version:02d} is not supported")
-    return _Ns(match.group(1))
+        raise _refuse(f"camt.{kind}.001.{version:02d} is not supported")
+    return _Ns(match.group(1), *_MESSAGES[kind])
 
 
 def parse_camt053(raw: bytes, warnings: list[RowError] | None = None) -> list[RawTransaction]:

@@ -29,9 +29,12 @@ from connectors.files.csv_rows import (
     _DIGITS,
     _Bad,
     _content_id,
+    _date_parser,
     _row_parser,
     detect_date_format,
+    detect_decimal_comma,
 )
+from connectors.files.csv_words import could_be_totals, direction_of, is_totals_cell
 from connectors.files.errors import ErrorCollector, FileRejected, RowError
 from connectors.files.money import AmountError, is_currency, parse_decimal
 from connectors.files.text import TextSource
@@ -75,12 +78,14 @@ def _guess_delimiter(text: str) -> str:
     for candidate in (",", ";", "\t", "|"):
         counts = [_count_outside_quotes(line, candidate) for line in lines[:20]]
         # The header and the rows under it share one count; a preamble or a stray comma in a
-        # description does not. Score: how many lines share the commonest non-zero count.
+        # description does not.
         nonzero = [c for c in counts if c]
         if not nonzero:
             continue
         common = max(set(nonzero), key=lambda c: (nonzero.count(c), c))
-        score = (nonzero.count(common), common)
+        # Lines times cells: a decimal comma in every row of a ";" file (one per line) must
+        # not outvote the many ";" of the same lines.
+        score = (nonzero.count(common) * common, nonzero.count(common))
         if score > best_score:
             best, best_score = candidate, score
     return best
@@ -126,6 +131,10 @@ class CsvFile:
         self.row_count: int | None = None
         self.date_format = mapping.date_format
         self.sign = mapping.sign
+        self.decimal_comma = mapping.decimal_comma
+        self.skipped: frozenset[int] = frozenset()
+        """Data rows that are totals or balance lines, not transactions (see :meth:`validate`)."""
+        self.warnings: list[RowError] = []
 
     def _data_rows(self) -> Iterator[list[str]]:
         rows = self.source.rows()
@@ -134,8 +143,9 @@ class CsvFile:
         return rows
 
     def _settle_defaults(self, plan: _Plan) -> list[RowError]:
-        """Decide date format and sign from the first rows when the mapping leaves them open."""
-        if self.date_format is not None and self.sign is not None:
+        """Decide date format, decimal separator and sign from the first rows when the
+        mapping leaves them open."""
+        if None not in (self.date_format, self.sign, self.decimal_comma):
             return []
         sample: list[list[str]] = []
         for row in self._data_rows():
@@ -143,6 +153,14 @@ class CsvFile:
                 sample.append(row)
             if len(sample) >= SAMPLE_ROWS:
                 break
+        if self.decimal_comma is None:
+            amounts = [
+                r[i]
+                for r in sample
+                for i in (plan.amount, plan.debit, plan.credit)
+                if 0 <= i < len(r)
+            ]
+            self.decimal_comma = detect_decimal_comma(amounts, delimiter=self.source.delimiter)
         if self.date_format is None:
             dates = [r[plan.date] for r in sample if len(r) > plan.date]
             self.date_format = detect_date_format(dates)
@@ -162,12 +180,17 @@ class CsvFile:
                 for r in sample:
                     text = r[plan.amount].strip() if len(r) > plan.amount else ""
                     try:
-                        value = parse_decimal(text, decimal_comma=self.mapping.decimal_comma)
+                        value = parse_decimal(text, decimal_comma=self.decimal_comma)
                     except AmountError:
                         continue
                     negatives += value < 0
                     positives += value > 0
             self.sign = "spend_negative" if negatives > positives else "spend_positive"
+            if negatives == 0 and _says_direction(sample, plan):
+                # Unsigned amounts and a "Type" of DEBIT/CREDIT: the type is the sign.
+                self.mapping = self.mapping.model_copy(
+                    update={"direction": self.mapping.kind, "kind": ()}
+                )
         return []
 
     def _parser(self, *, build: bool = True) -> Callable[[list[str]], RawTransaction | None]:
@@ -180,6 +203,7 @@ class CsvFile:
             self.mapping,
             sign=self.sign,
             date_format=self.date_format,
+            decimal_comma=bool(self.decimal_comma),
             default_currency=self.default_currency,
             build=build,
         )
@@ -204,31 +228,57 @@ class CsvFile:
         if problems:
             raise FileRejected(problems)
         parse = self._parser(build=False)
+        totals = _TotalsLines(plan, self.date_format or "%Y-%m-%d")
         errors = ErrorCollector()
         count = 0
+        skipped: list[int] = []
+        # Totals-looking rows with a good date: a footer when nothing but such rows follow
+        # them, a transaction otherwise (a merchant may be called "Total").
+        pending: list[tuple[int, _Bad | None]] = []
         for number, row in enumerate(self._data_rows(), start=1):
             if not any(row):
                 continue
             try:
                 parse(row)
-            except _Bad as bad:
+                bad = None
+            except _Bad as exc:
                 if _blank(row):
                     continue
-                errors.add(number, bad.field or None, bad.message)
-            count += 1
+                bad = exc
+            looks = totals.looks(row)
+            if looks == "anywhere" and bad is not None:
+                skipped.append(number)
+                continue
+            if looks is not None:
+                pending.append((number, bad))
+                continue
+            for earlier, earlier_bad in pending:
+                count += self._tally(errors, earlier, earlier_bad)
+            pending.clear()
+            count += self._tally(errors, number, bad)
+        skipped.extend(number for number, _ in pending)
         if count == 0:
             errors.add(None, None, "the file has a header but no transactions")
         errors.raise_if_any()
         self.row_count = count
+        self.skipped = frozenset(skipped)
+        self.warnings = _skipped_warnings(sorted(skipped))
         return count
+
+    @staticmethod
+    def _tally(errors: ErrorCollector, number: int, bad: _Bad | None) -> int:
+        if bad is not None:
+            errors.add(number, bad.field or None, bad.message)
+        return 1
 
     def iter_rows(self) -> Iterator[RawTransaction]:
         """Yield every transaction in file order (re-reads the file; call after validate)."""
         if self.row_count is None:
             self.validate()
         parse = self._parser()
+        skipped = self.skipped
         for number, row in enumerate(self._data_rows(), start=1):
-            if not any(row):
+            if not any(row) or number in skipped:
                 continue
             try:
                 transaction = parse(row)
@@ -238,6 +288,56 @@ class CsvFile:
                 raise FileRejected([RowError(number, bad.field or None, bad.message)]) from None
             assert transaction is not None
             yield transaction
+
+
+def _says_direction(sample: list[list[str]], plan: _Plan) -> bool:
+    """Whether a guessed ``kind`` column holds debit/credit words on every sampled row."""
+    if plan.amount < 0 or plan.direction >= 0 or plan.kind < 0:
+        return False
+    said = [r[plan.kind] for r in sample if len(r) > plan.kind and r[plan.kind].strip()]
+    return bool(said) and len(said) == len(sample) and all(map(direction_of, said))
+
+
+class _TotalsLines:
+    """Tells a totals or balance line (``Total``, ``Summe``, ``Kontostand am 31.12.``) from
+    a transaction: the label in the date cell, the first filled cell or the description."""
+
+    def __init__(self, plan: _Plan, date_format: str) -> None:
+        self.date = plan.date
+        self.descriptor = plan.descriptor[0] if plan.descriptor else plan.date
+        self.parse_date = _date_parser(date_format, plan.header[plan.date])
+
+    def looks(self, row: list[str]) -> str | None:
+        """``"anywhere"`` for a labelled line whose date cell is not a date (skipped wherever
+        it is), ``"footer"`` for one with a date (skipped only at the end of the file), else
+        ``None``."""
+        date_cell = row[self.date] if self.date < len(row) else ""
+        described = row[self.descriptor] if self.descriptor < len(row) else ""
+        first = next((v for v in row if v.strip()), "")
+        labelled = could_be_totals(date_cell) and is_totals_cell(date_cell, label_first=True)
+        if not labelled and not any(
+            could_be_totals(c) and is_totals_cell(c) for c in (first, described)
+        ):
+            return None
+        try:
+            self.parse_date(date_cell)
+        except _Bad:
+            return "anywhere"
+        return "footer"
+
+
+SHOWN_SKIPPED = 10
+
+
+def _skipped_warnings(rows: list[int]) -> list[RowError]:
+    warnings = [
+        RowError(n, None, "a totals or balance line, not a transaction: not imported")
+        for n in rows[:SHOWN_SKIPPED]
+    ]
+    if len(rows) > SHOWN_SKIPPED:
+        more = len(rows) - SHOWN_SKIPPED
+        warnings.append(RowError(None, None, f"{more} more totals or balance lines not imported"))
+    return warnings
 
 
 def _first_rows(source: CsvSource) -> list[list[str]]:
@@ -343,7 +443,8 @@ def open_csv(
 MAPPING_HELP = (
     "a JSON object naming the columns, e.g. "
     '{"date": "Posted", "descriptor": "Payee", "amount": "Amount", "sign": "spend_negative"} '
-    '(or "debit"/"credit" for split columns; optional "currency", "memo", "cardholder_name", '
+    '(or "debit"/"credit" for split columns; optional "direction" for a DR/CR column, '
+    '"currency", "memo", "cardholder_name", '
     '"cardholder_email", "department", "card_last4", "id", "kind", "date_format": "%d/%m/%Y", '
     '"decimal_comma": true); pass it with --mapping FILE, or as the upload\'s mapping field, '
     "and it is saved on the connection for the next file"

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from connectors.base import Channel
+from connectors.files.csv_words import fold
 
 Columns = tuple[str, ...]
 
@@ -53,10 +54,15 @@ class CsvMapping(BaseModel):
       Amex, Ramp, Brex, Expensify) or negative (Chase card, most banks). ``None`` (only in guessed
       mappings) means "decide from the data": negative if most non-zero amounts are negative.
     * ``direction``: optional column whose value says debit or credit (``DR``/``CR``,
-      ``debit``/``credit``...); the amount's own sign is then ignored.
+      ``debit``/``credit``, ``Af``/``Bij``, ``S``/``H``, ``-``/``+``...; the words are in
+      ``data/csv_headers.json``); the amount's own sign is then ignored. Without one, a ``CR``
+      or ``DR`` written in the amount cell (``12.34 CR``) says the same.
     * ``date_format``: a ``strptime`` format, or ``None`` to detect it from the first rows
       (month-first wins over day-first when every sampled date fits both).
-    * ``decimal_comma``: ``1.234,56`` style amounts.
+    * ``decimal_comma``: ``1.234,56`` style amounts; ``None`` to detect from the first rows
+      (a comma followed by one or two digits at the end says comma, a point so placed says
+      point; with no such amount a ``;``-separated file is taken as comma). Either way a
+      thousands separator must group three digits, so ``12,50`` is never read as 1250.
     * ``delimiter``/``encoding``: ``None`` to detect (``,`` ``;`` tab ``|``; UTF-8 with or
       without BOM, then cp1252, then Latin-1).
     * ``reimbursable``: optional column; a truthy value (yes/true/1/x) makes the row a
@@ -94,7 +100,7 @@ class CsvMapping(BaseModel):
     kind: Columns = ()
     channel: Channel = Channel.CARD
     date_format: str | None = None
-    decimal_comma: bool = False
+    decimal_comma: bool | None = None
     delimiter: str | None = None
     encoding: str | None = None
 
@@ -118,11 +124,16 @@ class CsvMapping(BaseModel):
 _UNIT_SUFFIX = re.compile(r"\s*[(\[][^)\]]{1,12}[)\]]\s*$")
 
 
+_AROUND_SLASH = re.compile(r"\s*/\s*")
+
+
 def _norm(header: str) -> str:
-    """Header names compared case-blind, ignoring ``_``, ``.``, repeated spaces and a unit in
-    brackets at the end (``Amount (USD)``, ``Trans. Date``, ``txn_date``)."""
+    """Header names compared case-blind and accent-blind, ignoring ``_``, ``.``, repeated
+    spaces, spaces around ``/`` and a unit in brackets at the end (``Amount (USD)``,
+    ``Trans. Date``, ``txn_date``, ``Begünstigter / Auftraggeber``, ``Montant(EUROS)``)."""
     text = header.replace("\ufeff", "").replace("_", " ").replace(".", " ")
-    return " ".join(_UNIT_SUFFIX.sub("", text).split()).lower()
+    text = _AROUND_SLASH.sub("/", _UNIT_SUFFIX.sub("", text))
+    return " ".join(fold(text).split())
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 
 from connectors.base import Channel
 from connectors.files.csv_mapping import Columns, CsvMapping, _find, _header_index, _missing, _norm
+from connectors.files.csv_words import common_headers
 
 # Real export headers. Candidates after the first cover the variants each provider has shipped.
 PRESETS: dict[str, CsvMapping] = {
@@ -125,78 +126,12 @@ _SIGNATURES: dict[str, tuple[frozenset[str], ...]] = {
     ),
 }
 
-# Header names commonly used for each field, for files nobody wrote a mapping for.
-_COMMON: dict[str, Columns] = {
-    "date": (
-        "Transaction Date",
-        "Trans Date",
-        "Trans. Date",
-        "Txn Date",
-        "Tran Date",
-        "Date",
-        "Purchase Date",
-        "Date of Transaction",
-        "Activity Date",
-        "Date Posted",
-        "Effective Date",
-        "Posting Date",
-        "Posted Date",
-        "Booking Date",
-        "Value Date",
-        "Timestamp",
-        "Transaction Time",
-    ),
-    "posted_date": (
-        "Post Date",
-        "Posted Date",
-        "Posting Date",
-        "Date Posted",
-        "Settlement Date",
-        "Cleared Date",
-    ),
-    "descriptor": (
-        "Merchant Descriptor",
-        "Statement Descriptor",
-        "Merchant Description",
-        "Description",
-        "Desc",
-        "Transaction Description",
-        "Transaction Details",
-        "Txn Description",
-        "Original Description",
-        "Merchant",
-        "Merchant Name",
-        "Payee",
-        "Payee Name",
-        "Narrative",
-        "Narration",
-        "Details",
-        "Particulars",
-        "Name",
-    ),
-    "merchant_name": ("Merchant Name", "Merchant"),
-    "amount": (
-        "Amount",
-        "Transaction Amount",
-        "Txn Amount",
-        "Billing Amount",
-        "Charge Amount",
-        "Amt",
-        "Value",
-        "Debit/Credit",
-    ),
-    "debit": ("Debit", "Debit Amount", "Withdrawal", "Withdrawals", "Money Out", "Paid Out"),
-    "credit": ("Credit", "Credit Amount", "Deposit", "Deposits", "Money In", "Paid In"),
-    "currency": ("Currency", "Currency Code", "Ccy"),
-    "mcc": ("MCC", "Merchant Category Code"),
-    "memo": ("Memo", "Notes", "Note", "Comment"),
-    "cardholder_name": ("Cardholder", "Card Holder", "Card Member", "Cardmember", "User"),
-    "cardholder_email": ("Email", "User Email", "Cardholder Email", "Employee Email"),
-    "department": ("Department", "Dept", "Cost Center", "Cost Centre"),
-    "card_last4": ("Card Last 4", "Card Last Four", "Last 4", "Card Number", "Card"),
-    "id": ("Transaction ID", "Transaction Reference", "Reference Number", "Reference", "ID"),
-    "kind": ("Type", "Transaction Type", "Txn Type"),
-}
+# Header names commonly used for each field, for files nobody wrote a mapping for (data).
+_COMMON: dict[str, Columns] = common_headers()
+
+DESCRIPTOR_FALLBACKS = 3
+"""Descriptor columns a guessed mapping keeps, best first: a row whose payee is empty (a bank
+fee, a card's own charges) takes its description from the next one."""
 
 
 def detect_preset(header: Sequence[str], filename: str | None = None) -> str | None:
@@ -222,17 +157,36 @@ def detect_preset(header: Sequence[str], filename: str | None = None) -> str | N
 
 
 def guess_mapping(header: Sequence[str]) -> CsvMapping | None:
-    """A mapping built from common header names, or ``None`` if date/descriptor/amount lack."""
+    """A mapping built from common header names, or ``None`` if date/descriptor/amount lack.
+
+    The amount comes from an amount column (with a debit/credit indicator column when there
+    is one), else from debit/credit columns, else from an indicator-named column holding the
+    signed amount (``Debit/Credit``). Up to :data:`DESCRIPTOR_FALLBACKS` descriptor columns
+    are kept in order of preference.
+    """
     index = _header_index(header)
     chosen: dict[str, Any] = {}
     for field_name, candidates in _COMMON.items():
+        if field_name == "descriptor":
+            found = []
+            for name in candidates:
+                i = _find(index, (name,))
+                if i >= 0 and header[i].strip() not in found:
+                    found.append(header[i].strip())
+            if found:
+                chosen["descriptor"] = tuple(found[:DESCRIPTOR_FALLBACKS])
+            continue
         i = _find(index, candidates)
         if i >= 0:
             chosen[field_name] = (header[i].strip(),)
     if "posted_date" in chosen and chosen.get("date") == chosen["posted_date"]:
         del chosen["posted_date"]
-    if "merchant_name" in chosen and chosen.get("descriptor") == chosen["merchant_name"]:
-        del chosen["merchant_name"]
+    first_descriptor = chosen.get("descriptor", ("",))[:1]
+    for field_name in ("merchant_name", "memo", "kind"):
+        if chosen.get(field_name) == first_descriptor:
+            del chosen[field_name]
+    if "direction" in chosen and not ({"amount", "debit", "credit"} & chosen.keys()):
+        chosen["amount"] = chosen.pop("direction")
     if "date" not in chosen or "descriptor" not in chosen:
         return None
     if not ({"amount", "debit", "credit"} & chosen.keys()):

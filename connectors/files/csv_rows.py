@@ -15,8 +15,10 @@ from typing import Literal
 
 from connectors.base import Channel, Kind, RawTransaction
 from connectors.files.csv_mapping import CsvMapping, _Plan
+from connectors.files.csv_words import Direction, direction_of, split_marker
 from connectors.files.kinds import code_kind, is_balance_line
 from connectors.files.money import AmountError, is_currency, parse_minor
+from connectors.files.text import describe
 
 _DATE_FORMATS = (
     "%Y-%m-%d",
@@ -39,8 +41,6 @@ _DATE_FORMATS = (
 )
 _ISO_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]|$)")
 _TRUTHY = frozenset({"yes", "y", "true", "t", "1", "x", "reimbursable"})
-_DEBIT_WORDS = frozenset({"debit", "dr", "d", "db", "dbit", "withdrawal", "charge", "sale"})
-_CREDIT_WORDS = frozenset({"credit", "cr", "c", "crdt", "deposit", "refund", "return"})
 _DIGITS = re.compile(r"\d")
 
 
@@ -81,32 +81,60 @@ def _date_parser(fmt: str | None, field: str) -> Callable[[str], date]:
 def detect_date_format(values: Sequence[str]) -> str | None:
     """The format of a fixed list that reads the most non-empty values, or ``None`` if none.
 
-    Ties go to the earlier format, so month-first wins over day-first when every sampled date
-    fits both. A stray bad value does not stop detection: it is reported on its own row later.
-    Values starting with an ISO date (``2024-03-01``, ``2024-03-01T10:00:00Z``) read as ISO.
+    When several formats read as many values (``06/01/2025`` fits month-first and day-first),
+    the one whose dates span fewer days wins: a statement covers weeks, not the months apart
+    the other reading scatters its rows over; month-first wins only when both span the same.
+    A stray bad value does not stop detection: it is reported on its own row later. Values
+    starting with an ISO date (``2024-03-01``, ``2024-03-01T10:00:00Z``) read as ISO.
     """
     sample = [v.strip() for v in values if v.strip()]
     if not sample:
         return None
-    best, best_count = None, 0
     iso = sum(1 for v in sample if _ISO_PREFIX.match(v))
-    if iso:
-        best, best_count = "%Y-%m-%d", iso
-    if best_count == len(sample):
-        return best
+    if iso == len(sample):
+        return "%Y-%m-%d"
+    best: tuple[int, int] = (iso, 0)  # (values read, minus the days spanned)
+    chosen = "%Y-%m-%d" if iso else None
     for fmt in _DATE_FORMATS[1:]:
-        count = 0
+        read: list[date] = []
         for v in sample:
             try:
-                datetime.strptime(v, fmt)  # noqa: DTZ007 - only checking the shape
+                read.append(datetime.strptime(v, fmt).date())  # noqa: DTZ007 - a calendar date
             except ValueError:
                 continue
-            count += 1
-        if count > best_count:
-            best, best_count = fmt, count
-            if count == len(sample):
-                break
-    return best
+        if not read:
+            continue
+        score = (len(read), -(max(read) - min(read)).days)
+        if score > best:
+            best, chosen = score, fmt
+    return chosen
+
+
+_LAST_SEPARATOR = re.compile(r"([.,])(\d+)\D*$")
+
+
+def detect_decimal_comma(values: Sequence[str], *, delimiter: str) -> bool:
+    """Whether a file's amounts use a decimal comma, from a sample of its amount cells.
+
+    A separator followed by other than three digits at the end (``12,50``, ``-3.5``), or
+    coming after the other separator (``1.234,00``), is the decimal one; the majority of such
+    cells decides. With no telling cell (only ``1,234`` or whole numbers), a ``;``-separated
+    file is taken as decimal-comma (the convention of the countries that write ``;``). A wrong
+    guess is refused, not misread: thousands separators must group three digits.
+    """
+    comma = point = 0
+    for value in values:
+        match = _LAST_SEPARATOR.search(value)
+        if match is None:
+            continue
+        separator, digits = match.groups()
+        other = "." if separator == "," else ","
+        if len(digits) != 3 or other in value[: match.start()]:
+            comma += separator == ","
+            point += separator == "."
+    if comma or point:
+        return comma > point
+    return delimiter == ";"
 
 
 def _row_parser(
@@ -115,6 +143,7 @@ def _row_parser(
     *,
     sign: Literal["spend_positive", "spend_negative"],
     date_format: str,
+    decimal_comma: bool,
     default_currency: str,
     build: bool = True,
 ) -> Callable[[list[str]], RawTransaction | None]:
@@ -138,7 +167,7 @@ def _row_parser(
         _date_parser(date_format, header[plan.posted_date]) if plan.posted_date >= 0 else None
     )
     negate = sign == "spend_negative"
-    decimal_comma = mapping.decimal_comma
+    directions: dict[str, Direction] = {}
     seen: dict[str, int] = {}
     channel_default = mapping.channel
     i_amount, i_debit, i_credit, i_direction = plan.amount, plan.debit, plan.credit, plan.direction
@@ -171,17 +200,35 @@ def _row_parser(
     def to_minor(text: str, currency: str) -> int:
         return parse_minor(text, currency, decimal_comma=decimal_comma)
 
+    def direction_in(cell: str) -> Direction:
+        said = directions.get(cell)
+        if said is None:
+            said = direction_of(cell)
+            if said is None:
+                raise _Bad(header[i_direction], f"not a debit/credit marker: {describe(cell)}")
+            if len(directions) < 1000:
+                directions[cell] = said
+        return said
+
     def amount_of(row: list[str], currency: str) -> int:
         try:
             if i_amount >= 0:
-                minor = parse_minor(row[i_amount], currency, decimal_comma=decimal_comma)
+                cell = row[i_amount]
+                marked: Direction | None = None
+                try:
+                    minor = parse_minor(cell, currency, decimal_comma=decimal_comma)
+                except AmountError:
+                    # "12.34 CR" / "DR 5.00": the marker says the sign.
+                    number, marked = split_marker(cell)
+                    if marked is None:
+                        raise
+                    minor = parse_minor(number, currency, decimal_comma=decimal_comma)
                 if i_direction >= 0:
-                    word = row[i_direction].strip().lower()
-                    if word in _DEBIT_WORDS:
-                        return abs(minor)
-                    if word in _CREDIT_WORDS:
-                        return -abs(minor)
-                    raise _Bad(header[i_direction], f"not a debit/credit marker: {word!r}")
+                    marked = direction_in(row[i_direction])
+                if marked == "debit":
+                    return abs(minor)
+                if marked == "credit":
+                    return -abs(minor)
                 return -minor if negate else minor
             debit = row[i_debit].strip() if i_debit >= 0 else ""
             credit = row[i_credit].strip() if i_credit >= 0 else ""

@@ -93,8 +93,10 @@ def parse_decimal(text: str, *, decimal_comma: bool = False) -> Decimal:
     Accepts ``1234.56``, ``-1,234.56``, ``$1,234.56``, ``(12.34)`` and ``12.34-`` (negative).
     Debit/credit words (``CR``, ``DR``) are not interpreted here: direction is the mapping's
     business. With
-    ``decimal_comma`` the roles of ``.`` and ``,`` swap (``1.234,56``). Spaces, non-breaking
-    spaces and apostrophes are taken as thousands separators; currency symbols and a leading or
+    ``decimal_comma`` the roles of ``.`` and ``,`` swap (``1.234,56``). A thousands separator
+    must group three digits (or the Indian two), so ``12,50`` read with a decimal point is
+    refused, never taken as 1250. Spaces, non-breaking spaces and apostrophes are taken as
+    thousands separators; currency symbols and a leading or
     trailing 3-letter currency code are dropped. Raises :class:`AmountError` otherwise.
     """
     s = text.strip()
@@ -107,6 +109,12 @@ def parse_decimal(text: str, *, decimal_comma: bool = False) -> Decimal:
     except InvalidOperation:  # pragma: no cover - _clean already validated the shape
         raise AmountError(f"not an amount: {text!r}") from None
 
+
+# Whole parts with thousands separators: 1,234,567 or the Indian 12,34,567.
+_GROUPED = {
+    sep: re.compile(rf"\d{{1,3}}(?:\{sep}\d{{3}})+|\d{{1,2}}(?:\{sep}\d{{2}})*\{sep}\d{{3}}")
+    for sep in (",", ".")
+}
 
 _SYMBOLS = str.maketrans("", "", "$€£¥₩₹₽₺₪฿₫ \u00a0\u202f'")
 
@@ -128,6 +136,13 @@ def _clean(text: str, decimal_comma: bool) -> str:
     elif s.startswith("+"):
         s = s[1:]
     s = s.translate(_SYMBOLS)  # "-$12" leaves the symbol after the sign
+    thousands, point = (".", ",") if decimal_comma else (",", ".")
+    if thousands in s and not _GROUPED[thousands].fullmatch(s.split(point, 1)[0]):
+        # "12,50" read with a decimal point (or "12.50" with a decimal comma) is not 1250.
+        raise AmountError(
+            f"not an amount: {text!r} (a {thousands!r} here separates thousands and must "
+            f"group three digits; is the decimal separator {thousands!r}?)"
+        )
     s = s.replace(".", "").replace(",", ".") if decimal_comma else s.replace(",", "")
     if _PLAIN_NUMBER.fullmatch(s) is None or s.startswith("-"):
         raise AmountError(f"not an amount: {text!r}")

@@ -47,6 +47,7 @@ from typing import Any
 from ofxtools import Types as ofx_types
 from ofxtools import models as ofx_models
 from ofxtools.header import OFXHeaderError, parse_header
+from ofxtools.models.bank.stmt import TRNTYPES
 from ofxtools.models.base import Aggregate
 from ofxtools.Parser import TreeBuilder
 
@@ -178,6 +179,29 @@ def _explain(exc: BaseException) -> tuple[str | None, str]:
     return (match.group(2).upper() if match else None), message
 
 
+def _known_trntype(trn: ET.Element, number: int, notes: list[RowError]) -> None:
+    """``TRNTYPE`` upper-cased, and one the spec does not list read as ``OTHER`` (noted, the
+    bank's word kept in ``raw``): the type names a kind of movement; ``TRNAMT`` alone gives the
+    amount and its sign, so an odd type puts no transaction in doubt."""
+    node = trn.find("TRNTYPE")
+    if node is None or not node.text:
+        return
+    written = node.text.strip()
+    node.text = written.upper()
+    if node.text not in TRNTYPES:
+        node.text = "OTHER"
+        trn.append(_leaf("TRNTYPE.WRITTEN", written))
+        said = f"unknown type {written[:20]!r} read as OTHER"
+        if all(note.message != said for note in notes):  # once per type, at its first row
+            notes.append(RowError(number, "TRNTYPE", said))
+
+
+def _leaf(tag: str, text: str) -> ET.Element:
+    leaf = ET.Element(tag)
+    leaf.text = text
+    return leaf
+
+
 def _in_spec_order(element: ET.Element) -> ET.Element:
     """Put every aggregate's children in the order the OFX spec lists them (in place).
 
@@ -269,6 +293,7 @@ class OfxFile(TwoPassFile):
                     continue
                 try:
                     trn = _element(text, "STMTTRN")
+                    _known_trntype(trn, number, notes)
                     with _relaxed():
                         model = Aggregate.from_etree(_in_spec_order(trn))
                 except _Bad as bad:

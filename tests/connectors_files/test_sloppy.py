@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.files import FileFormat, FileRejected, parse_file
+from connectors.files import FileFormat, FileRejected, detect_format, parse_file
 from tests.connectors_files.helpers import swap
 
 BANK_FILES = Path(__file__).resolve().parents[2] / ".." / "shared" / "bank-files"
@@ -72,7 +72,33 @@ OFX_SURVIVED = [
     pytest.param(lambda t: "\xef\xbb\xbf" + t, id="bom"),
     pytest.param(lambda t: t[t.index("<OFX>") :], id="no-header"),
     pytest.param(lambda t: t.replace("<FITID>", "<INTU.BID>3000<FITID>", 1), id="private-tag"),
+    pytest.param(
+        lambda t: re.sub(r"<TRNTYPE>(\w+)", lambda m: "<TRNTYPE>" + m[1].lower(), t),
+        id="trntype-lower-case",
+    ),
+    pytest.param(
+        lambda t: re.sub(r"<TRNTYPE>\w+", "<TRNTYPE>PURCHASE", t), id="trntype-not-in-spec"
+    ),
+    pytest.param(
+        lambda t: re.sub(r"<DTPOSTED>([\d.]+)", r"<DTPOSTED>\1[-5:EST]", t), id="dtposted-zone"
+    ),
+    pytest.param(
+        lambda t: re.sub(r"<DTPOSTED>(\d{8})[\d.]*", r"<DTPOSTED>\1", t), id="dtposted-date-only"
+    ),
+    pytest.param(lambda t: t.replace("<DTPOSTED>", "<DTUSER><DTPOSTED>"), id="dtuser-empty"),
+    pytest.param(lambda t: t.replace("</OFX>", ""), id="no-closing-ofx"),
+    pytest.param(
+        lambda t: re.sub(r"<NAME>([^<\n]*)", r"<NAME>AT&T \1", t, count=1), id="bare-ampersand"
+    ),
 ]
+
+
+def test_ofx_unknown_trntype_is_noted_once_and_kept() -> None:
+    text = re.sub(r"<TRNTYPE>\w+", "<TRNTYPE>PURCHASE", _shared("ofx", "checking.ofx"))
+    parsed = parse_file(text.encode("latin-1"), fmt=FileFormat.OFX)
+    rows = list(parsed.rows)
+    assert [(w.row, w.field) for w in parsed.warnings] == [(1, "TRNTYPE")]
+    assert {r.raw["TRNTYPE.WRITTEN"] for r in rows} == {"PURCHASE"}
 
 
 @pytest.mark.parametrize("change", OFX_SURVIVED)
@@ -133,6 +159,30 @@ CAMT_SURVIVED = [
 ]
 
 
+def _as_message(kind: str, message: str, part: str) -> Change:
+    """The statement rewritten as a camt.052 account report or a camt.054 notification: the
+    same entries under another message and per-account element."""
+
+    def change(text: str) -> str:
+        text = text.replace("camt.053.001", f"camt.{kind}.001")
+        text = re.sub(r"<(/?)BkToCstmrStmt>", rf"<\1{message}>", text)
+        return re.sub(r"<(/?)Stmt>", rf"<\1{part}>", text)
+
+    return change
+
+
+CAMT_SURVIVED += [
+    pytest.param(_as_message("052", "BkToCstmrAcctRpt", "Rpt"), id="camt052-report"),
+    pytest.param(_as_message("054", "BkToCstmrDbtCdtNtfctn", "Ntfctn"), id="camt054-notification"),
+]
+
+
+def test_camt_052_and_054_are_detected_by_content() -> None:
+    text = _as_message("054", "BkToCstmrDbtCdtNtfctn", "Ntfctn")(_shared(*CAMT))
+    assert detect_format(text.encode("latin-1"), "export.xml") == FileFormat.CAMT053
+    assert detect_format(text.encode("latin-1"), None) == FileFormat.CAMT053
+
+
 @pytest.mark.parametrize("change", CAMT_SURVIVED)
 def test_camt_leniency(change: Change) -> None:
     _check(_shared(*CAMT), FileFormat.CAMT053, change)
@@ -190,6 +240,15 @@ BAI2_SURVIVED = [
     pytest.param(lambda t: t.rstrip("\n"), id="no-final-newline"),
     pytest.param(swap("16,142,490196,,172629,/", "16,142,490196,,172629,"), id="no-slash"),
     pytest.param(swap("88,SOME PAYMENT ACH OFFSET", "88,SOME/PAYMENT, ACH OFFSET/"), id="odd-text"),
+    pytest.param(
+        swap("16,142,490196,,172629,/", "16,142,490196,S,100,200,196,172629,CUST1,WIRE IN/"),
+        id="distributed-availability",
+    ),
+    pytest.param(
+        swap("16,142,490196,,172629,/", "16,142,490196,0,172629,,WIRE FROM A CLIENT/"),
+        id="immediate-availability-with-text",
+    ),
+    pytest.param(lambda t: "\n".join(line.ljust(80) for line in t.splitlines()), id="padded-80"),
 ]
 
 
