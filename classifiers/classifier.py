@@ -456,7 +456,7 @@ class Classifier:
             hit = self._exact(named.keys, named.star_prefix)
             if hit is not None and not hit[0].vendor.is_reseller:
                 h, _ = hit
-                return self._answer(
+                return answer(
                     _Match(
                         h.vendor,
                         h.kind,
@@ -489,18 +489,20 @@ class Classifier:
                 and best.hit_kind != "domain"
             )
             if _intermediary(best.vendor) or prefix:
-                product = self._product(parsed, ctx, best, found)
+                product = billed_product(self.catalog, self.weights, parsed, ctx, best, found)
                 sells_others = best.vendor.is_reseller or best.vendor.role in _SELLS_OTHERS
                 if isinstance(product, cand.Candidate) and _is_company_of(product, best):
                     product = None  # "ZOOM *ZOOM VIDEO COMMUNICATIONS": the seller's company
                 if isinstance(product, cand.Candidate):
                     via = best if sells_others and not _own_product(best, product) else None
-                    return self._scored_answer(product, runner, norm, code, tier, via)
+                    return scored_answer(self.weights, product, runner, norm, code, tier, via)
                 if isinstance(product, str) and sells_others:
-                    return self._printed_product(product, best, norm)
+                    return printed_product(product, best, norm)
                 # Nothing else printed (or the parent's own product line): the biller itself.
                 bucket = best.vendor.is_reseller
-                return self._scored_answer(best, runner, norm, code, tier, None, bucket=bucket)
+                return scored_answer(
+                    self.weights, best, runner, norm, code, tier, None, bucket=bucket
+                )
             earlier = next(
                 (
                     c
@@ -514,7 +516,7 @@ class Classifier:
             )
             if earlier is not None and _own_product(earlier, best):
                 earlier = None
-            return self._scored_answer(best, runner, norm, code, tier, earlier)
+            return scored_answer(self.weights, best, runner, norm, code, tier, earlier)
 
         if parsed.keys and tier != "other":
             lead = next((i for i, r in enumerate(roles) if r == "word"), None)
@@ -528,8 +530,16 @@ class Classifier:
                     cand.score(fc, ctx, w)
                     if fc.score >= w.accept:
                         fc.features["spelling"] = round(fscore, 1)
-                        return self._scored_answer(
-                            fc, None, norm, code, tier, None, fuzzy_score=fscore, fuzzy_q=q
+                        return scored_answer(
+                            self.weights,
+                            fc,
+                            None,
+                            norm,
+                            code,
+                            tier,
+                            None,
+                            fuzzy_score=fscore,
+                            fuzzy_q=q,
                         )
 
         if memo is not None:
@@ -538,7 +548,7 @@ class Classifier:
                 hit = self._exact(mp.keys[i:], None)
                 if hit is not None and hit[0].curated and not hit[0].vendor.is_reseller:
                     h, _ = hit
-                    return self._answer(
+                    return answer(
                         _Match(
                             h.vendor,
                             "alias",
@@ -550,61 +560,6 @@ class Classifier:
                         code,
                         tier,
                     )
-        return self._discover(parsed, roles, ctx, code, tier, found)
-
-    # answers: classifiers.answers, .intermediaries and .discovery ----------------------
-    def _product(
-        self,
-        parsed: ParsedDescriptor,
-        ctx: cand.Context,
-        seller: cand.Candidate,
-        found: Sequence[cand.Candidate],
-    ) -> cand.Candidate | str | None:
-        return billed_product(self.catalog, self.weights, parsed, ctx, seller, found)
-
-    def _scored_answer(
-        self,
-        c: cand.Candidate,
-        runner: cand.Candidate | None,
-        norm: str,
-        code: str | None,
-        tier: str | None,
-        reseller: cand.Candidate | None,
-        *,
-        bucket: bool = False,
-        fuzzy_score: float | None = None,
-        fuzzy_q: str | None = None,
-    ) -> Classification:
-        return scored_answer(
-            self.weights,
-            c,
-            runner,
-            norm,
-            code,
-            tier,
-            reseller,
-            bucket=bucket,
-            fuzzy_score=fuzzy_score,
-            fuzzy_q=fuzzy_q,
-        )
-
-    def _printed_product(self, product: str, reseller: cand.Candidate, norm: str) -> Classification:
-        return printed_product(product, reseller, norm)
-
-    def _answer(
-        self, match: _Match, norm: str, code: str | None, tier: str | None
-    ) -> Classification:
-        return answer(match, norm, code, tier)
-
-    def _discover(
-        self,
-        parsed: ParsedDescriptor,
-        roles: tuple[Role, ...],
-        ctx: cand.Context,
-        code: str | None,
-        tier: str | None,
-        found: Sequence[cand.Candidate],
-    ) -> Classification:
         return discover(self.catalog, self.weights, parsed, roles, ctx, code, tier, found)
 
 
