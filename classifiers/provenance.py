@@ -29,7 +29,16 @@ DOMAIN = "domain"
 DOC_PREFIX = "doc:"
 OPEN_PREFIX = "open:"
 OPEN_SOURCES = frozenset(
-    ["wappalyzer", "2fa-directory", "gilbarbara-logos", "simple-icons", "lobehub-icons"]
+    [
+        "wappalyzer",
+        "2fa-directory",
+        "gilbarbara-logos",
+        "simple-icons",
+        "lobehub-icons",
+        "third-party-web",
+        "apis-guru",
+        "electron-apps",
+    ]
 )
 # Provenances a memorising catalog cannot fake: what is left after dropping open-catalog
 # strings (see :meth:`classifiers.catalog.Catalog.without_undocumented`).

@@ -29,6 +29,12 @@ Sources (facts only: names, domains, categories, company ids; no description tex
   commercial domain (not a code host or a package registry).
 - lobehub-icons toc.json (MIT, kept in scripts/catalog-sources): AI model providers and AI
   applications, as AI software (model families are not vendors).
+- third-party-web entities.json, apis-guru providers.json (MIT, kept in scripts/catalog-sources;
+  :mod:`catalog_web_sources`): companies whose scripts web pages load (analytics, customer
+  success, marketing, tag and consent managers, CDNs, video, named hosting and utilities) with
+  the company behind each product, and API providers by domain with the directory's categories.
+- electron-apps apps.json (MIT, kept in scripts/catalog-sources; :mod:`catalog_app_sources`):
+  closed-source desktop apps with a website of their own, in software categories.
 - simple-icons brands.json: aliases ("aka") for vendors already in the catalog, and brands
   named as products of a software vendor whose own site is their icon source ("Cloudflare
   Pages" sourced from cloudflare.com); never a brand on its own (it is a brand list, mostly not
@@ -37,6 +43,10 @@ Sources (facts only: names, domains, categories, company ids; no description tex
 A technology or logo whose website is a page under another site (``atlassian.com/software/
 jira``, ``aws.amazon.com/cloudwatch``) is a product: a vendor of its own, whose legal name is
 the site's owner when the product's name says so ("Atlassian Jira", "AWS CloudWatch").
+
+The three sources kept in scripts/catalog-sources after lobehub are read last: they only add
+vendors the others lack (an entry naming a known vendor adds its company and the source, not
+its domains), and never a product line of a company the catalog already knows.
 
 The curated layer (``classifiers/data/curated.toml``) wins over derived entries with the same
 slug, name or domain, and adds the non-software brands and the resellers. Every alias,
@@ -59,16 +69,19 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from catalog_app_sources import add_app_sources, index_app_sources  # noqa: E402
 from catalog_builder import (  # noqa: E402
     CODE_HOSTS,
     STRING_FIELDS,
     Builder,
     OpenIndex,
+    company_name,
     entry,
     host_of,
     name_key,
 )
 from catalog_curated import load_curated  # noqa: E402
+from catalog_web_sources import add_web_sources, index_web_sources  # noqa: E402
 
 from classifiers.provenance import canon, name_forms  # noqa: E402
 
@@ -254,6 +267,8 @@ def open_index(sources: Path) -> tuple[OpenIndex, dict[str, str]]:
         name, inner = split_parenthetical(item["fullTitle"])
         host = host_of(item["desc"])
         index.add("lobehub-icons", name, [host] if host else [], names=[inner] if inner else [])
+    index_web_sources(LOCAL_SOURCES, index)
+    index_app_sources(LOCAL_SOURCES, index)
     return index, company_names
 
 
@@ -330,11 +345,6 @@ def owner_of(b: Builder, host: str, slug: str) -> dict[str, Any] | None:
         if owner and owner != slug:
             return b.vendors[owner]
     return None
-
-
-def company_name(vendor: dict[str, Any]) -> str:
-    # "Google (Play & other purchases)" is Google.
-    return re.sub(r"\s*\([^)]*\)", "", vendor["name"]).strip()
 
 
 def _upper_words(text: str) -> list[str]:
@@ -524,6 +534,9 @@ def build(sources: Path, curated: Path = CURATED) -> dict[str, Any]:
     # After the curated layer, so that a parenthetical can name a curated maker.
     lobehub(b)
     attach_products(b, sources)
+    # Last: they only add what the other sources lack, and never change their vendors' names.
+    add_web_sources(LOCAL_SOURCES, b)
+    add_app_sources(LOCAL_SOURCES, b)
     legal_names_from_cpe(b, index, company_names)
     vendors = []
     for slug in sorted(b.vendors):

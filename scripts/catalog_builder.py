@@ -123,6 +123,11 @@ class Builder:
 STRING_FIELDS = ("aliases", "descriptors", "legal_names")
 
 
+def company_name(vendor: dict[str, Any]) -> str:
+    # "Google (Play & other purchases)" is Google.
+    return re.sub(r"\s*\([^)]*\)", "", vendor["name"]).strip()
+
+
 def entry(
     name: str,
     domains: Iterable[str],

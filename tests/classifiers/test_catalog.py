@@ -34,7 +34,7 @@ def test_taxonomy_slugs() -> None:
 def test_builtin_catalog_size_and_shape() -> None:
     cat = Catalog.builtin()
     software = [v for v in cat.vendors if v.is_software]
-    assert len(software) >= 4000
+    assert len(software) >= 5000
     assert len({v.slug for v in cat.vendors}) == len(cat.vendors)
     for v in software:
         assert v.category in CATEGORIES, v
