@@ -15,8 +15,6 @@ Everything is under the caller's department scope, as the API answers it.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,11 +25,10 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app import csvsafe
 from app.auth.permissions import Perm, allowed
 from app.auth.principal import Principal
 from app.config import get_settings
-from app.dashboard import contracts, labels
+from app.dashboard import contracts, export, labels
 from app.feeds import rollup
 from app.feeds import service as feeds_service
 from app.insights import service as insights_service
@@ -378,28 +375,18 @@ CSV_COLUMNS = (
 def csv_lines(inventory: Inventory) -> Iterator[str]:
     """The inventory as CSV (every matching row, the same filters as the page); text cells
     that a spreadsheet would read as a formula are neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
     columns = [
         c
         for c in CSV_COLUMNS
         if (c != "open_findings" or inventory.can_findings)
         and (c != "registrations" or inventory.can_registrations)
     ]
-    writer.writerow(columns)
-    yield flush()
     cur = inventory.currency
-    for r in inventory.rows:
-        cells: dict[str, Any] = {
+
+    def cells(r: AppRow) -> dict[str, Any]:
+        return {
             "vendor_id": r.vendor_id,
-            "vendor": csvsafe.neutralise(r.name),
+            "vendor": r.name,
             "category": r.category_label,
             "function": r.function_label or "",
             "status": labels.label("inventory", r.status),
@@ -409,15 +396,14 @@ def csv_lines(inventory: Inventory) -> Iterator[str]:
             "annual_run_rate_minor": r.run_rate_minor,
             "annual_run_rate": format_minor(r.run_rate_minor, cur),
             "reporting_currency": cur,
-            "departments": csvsafe.neutralise("; ".join(r.departments)),
-            "cardholders": r.cardholders if r.cardholders is not None else "",
-            "contracts": csvsafe.neutralise(
-                "; ".join(c.department_name or "Company-wide" for c in r.contracts)
-            ),
+            "departments": "; ".join(r.departments),
+            "cardholders": r.cardholders,
+            "contracts": "; ".join(c.department_name or "Company-wide" for c in r.contracts),
             "open_findings": r.open_findings,
             "registrations": r.registrations,
-            "first_seen": r.first_seen or "",
-            "last_seen": r.last_seen or "",
+            "first_seen": r.first_seen,
+            "last_seen": r.last_seen,
         }
-        writer.writerow([cells[c] for c in columns])
-        yield flush()
+
+    rows = ([cells(r)[c] for c in columns] for r in inventory.rows)
+    return export.csv_lines(columns, rows)

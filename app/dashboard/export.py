@@ -1,0 +1,54 @@
+"""Every console table as CSV: one writer for all of them, so each export streams the same
+dialect (UTF-8, CRLF), carries the page's security headers and neutralises every text cell a
+spreadsheet would read as a formula (:func:`app.csvsafe.neutralise`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from fastapi.responses import StreamingResponse
+
+from app import csvsafe
+from app.dashboard.render import PAGE_HEADERS
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return csvsafe.neutralise(value)
+    return value
+
+
+def csv_lines(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """The header then one line per row, each text cell neutralised, as the rows come (a
+    long export never sits whole in memory)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow([_cell(c) for c in columns])
+    yield flush()
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+        yield flush()
+
+
+def csv_response(
+    filename: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> StreamingResponse:
+    """A download named ``filename`` (``shadowspend-<table>.csv``)."""
+    headers = {**PAGE_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
+    return StreamingResponse(
+        csv_lines(columns, rows), media_type="text/csv; charset=utf-8", headers=headers
+    )
