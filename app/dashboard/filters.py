@@ -173,10 +173,7 @@ class Options:
 
 
 def _departments(session: Session, principal: Principal) -> list[tuple[int, str]]:
-    if principal.scoped:
-        return []
-    stmt = sa_select(col(Department.id), col(Department.name)).order_by(col(Department.name))
-    return [(int(i), str(n)) for i, n in session.execute(stmt)]
+    return [] if principal.scoped else forms.department_options(session)
 
 
 def _vendors(session: Session, vendor_ids: object) -> list[tuple[int, str]]:
