@@ -16,6 +16,7 @@ from app.dashboard import queries
 from app.dashboard.render import INSIGHTS_PERM, REDUNDANCY_PERM, error_page, page_viewer, render
 from app.db import utcnow
 from app.errors import AppError
+from app.insights.redundancy import CONSOLIDATION_DISCOUNT_PCT
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,5 +58,6 @@ def redundancy_page(
         "redundancy.html",
         principal,
         report=queries.redundancy(session, principal, period),
+        discount_pct=CONSOLIDATION_DISCOUNT_PCT,
         period=period,
     )
