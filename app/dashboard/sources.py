@@ -40,9 +40,13 @@ class Source:
     last_run: SyncRun | None
 
 
-def _words(connection: Connection) -> str:
+def _words(connection: Connection, last_run: SyncRun | None) -> str:
     if not connection.enabled:
         return "Paused: turned off, it does not sync"
+    if last_run is None and connection.last_sync_at is None:
+        # A connection created with data (the demo's) but never run says so, not "succeeded".
+        is_file = connection.connector not in connector_mod.API_CONNECTORS
+        return "No file imported here yet" if is_file else labels.label("connection", "never_run")
     return labels.label("connection", connection.status)
 
 
@@ -57,7 +61,7 @@ def _source(connection: Connection, last_run: SyncRun | None) -> Source:
         is_it_channel=connection.is_it_channel,
         enabled=connection.enabled,
         status=connection.status,
-        status_words=_words(connection),
+        status_words=_words(connection, last_run),
         problem=redact.scrub(detail) if detail else None,
         last_sync_at=connection.last_sync_at,
         next_sync_at=connection.next_sync_at if connection.enabled else None,

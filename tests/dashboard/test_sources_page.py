@@ -116,6 +116,20 @@ def test_sources_lists_connections_in_words_without_credentials(
     assert 'href="/candidates"' in html
 
 
+def test_a_connection_that_never_ran_says_so(
+    client: TestClient, keys: Any, session: Session
+) -> None:
+    session.add(Connection(name="Quiet card file", connector="csv", status="ok"))
+    session.add(Connection(name="Quiet bank", connector="plaid", status="ok"))
+    session.commit()
+    sign_in(client, keys.it)
+    html = client.get("/sources").text
+    quiet_file = html[html.index("Quiet card file") :]
+    assert "No file imported here yet" in quiet_file[:600]
+    quiet_bank = html[html.index("Quiet bank") :]
+    assert "Not synced yet" in quiet_bank[:600]
+
+
 def test_a_source_shows_its_run_history_scrubbed(
     client: TestClient, keys: Any, bank: Connection
 ) -> None:
