@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
 from app import csvsafe
 from app.dashboard.render import PAGE_HEADERS
@@ -56,3 +57,33 @@ def csv_response(
     return StreamingResponse(
         csv_lines(columns, rows), media_type="text/csv; charset=utf-8", headers=headers
     )
+
+
+def _flat(prefix: str, value: Any, out: dict[str, Any]) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flat(f"{prefix}_{key}" if prefix else str(key), inner, out)
+    elif isinstance(value, list):
+        out[prefix] = "; ".join(
+            str(v.get("name") or v.get("id") or v) if isinstance(v, dict) else str(v) for v in value
+        )
+    else:
+        out[prefix] = value
+
+
+def model_rows(items: Sequence[BaseModel]) -> tuple[list[str], list[list[Any]]]:
+    """API models (what the API answers for the same list) as CSV columns and rows: nested
+    objects flattened (``vendor_name``), lists joined with ``; ``. The columns are the API's
+    fields, in its order."""
+    flat: list[dict[str, Any]] = []
+    for item in items:
+        row: dict[str, Any] = {}
+        _flat("", item.model_dump(mode="json"), row)
+        flat.append(row)
+    columns: list[str] = list(dict.fromkeys(k for row in flat for k in row))
+    return columns, [[row.get(c) for c in columns] for row in flat]
+
+
+def models_response(filename: str, items: Sequence[BaseModel]) -> StreamingResponse:
+    columns, rows = model_rows(items)
+    return csv_response(filename, columns or ["id"], rows)

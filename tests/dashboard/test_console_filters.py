@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.models import Vendor
+from app.models import SanctionedApp, Vendor
 from tests.dashboard.conftest import Spend, make_finding, sign_in
 
 
@@ -219,3 +219,34 @@ def test_transactions_form_offers_every_filter_and_empty_selects_mean_any(
     assert "bought outside IT" in page.text
     bad = client.get("/transactions", params={"is_software": "maybe"})
     assert bad.status_code == 422
+
+
+def test_registrations_sanctioned_and_subscriptions_export_what_the_api_lists(
+    client: TestClient, keys: Any, spend: Spend, session: Session
+) -> None:
+    made = client.post(
+        "/api/v1/registrations",
+        json={"name": "=HYPERLINK(1) notes", "purpose": "@team wiki", "seats": 3},
+        headers={"Authorization": f"Bearer {keys.marketing}"},
+    )
+    assert made.status_code == 201, made.text
+    session.add(SanctionedApp(vendor_id=spend.figma_id, department_id=None, owner_email="it@x.io"))
+    session.commit()
+    sign_in(client, keys.marketing)
+    regs = _csv(client.get("/registrations.csv").text)
+    api_regs = _api_rows(client, keys.marketing, "/api/v1/registrations", {"status": "active"})
+    assert [int(r["id"]) for r in regs] == [r["id"] for r in api_regs]
+    assert regs[0]["name_as_typed"] == "'=HYPERLINK(1) notes"
+    assert regs[0]["purpose"] == "'@team wiki"
+    assert 'id="registrations-csv"' in client.get("/registrations").text
+    client.cookies.clear()
+    sign_in(client, keys.it)
+    apps = _csv(client.get("/sanctioned.csv", params={"status": "all"}).text)
+    api_apps = _api_rows(client, keys.it, "/api/v1/sanctioned-apps", {"status": "all"})
+    assert sorted(int(a["id"]) for a in apps) == sorted(a["id"] for a in api_apps)
+    assert any(a["vendor_id"] == str(spend.figma_id) for a in apps)
+    subs = client.get("/subscriptions.csv")
+    assert subs.status_code == 200
+    api_subs = _api_rows(client, keys.it, "/api/v1/subscriptions", {})
+    assert len(_csv(subs.text)) == len(api_subs)
+    assert subs.text.splitlines()[0].startswith("vendor_id,vendor_name")
