@@ -11,7 +11,9 @@ through the login form, then times whole requests in-process (routing, queries, 
 for the overview (its first data: every chart and total is in that one response), the
 renewals card it loads after first paint, a drill-down, and the console's pages: the app
 inventory (and its CSV), the page of its largest app, sanctioned apps with the renewals
-calendar, registrations and the catalog suggestions a name field asks for as you type.
+calendar, registrations and the catalog suggestions a name field asks for as you type; the
+findings queue and the transactions list with filters, and their CSV exports; the Sources page
+and one source's run history.
 Prints median and p95 in ms.
 """
 
@@ -89,6 +91,9 @@ def _run(db_file: Path, scale: float, runs: int, *, reuse: bool = False) -> None
         inventory = client.get("/apps")
         largest = re.search(r'<th scope="row"><a href="(/apps/\d+)"', inventory.text)
         assert largest is not None, inventory.text[:300]
+        sources = client.get("/sources")
+        first_source = re.search(r'<th scope="row"><a href="(/sources/\d+)"', sources.text)
+        assert first_source is not None, sources.text[:300]
         for label, path in [
             ("overview (first data)", "/"),
             ("renewals card", "/fragments/renewals"),
@@ -100,6 +105,13 @@ def _run(db_file: Path, scale: float, runs: int, *, reuse: bool = False) -> None
             ("sanctioned + calendar", "/sanctioned"),
             ("registrations", "/registrations"),
             ("catalog suggestions", "/fragments/catalog-suggest?q=sla"),
+            ("findings queue", "/findings"),
+            ("findings, filtered", "/findings?status=all&severity=high&category=sales_crm"),
+            ("findings CSV", "/findings.csv?status=all"),
+            ("transactions, filtered", "/transactions?is_software=true&category=ai&channel=card"),
+            ("transactions CSV, outside", "/transactions.csv?is_software=true&outside_it=true"),
+            ("sources", "/sources"),
+            ("one source", first_source.group(1)),
         ]:
             started = time.perf_counter()
             client.get(path)  # warm: templates compiled, statements cached, rollups current

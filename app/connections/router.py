@@ -1,21 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from app.api.deps import SessionDep, require
 from app.api.pagination import Page, PageDep
-from app.audit import service as audit_service
 from app.auth.permissions import Perm
 from app.auth.principal import Principal
-from app.connections import connector as connector_mod
-from app.connections import service, sync
-from app.db import get_engine, utcnow
-from app.errors import Conflict, Unprocessable
+from app.connections import manual, service, sync
 from app.jobs import runner as job_runner
 from app.kit.pagination import paginate
 from app.models import (
@@ -31,10 +25,7 @@ from app.models import (
 router = APIRouter(prefix="/connections", tags=["connections"])
 
 
-def sync_transport() -> sync.TransportFactory:
-    """The HTTP transport a manual sync's connector uses: the network (tests override this
-    dependency with an ``httpx.MockTransport``)."""
-    return sync.network
+sync_transport = manual.transport
 
 
 @router.get("", response_model=Page[ConnectionPublic])
@@ -107,47 +98,7 @@ def sync_now(
 ) -> JobPublic:
     """Run this API connection's sync now, in the background. Poll `GET /jobs/{id}`; the run
     also appears under `/connections/{id}/runs`. 409 while a sync of it is running."""
-    connection = service.get(session, connection_id)
-    if connection.connector not in connector_mod.API_CONNECTORS:
-        raise Unprocessable(f"{connection.connector!r} connections take files, not syncs")
-    if connection.lease_owner is not None and (
-        connection.lease_expires_at is None or connection.lease_expires_at > utcnow()
-    ):
-        raise Conflict(f"connection {connection.name!r} is already syncing")
-    job = job_runner.create(
-        session, "sync", params={"connection_id": connection_id}, key_id=principal.key_id
-    )
-    audit_service.record(
-        session, principal, "connection.sync_requested", "connection", connection_id
-    )
-    session.commit()
-
-    def run(job_session: Session, report: job_runner.Reporter) -> dict[str, Any]:
-        try:
-            outcome = sync.run_sync(
-                get_engine(),
-                connection_id,
-                trigger="manual",
-                session_factory=lambda: _borrowed(job_session),
-                on_page=lambda fetched: report(fetched),
-                transport=transport,
-            )
-        except sync.LeaseHeld as exc:
-            raise RuntimeError(str(exc)) from None
-        if outcome.status == "failed":
-            raise RuntimeError(outcome.error or "sync failed")
-        return outcome.__dict__
-
-    assert job.id is not None
-    job_runner.runner.submit(job.id, run)
-    session.refresh(job)
-    return JobPublic.model_validate(job)
-
-
-@contextmanager
-def _borrowed(session: Session) -> Iterator[Session]:
-    """Use the job's session as the sync's session (the job closes it)."""
-    yield session
+    return JobPublic.model_validate(manual.start_sync(session, connection_id, principal, transport))
 
 
 @router.get("/{connection_id}/runs", response_model=Page[SyncRunPublic])

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from app.auth.permissions import Perm, allowed
 from app.auth.principal import Principal
 from app.config import get_settings
-from app.dashboard import inventory, labels
+from app.dashboard import inventory, labels, run_rate
 from app.dashboard.queries import Chart, Series, transactions_url
 from app.dashboard.review import ACTION_LABELS as REVIEW_ACTIONS
 from app.errors import NotFound
@@ -26,7 +26,6 @@ from app.feeds.rollup import next_month
 from app.findings import service as findings_service
 from app.findings.schemas import FindingPublic
 from app.findings.service import FindingFilter
-from app.insights import service as insights_service
 from app.kit.pagination import PageParams
 from app.models import AuditEvent, Cardholder, Registration, Transaction, TransactionPublic, Vendor
 from app.periods import Period
@@ -124,11 +123,8 @@ def build(
         contracts=contracts,
         transactions_link=transactions_url(vendor_flt),
     )
-    detail.run_rate_minor = sum(
-        s.annual_run_rate_minor
-        for s in insights_service.subscriptions(session, department_id=principal.department_id)
-        if s.vendor.id == vendor_id and not s.stopped
-    )
+    rate = run_rate.run_rates(session, principal, None, today, vendor_id=vendor_id).get(vendor_id)
+    detail.run_rate_minor = rate.minor if rate else 0
     ordered = sorted(months)
     if ordered:
         lo, hi = period.bounds(today)

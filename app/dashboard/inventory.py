@@ -15,11 +15,9 @@ Everything is under the caller's department scope, as the API answers it.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -27,19 +25,16 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app import csvsafe
 from app.auth.permissions import Perm, allowed
 from app.auth.principal import Principal
 from app.config import get_settings
-from app.dashboard import contracts, labels
+from app.dashboard import contracts, export, labels, run_rate
 from app.feeds import rollup
 from app.feeds import service as feeds_service
-from app.insights import service as insights_service
 from app.models import (
     Department,
     Finding,
     Registration,
-    SpendMonthly,
     Transaction,
     Vendor,
 )
@@ -75,13 +70,14 @@ class AppRow:
     outside_minor: int = 0
     monthly: list[int] = field(default_factory=list)
     run_rate_minor: int = 0
+    run_rate_bases: list[str] = field(default_factory=list)  # see app.dashboard.run_rate
     departments: list[str] = field(default_factory=list)
     cardholders: int | None = None  # counted for the page shown only
     status: str = "it_procured"
     contracts: list[SanctionedAppPublic] = field(default_factory=list)
     open_findings: int | None = None  # None: the role may not see findings
     registrations: int | None = None  # None: the role may not see registrations
-    first_seen: str | None = None  # YYYY-MM
+    first_seen: str | None = None  # YYYY-MM-DD, ever (not only in the period)
     last_seen: str | None = None
 
 
@@ -172,25 +168,24 @@ def _counts(session: Session, model: Any, where: list[Any], department_id: int |
     return {int(v): int(n) for v, n in session.execute(stmt.group_by(col(model.vendor_id)))}
 
 
-def _seen(session: Session, vendor_ids: set[int], department_id: int | None) -> Any:
-    """First and last month each vendor had software spend, from ``spend_monthly``."""
-    m = SpendMonthly
-    stmt = sa_select(col(m.vendor_id), func.min(col(m.month)), func.max(col(m.month))).where(
-        col(m.vendor_id).in_(vendor_ids or {0}), col(m.is_software).is_(True)
+def seen_dates(
+    session: Session, flt: TransactionFilter, vendor_ids: set[int]
+) -> dict[int, tuple[str, str]]:
+    """The first and last day (ISO dates) each vendor had software spend under ``flt`` (its
+    department scope, every date): the transactions themselves, not the monthly rollup."""
+    if not vendor_ids:
+        return {}
+    t = Transaction
+    query: Any = sa_select(
+        col(t.vendor_id), func.min(col(t.transaction_date)), func.max(col(t.transaction_date))
     )
-    if department_id is not None:
-        stmt = stmt.where(col(m.department_id) == department_id)
-    out = {}
-    for vid, lo, hi in session.execute(stmt.group_by(col(m.vendor_id))):
-        out[int(vid)] = (_month_text(lo), _month_text(hi))
-    return out
+    stmt = transactions_service.apply_filter(query, flt)
+    stmt = stmt.where(col(t.vendor_id).in_(vendor_ids)).group_by(col(t.vendor_id))
+    return {int(v): (_day(lo), _day(hi)) for v, lo, hi in session.execute(stmt)}
 
 
-def _month_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return text[:7]
+def _day(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)[:10]
 
 
 def cardholder_counts(
@@ -271,11 +266,7 @@ def build(
     vendors = {
         v.id: v for v in session.exec(select(Vendor).where(col(Vendor.id).in_(set(rows) or {0})))
     }
-    run_rates: dict[int, int] = defaultdict(int)
-    for s in insights_service.subscriptions(session, department_id=principal.department_id):
-        if s.stopped or (department_id is not None and s.department.id != department_id):
-            continue
-        run_rates[s.vendor.id] += s.annual_run_rate_minor
+    rates = run_rate.run_rates(session, principal, department_id, today)
     can_findings = allowed(principal.role, Perm.FINDINGS_READ, scoped=principal.scoped)
     can_registrations = allowed(principal.role, Perm.REGISTRATIONS_READ, scoped=principal.scoped)
     findings = (
@@ -288,7 +279,8 @@ def build(
         if can_registrations
         else {}
     )
-    seen = _seen(session, set(rows), department_id)
+    ever = replace(spend_flt, date_from=None, date_to=None)
+    seen = seen_dates(session, ever, set(rows))
     lo, hi = period.bounds(today)
     months = months_between(max(lo, _first_month(seen_months, lo)), hi)
     q = flt.q.strip().lower()
@@ -309,7 +301,9 @@ def build(
         if flt.status and row.status != flt.status:
             continue
         row.monthly = [by_month[vid].get(m, 0) for m in months]
-        row.run_rate_minor = run_rates.get(vid, 0)
+        rate = rates.get(vid)
+        row.run_rate_minor = rate.minor if rate else 0
+        row.run_rate_bases = sorted(rate.bases or ()) if rate else []
         spenders = sorted(dept_spend[vid].items(), key=lambda kv: -kv[1])
         row.departments = [
             names.get(d, "No department") if d else "No department" for d, _ in spenders
@@ -378,28 +372,18 @@ CSV_COLUMNS = (
 def csv_lines(inventory: Inventory) -> Iterator[str]:
     """The inventory as CSV (every matching row, the same filters as the page); text cells
     that a spreadsheet would read as a formula are neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
     columns = [
         c
         for c in CSV_COLUMNS
         if (c != "open_findings" or inventory.can_findings)
         and (c != "registrations" or inventory.can_registrations)
     ]
-    writer.writerow(columns)
-    yield flush()
     cur = inventory.currency
-    for r in inventory.rows:
-        cells: dict[str, Any] = {
+
+    def cells(r: AppRow) -> dict[str, Any]:
+        return {
             "vendor_id": r.vendor_id,
-            "vendor": csvsafe.neutralise(r.name),
+            "vendor": r.name,
             "category": r.category_label,
             "function": r.function_label or "",
             "status": labels.label("inventory", r.status),
@@ -409,15 +393,14 @@ def csv_lines(inventory: Inventory) -> Iterator[str]:
             "annual_run_rate_minor": r.run_rate_minor,
             "annual_run_rate": format_minor(r.run_rate_minor, cur),
             "reporting_currency": cur,
-            "departments": csvsafe.neutralise("; ".join(r.departments)),
-            "cardholders": r.cardholders if r.cardholders is not None else "",
-            "contracts": csvsafe.neutralise(
-                "; ".join(c.department_name or "Company-wide" for c in r.contracts)
-            ),
+            "departments": "; ".join(r.departments),
+            "cardholders": r.cardholders,
+            "contracts": "; ".join(c.department_name or "Company-wide" for c in r.contracts),
             "open_findings": r.open_findings,
             "registrations": r.registrations,
-            "first_seen": r.first_seen or "",
-            "last_seen": r.last_seen or "",
+            "first_seen": r.first_seen,
+            "last_seen": r.last_seen,
         }
-        writer.writerow([cells[c] for c in columns])
-        yield flush()
+
+    rows = ([cells(r)[c] for c in columns] for r in inventory.rows)
+    return export.csv_lines(columns, rows)

@@ -24,6 +24,7 @@ from sqlmodel import Session, col
 
 from app.auth.principal import Principal
 from app.config import get_settings
+from app.dashboard import labels
 from app.feeds import rollup
 from app.feeds import service as feeds_service
 from app.insights import redundancy as redundancy_service
@@ -302,7 +303,7 @@ def overview(session: Session, flt: TransactionFilter) -> Overview:
             description="Software spend per category, sanctioned versus outside IT.",
             orientation="h",
             category_label="Category",
-            categories=[str(r["category"] or "Uncategorised") for r in cats],
+            categories=[labels.category(r["category"]) for r in cats],
             series=split_series(cats, cat_link),
             currency=currency,
             exponent=exp,

@@ -99,6 +99,7 @@ NAV = (
     NavItem("/candidates", "Candidates", Perm.RULES_READ),
     NavItem("/sanctioned", "Sanctioned", Perm.SANCTIONED_READ),
     NavItem("/registrations", "Registrations", Perm.REGISTRATIONS_READ),
+    NavItem("/sources", "Sources", Perm.CONNECTIONS_READ),
 )
 
 

@@ -20,6 +20,7 @@ from app.dashboard.pages import (
     overview,
     registrations,
     sanctioned,
+    sources,
     transactions,
 )
 
@@ -35,6 +36,7 @@ PAGES = (
     transactions,
     registrations,
     sanctioned,
+    sources,
 )
 for page in PAGES:
     router.include_router(page.router)

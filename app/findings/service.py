@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy import ColumnElement, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -126,10 +126,9 @@ def wake_snoozed(session: Session, today: date | None = None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def list_findings(
-    session: Session, flt: FindingFilter, page: PageParams, principal: Principal
-) -> tuple[list[Finding], str | None]:
-    stmt = select(Finding)
+def _filtered(stmt: Any, flt: FindingFilter, principal: Principal) -> Any:
+    """``stmt`` (over :class:`Finding`) narrowed to what ``flt`` names, under the caller's
+    department scope: the one place the list, its totals and the console's CSV read."""
     department_id = principal.department_filter(flt.department_id)
     if flt.status:
         stmt = stmt.where(Finding.status == flt.status)
@@ -155,6 +154,38 @@ def list_findings(
             # Unrecognised software by the name recognition read.
             by_vendor = or_(by_vendor, contains(flt.q, col(Finding.candidate_name)))
         stmt = stmt.where(by_vendor)
+    return stmt
+
+
+@dataclass(frozen=True, slots=True)
+class FindingTotals:
+    """What the findings under a filter add up to (reporting minor units)."""
+
+    count: int
+    total_minor: int
+    annual_run_rate_minor: int
+
+
+def totals(session: Session, flt: FindingFilter, principal: Principal) -> FindingTotals:
+    """Count, spend and annual run-rate of every finding :func:`list_findings` pages through
+    for ``flt``: the sums of its rows' ``total_minor`` and ``annual_run_rate_minor``."""
+    stmt = _filtered(
+        sa_select(
+            func.count(),
+            func.coalesce(func.sum(Finding.total_reporting_minor), 0),
+            func.coalesce(func.sum(Finding.annual_run_rate_minor), 0),
+        ).select_from(Finding),
+        flt,
+        principal,
+    )
+    count, total, run_rate = session.execute(stmt).one()
+    return FindingTotals(int(count), int(total), int(run_rate))
+
+
+def list_findings(
+    session: Session, flt: FindingFilter, page: PageParams, principal: Principal
+) -> tuple[list[Finding], str | None]:
+    stmt = _filtered(select(Finding), flt, principal)
     order = {
         # the label first, then the annualised spend
         "severity": [Finding.severity_rank, Finding.annual_run_rate_minor, Finding.id],

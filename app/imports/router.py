@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import io
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response, status
@@ -12,9 +11,8 @@ from app.api.uploads import Upload, multipart_openapi, multipart_upload
 from app.auth.permissions import Perm
 from app.auth.principal import Principal
 from app.errors import Unprocessable
-from app.imports import service, uploads
+from app.imports import background, service, uploads
 from app.imports.service import ImportOptions
-from app.jobs import runner as job_runner
 from app.models import JobPublic
 from connectors.files import MAPPING_HELP, FileFormat
 
@@ -113,7 +111,7 @@ def import_file(
             fmt=format,
             filename=filename,
             preset=preset,
-            mapping=_mapping(mapping),
+            mapping=service.mapping_from_json(mapping) if mapping else None,
             connection=connection,
         )
         prepared = service.prepare(session, opts)
@@ -138,18 +136,6 @@ def import_file(
             upload.discard()
 
 
-def _mapping(text: str | None) -> dict[str, Any] | None:
-    if not text:
-        return None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise Unprocessable(f"mapping is not valid JSON: {exc.msg}; it is {MAPPING_HELP}") from None
-    if not isinstance(data, dict):
-        raise Unprocessable(f"mapping must be {MAPPING_HELP}")
-    return data
-
-
 def _in_background(
     session: SessionDep,
     response: Response,
@@ -159,26 +145,6 @@ def _in_background(
     rows: int | None,
 ) -> ImportAccepted:
     """Hand the spooled file to a job and answer at once with it (202)."""
-    job = job_runner.create(
-        session,
-        "import",
-        params={"filename": opts.filename, "rows": rows},
-        key_id=principal.key_id,
-    )
-    session.commit()
-    # Answered from what the request wrote: the job's own writes never race this answer.
-    accepted = ImportAccepted(rows=rows, job=JobPublic.model_validate(job))
-
-    def run(job_session: Any, report: job_runner.Reporter) -> dict[str, Any]:
-        try:
-            with upload.open() as fh:
-                return service.run_import(
-                    job_session, fh, opts, principal, checkpoint=job_session.commit, progress=report
-                )
-        finally:
-            upload.discard()
-
-    assert job.id is not None
-    job_runner.runner.submit(job.id, run)
+    job = background.start(session, upload, opts, principal, rows)
     response.status_code = status.HTTP_202_ACCEPTED
-    return accepted
+    return ImportAccepted(rows=rows, job=job)

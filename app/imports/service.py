@@ -7,6 +7,7 @@ external id is stable).
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -90,6 +91,17 @@ class ImportOptions:
     preset: str | None = None
     mapping: dict[str, Any] | None = None
     connection: str | None = None
+
+
+def mapping_from_json(text: str) -> dict[str, Any]:
+    """A CSV column mapping as sent in a form field (JSON), or a 422 that says its shape."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Unprocessable(f"mapping is not valid JSON: {exc.msg}; it is {MAPPING_HELP}") from None
+    if not isinstance(data, dict):
+        raise Unprocessable(f"mapping must be {MAPPING_HELP}")
+    return data
 
 
 def resolve_connection(session: Session, name: str | None) -> Connection:

@@ -1,5 +1,6 @@
 /* shadowspend dashboard: draws the overview charts from the JSON the page embeds, and makes
-   the review forms quicker (vendor search as you type, tick-all in the findings queue).
+   the review forms quicker (vendor search as you type, tick-all in the findings queue), and
+   follows a background import or sync to its end.
    Loaded with `defer` (on the overview after plotly.min.js, served from the installed plotly
    package). Every bar links to its transactions; the tables under each chart hold the same
    links. Every form works without this script: it only saves round trips. */
@@ -205,7 +206,24 @@
     });
   }
 
+  /* A background job's page (an import, a sync): its progress block is fetched again every
+     second until the job is done. Without the script the page refreshes itself instead. */
+  function pollJobs() {
+    document.querySelectorAll("[data-poll]").forEach(function (el) {
+      var url = el.getAttribute("data-poll");
+      if (!isLocalPath(url) || el.querySelector("[data-done]")) { return; }
+      function tick() {
+        getHtml(url).then(function (html) {
+          if (html !== null) { el.innerHTML = html; }
+          if (!el.querySelector("[data-done]")) { window.setTimeout(tick, 1000); }
+        }).catch(function () { window.setTimeout(tick, 3000); });
+      }
+      window.setTimeout(tick, 500);
+    });
+  }
+
   function init() {
+    pollJobs();
     vendorSearch();
     catalogSuggest();
     bulkForm();

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app import search
@@ -90,11 +90,8 @@ def apply_filter(
 def to_public(rows: list[Transaction], session: Session) -> list[TransactionPublic]:
     vendor_ids = {r.vendor_id for r in rows if r.vendor_id is not None}
     dept_ids = {r.department_id for r in rows if r.department_id is not None}
-    vendors = (
-        {v.id: v.name for v in session.exec(select(Vendor).where(col(Vendor.id).in_(vendor_ids)))}
-        if vendor_ids
-        else {}
-    )
+    # Names only: loading whole catalog rows (aliases, descriptors) cost more than the page.
+    vendors = lookup.names_by_id(session, Vendor, vendor_ids)
     depts = lookup.names_by_id(session, Department, dept_ids)
     out = []
     for r in rows:

@@ -221,3 +221,11 @@ def signed_in(browser: Any, live: Live, key: str, **context_args: Any) -> tuple[
     problems.watch(page)
     sign_in_with_keyboard(page, live, key)
     return context, page, problems
+
+
+def expect(target: Any) -> Any:
+    """Playwright's web-first assertions (they retry until the page agrees, and run no string
+    of script in the page, so the CSP's ``script-src 'self'`` never refuses them); imported
+    here so a module without playwright still collects and skips."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    return sync_api.expect(target)

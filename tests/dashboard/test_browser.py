@@ -17,6 +17,7 @@ from tests.dashboard.browser_kit import (
     TIMINGS,
     Live,
     Problems,
+    expect,
     no_horizontal_scroll,
     record,
     sign_in_with_keyboard,
@@ -32,13 +33,13 @@ def test_sign_in_pages_and_drill_down(live: Live, browser: Any, artifacts: Path)
     problems = Problems()
     problems.watch(page)
     sign_in_with_keyboard(page, live, live.admin_key)
-    page.wait_for_function("document.querySelectorAll('.chart.drawn').length === 4")
+    expect(page.locator(".chart.drawn")).to_have_count(4)
     page.wait_for_selector("#renewals-body table, #renewals-body .empty")
     figures = page.evaluate(TIMINGS)
     record(artifacts, "overview_1280_first_visit", figures)
     assert figures["first_contentful_paint_ms"] is not None
     page.reload()
-    page.wait_for_function("document.querySelectorAll('.chart.drawn').length === 4")
+    expect(page.locator(".chart.drawn")).to_have_count(4)
     record(artifacts, "overview_1280_reload", page.evaluate(TIMINGS))
     page.screenshot(path=str(artifacts / "overview-1280.png"), full_page=True)
 
@@ -63,7 +64,7 @@ def test_sign_in_pages_and_drill_down(live: Live, browser: Any, artifacts: Path)
 
     # Drill-down by keyboard: the same figure from the table fallback.
     page.go_back()
-    page.wait_for_function("document.querySelectorAll('.chart.drawn').length === 4")
+    expect(page.locator(".chart.drawn")).to_have_count(4)
     page.locator("#top-outside-vendors-title ~ details table a").first.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/transactions?**")
@@ -96,7 +97,7 @@ def test_narrow_screen_and_scoped_key(live: Live, browser: Any, artifacts: Path)
     problems = Problems()
     problems.watch(page)
     sign_in_with_keyboard(page, live, live.marketing_key)
-    page.wait_for_function("document.querySelectorAll('.chart.drawn').length >= 1")
+    page.locator(".chart.drawn").first.wait_for()
     figures = page.evaluate(
         """() => {
         const fcp = performance.getEntriesByName('first-contentful-paint')[0];
@@ -113,7 +114,7 @@ def test_narrow_screen_and_scoped_key(live: Live, browser: Any, artifacts: Path)
     for path in paths:
         page.goto(live.base + path)
         if path == "/":
-            page.wait_for_function("document.querySelectorAll('.chart.drawn').length >= 1")
+            page.locator(".chart.drawn").first.wait_for()
         assert no_horizontal_scroll(page), path
         name = path.strip("/") or "overview"
         page.screenshot(path=str(artifacts / f"{name}-390.png"), full_page=True)

@@ -14,6 +14,7 @@ from app.db import utcnow
 from tests.dashboard.browser_kit import (
     SKIP_WITHOUT_CHROMIUM,
     Live,
+    expect,
     no_horizontal_scroll,
     signed_in,
 )
@@ -46,7 +47,7 @@ def test_every_console_page_at_1440(live: Live, browser: Any, artifacts: Path) -
     assert page.locator("#apps tbody tr").count() > 1
     assert page.locator("#apps svg.spark").count() == page.locator("#apps tbody tr").count()
     page.goto(_first_app(page, live))
-    page.wait_for_function("document.querySelectorAll('.chart.drawn').length === 1")
+    expect(page.locator(".chart.drawn")).to_have_count(1)
     assert page.locator("#departments tbody tr").count() >= 1
     assert page.locator("table.tx tbody tr").count() >= 1
     _shot(page, artifacts, "console-app-1440")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -16,6 +16,9 @@ from pydantic import ValidationError
 from app.api.deps import SessionDep
 from app.auth.permissions import Perm, allowed
 from app.auth.principal import Principal
+from app.config import get_settings
+from app.dashboard import export, filters, labels
+from app.dashboard.filters import FindingsArgs, FindingsArgsDep
 from app.dashboard.render import error_page, page_viewer, redirect, render
 from app.dashboard.review import (
     BULK_ACTIONS,
@@ -31,12 +34,9 @@ from app.db import utcnow
 from app.errors import AppError, Unprocessable
 from app.findings import service as findings_service
 from app.findings.schemas import BulkDecisionRequest
-from app.findings.service import FindingFilter
 from app.kit.pagination import PageParams
 
 router = APIRouter(include_in_schema=False)
-# The queue's "Software" filter: catalog vendors, unrecognised software (candidates), or both.
-KINDS: dict[str, bool | None] = {"all": None, "vendors": False, "unrecognised": True}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,33 +81,21 @@ def _findings_response(
     request: Request,
     session: SessionDep,
     principal: Principal,
+    args: FindingsArgs,
     *,
-    status: str,
-    sort: str,
-    kind: str = "all",
     cursor: str | None = None,
     status_code: int = 200,
     **context: Any,
 ) -> Response:
     try:
+        flt = args.finding_filter()
         rows, next_cursor = findings_service.list_findings(
-            session,
-            FindingFilter(
-                status=None if status == "all" else status,
-                sort=sort,
-                unrecognised=KINDS[kind],
-            ),
-            PageParams(limit=FINDINGS_PAGE_SIZE, cursor=cursor),
-            principal,
+            session, flt, PageParams(limit=FINDINGS_PAGE_SIZE, cursor=cursor), principal
         )
+        totals = findings_service.totals(session, flt, principal)
     except AppError as exc:
         return error_page(request, principal, exc)
-    next_url = (
-        "/findings?"
-        + urlencode({"status": status, "sort": sort, "kind": kind, "cursor": next_cursor})
-        if next_cursor
-        else None
-    )
+    next_url = "/findings?" + args.query(cursor=next_cursor) if next_cursor else None
     context.setdefault("form", {})
     return render(
         request,
@@ -115,9 +103,14 @@ def _findings_response(
         principal,
         status_code=status_code,
         findings=findings_service.to_public(session, rows),
-        status=status,
-        sort=sort,
-        kind=kind,
+        args=args,
+        status=args.status,
+        sort=args.sort,
+        totals=totals,
+        currency=get_settings().reporting_currency,
+        options=filters.findings_options(session, principal),
+        severities=filters.SEVERITIES,
+        csv_url="/findings.csv?" + args.query(),
         next_url=next_url,
         first_page=cursor is None,
         can_decide=allowed(principal.role, Perm.FINDINGS_DECIDE, scoped=principal.scoped),
@@ -132,9 +125,7 @@ def _findings_response(
 def findings_page(
     request: Request,
     session: SessionDep,
-    status: Annotated[str, Query(pattern=STATUSES)] = "open",
-    sort: Annotated[str, Query(pattern=SORTS)] = "severity",
-    kind: Annotated[str, Query(pattern="^(all|vendors|unrecognised)$")] = "all",
+    args: FindingsArgsDep,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     done: Annotated[str | None, Query(pattern="^[a-z-]{1,30}$")] = None,
     ok: Annotated[str | None, Query(max_length=7000, pattern=r"^\d{1,12}(,\d{1,12})*$")] = None,
@@ -157,9 +148,76 @@ def findings_page(
             "done_lines": _bulk_lines(session, principal, [(i, None) for i in _ids(ok)]),
             "unchanged": _bulk_lines(session, principal, unchanged),
         }
-    return _findings_response(
-        request, session, principal, status=status, sort=sort, kind=kind, cursor=cursor, **report
-    )
+    return _findings_response(request, session, principal, args, cursor=cursor, **report)
+
+
+CSV_COLUMNS = (
+    "id",
+    "vendor",
+    "unrecognised",
+    "department",
+    "category",
+    "severity",
+    "status",
+    "total_minor",
+    "total",
+    "annual_run_rate_minor",
+    "annual_run_rate",
+    "reporting_currency",
+    "transaction_count",
+    "first_seen_date",
+    "last_seen_date",
+    "cadence",
+    "assignee_email",
+    "declared",
+)
+_CSV_BATCH = 500
+
+
+@router.get("/findings.csv")
+def findings_csv(request: Request, session: SessionDep, args: FindingsArgsDep) -> Response:
+    """Every finding the queue's filters select, in the queue's order, as CSV."""
+    principal = page_viewer(request, session, Perm.FINDINGS_READ)
+    if not isinstance(principal, Principal):
+        return principal
+    try:
+        flt = args.finding_filter()
+        # Refused before the first byte: once the download streams, no error page can follow.
+        principal.department_filter(flt.department_id)
+    except AppError as exc:
+        return error_page(request, principal, exc)
+
+    def rows() -> Iterator[list[Any]]:
+        cursor: str | None = None
+        while True:
+            batch, cursor = findings_service.list_findings(
+                session, flt, PageParams(limit=_CSV_BATCH, cursor=cursor), principal
+            )
+            for f in findings_service.to_public(session, batch):
+                yield [
+                    f.id,
+                    f.vendor.name or f.candidate_name,
+                    f.unrecognised,
+                    f.department.name,
+                    labels.category(f.vendor.category) if f.vendor.category else "",
+                    f.severity,
+                    f.status,
+                    f.total_minor,
+                    f.total,
+                    f.annual_run_rate_minor,
+                    f.annual_run_rate,
+                    f.reporting_currency,
+                    f.transaction_count,
+                    f.first_seen_date,
+                    f.last_seen_date,
+                    f.cadence,
+                    f.assignee_email,
+                    f.declared.text if f.declared else None,
+                ]
+            if cursor is None:
+                return
+
+    return export.csv_response("shadowspend-findings.csv", CSV_COLUMNS, rows())
 
 
 def _seen_versions(seen: list[str], chosen: list[int]) -> dict[int, int]:
@@ -200,7 +258,7 @@ def findings_bulk_decision(
     decision = BULK_ACTIONS[action][1]
     # A refusal shows the queue again with the ticks and fields as they were sent.
     again = partial(
-        _findings_response, request, session, principal, status=status, sort=sort, form=form
+        _findings_response, request, session, principal, FindingsArgs(status, sort), form=form
     )
     try:
         if not chosen:

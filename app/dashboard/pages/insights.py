@@ -12,10 +12,11 @@ from app import periods
 from app.api.deps import SessionDep
 from app.auth.principal import Principal
 from app.config import get_settings
-from app.dashboard import queries
+from app.dashboard import export, queries
 from app.dashboard.render import INSIGHTS_PERM, REDUNDANCY_PERM, error_page, page_viewer, render
 from app.db import utcnow
 from app.errors import AppError
+from app.insights.redundancy import CONSOLIDATION_DISCOUNT_PCT
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,6 +35,16 @@ def subscriptions_page(request: Request, session: SessionDep) -> Response:
         currency=get_settings().reporting_currency,
         today=utcnow().date(),
     )
+
+
+@router.get("/subscriptions.csv")
+def subscriptions_csv(request: Request, session: SessionDep) -> Response:
+    """The subscriptions table as CSV: the fields of ``GET /api/v1/insights/subscriptions``."""
+    principal = page_viewer(request, session, INSIGHTS_PERM)
+    if not isinstance(principal, Principal):
+        return principal
+    items = queries.subscriptions(session, principal).items
+    return export.models_response("shadowspend-subscriptions.csv", items)
 
 
 @router.get("/redundancy", response_class=HTMLResponse)
@@ -57,5 +68,6 @@ def redundancy_page(
         "redundancy.html",
         principal,
         report=queries.redundancy(session, principal, period),
+        discount_pct=CONSOLIDATION_DISCOUNT_PCT,
         period=period,
     )

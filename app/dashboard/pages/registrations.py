@@ -15,7 +15,7 @@ from app.api.deps import SessionDep
 from app.auth.permissions import Perm, allowed
 from app.auth.principal import Principal
 from app.config import get_settings
-from app.dashboard import forms
+from app.dashboard import export, forms
 from app.dashboard.render import (
     fragment_viewer,
     page_viewer,
@@ -34,6 +34,41 @@ PAGE_SIZE = 100
 PERIODS = ("monthly", "quarterly", "annual", "one_off")
 
 
+def _registrations(
+    session: SessionDep,
+    principal: Principal,
+    vendor_id: int | None,
+    status: str,
+    limit: int | None,
+) -> list[Registration]:
+    """The registrations the page (and its CSV) lists, newest first, under the scope."""
+    stmt = select(Registration)
+    if principal.scoped:
+        stmt = stmt.where(col(Registration.department_id) == principal.department_id)
+    if vendor_id is not None:
+        stmt = stmt.where(col(Registration.vendor_id) == vendor_id)
+    if status != "all":
+        stmt = stmt.where(col(Registration.status) == status)
+    return list(session.exec(stmt.order_by(col(Registration.id).desc()).limit(limit)))
+
+
+@router.get("/registrations.csv")
+def registrations_csv(
+    request: Request,
+    session: SessionDep,
+    vendor_id: int | None = None,
+    status: Annotated[str, Query(pattern="^(active|cancelled|all)$")] = "active",
+) -> Response:
+    """Every registration the page's filters select, as CSV with the fields of
+    ``GET /api/v1/registrations``."""
+    principal = page_viewer(request, session, Perm.REGISTRATIONS_READ)
+    if not isinstance(principal, Principal):
+        return principal
+    rows = _registrations(session, principal, vendor_id, status, None)
+    items = registrations_service.to_public(session, rows)
+    return export.models_response("shadowspend-registrations.csv", items)
+
+
 @router.get("/registrations", response_class=HTMLResponse)
 def registrations_page(
     request: Request,
@@ -47,14 +82,7 @@ def registrations_page(
     principal = page_viewer(request, session, Perm.REGISTRATIONS_READ)
     if not isinstance(principal, Principal):
         return principal
-    stmt = select(Registration)
-    if principal.scoped:
-        stmt = stmt.where(col(Registration.department_id) == principal.department_id)
-    if vendor_id is not None:
-        stmt = stmt.where(col(Registration.vendor_id) == vendor_id)
-    if status != "all":
-        stmt = stmt.where(col(Registration.status) == status)
-    rows = list(session.exec(stmt.order_by(col(Registration.id).desc()).limit(PAGE_SIZE + 1)))
+    rows = _registrations(session, principal, vendor_id, status, PAGE_SIZE + 1)
     items = registrations_service.to_public(session, rows[:PAGE_SIZE])
     just_made = next((r for r in items if r.id == done), None) if done else None
     return render(

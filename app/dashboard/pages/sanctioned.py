@@ -15,7 +15,7 @@ from app.api.deps import SessionDep
 from app.auth.permissions import Perm, allowed
 from app.auth.principal import Principal
 from app.config import get_settings
-from app.dashboard import contracts, forms
+from app.dashboard import contracts, export, forms
 from app.dashboard.render import error_page, page_viewer, redirect, render
 from app.dashboard.review import refusal
 from app.db import utcnow
@@ -75,6 +75,21 @@ def sanctioned_page(
         can_write=allowed(principal.role, Perm.SANCTIONED_WRITE, scoped=principal.scoped),
         currency=get_settings().reporting_currency,
     )
+
+
+@router.get("/sanctioned.csv")
+def sanctioned_csv(
+    request: Request,
+    session: SessionDep,
+    status: Annotated[str, Query(pattern="^(active|retired|all)$")] = "active",
+) -> Response:
+    """The sanctioned inventory the page lists (the same status), as CSV with the fields of
+    ``GET /api/v1/sanctioned-apps``."""
+    principal = page_viewer(request, session, Perm.SANCTIONED_READ)
+    if not isinstance(principal, Principal):
+        return principal
+    items = contracts.visible(session, principal, status)
+    return export.models_response("shadowspend-sanctioned.csv", items)
 
 
 def _form(
