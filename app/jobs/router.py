@@ -17,8 +17,8 @@ router = APIRouter(prefix="/jobs", tags=["jobs"])
 def get_job(
     job_id: int,
     session: SessionDep,
-    _: Annotated[Principal, Depends(require(Perm.JOBS_READ))],
+    principal: Annotated[Principal, Depends(require(Perm.JOBS_READ))],
 ) -> JobPublic:
     """A background job's status and progress (`progress` of `total`), and its result once
-    finished."""
-    return JobPublic.model_validate(runner.get(session, job_id))
+    finished. A department-scoped key sees only the jobs it started."""
+    return JobPublic.model_validate(runner.get_for(session, job_id, principal))

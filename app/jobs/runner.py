@@ -26,6 +26,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from app import redact
+from app.auth.principal import Principal
 from app.db import UTCDateTime, get_engine, utcnow
 from app.errors import AppError, NotFound
 from app.models import Job, JobStatus, SyncRun, SyncRunStatus
@@ -293,6 +294,16 @@ def active(session: Session, kind: str) -> Job | None:
     if reap_stale(session):
         session.commit()
     return session.exec(select(Job).where(Job.kind == kind, col(Job.status).in_(_ACTIVE))).first()
+
+
+def get_for(session: Session, job_id: int, principal: Principal) -> Job:
+    """The job as ``principal`` may see it. A department-scoped key sees only the jobs its own
+    key started: an import's or a sync's row errors and counts span every department, so
+    another caller's job is answered as missing (its existence is not confirmed either)."""
+    job = get(session, job_id)
+    if principal.scoped and job.created_by_key_id != principal.key_id:
+        raise NotFound(f"job {job_id} does not exist")
+    return job
 
 
 def get(session: Session, job_id: int) -> Job:

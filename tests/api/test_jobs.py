@@ -9,9 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.api_keys import service as api_keys_service
 from app.db import utcnow
 from app.jobs import runner as job_runner
-from app.models import Connection, Job, JobStatus, SyncRun, SyncRunStatus, Transaction
+from app.models import Connection, Job, JobStatus, Role, SyncRun, SyncRunStatus, Transaction
 from tests.factories import Keys
 
 LONG_AGO = job_runner.STALE_AFTER + timedelta(minutes=1)
@@ -252,3 +253,24 @@ def test_a_large_import_asked_to_stop_commits_what_it_stored_and_says_so(
         assert (again["inserted"], again["duplicates"]) == (1_500, 4_000)
     finally:
         engine.dispose()
+
+
+def test_a_department_scoped_key_reads_only_the_jobs_it_started(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    # An import's job carries row errors and counts from every department: a key scoped to
+    # one department must not read another caller's job (nor learn that it exists).
+    key, clear = api_keys_service.create_key(
+        session, name="scoped it", role=Role.IT, department_id=keys.marketing_department_id
+    )
+    others = _job(session, JobStatus.SUCCEEDED, quiet_for=timedelta(seconds=1))
+    own = Job(kind="import", status=JobStatus.SUCCEEDED, created_by_key_id=key.id)
+    session.add(own)
+    session.commit()
+    scoped = {"Authorization": f"Bearer {clear}"}
+    refused = client.get(f"/api/v1/jobs/{others.id}", headers=scoped)
+    missing = client.get("/api/v1/jobs/999999", headers=scoped)
+    assert refused.status_code == missing.status_code == 404
+    assert refused.json()["detail"] == f"job {others.id} does not exist"
+    assert client.get(f"/api/v1/jobs/{own.id}", headers=scoped).status_code == 200
+    assert client.get(f"/api/v1/jobs/{others.id}", headers=keys.headers("it")).status_code == 200

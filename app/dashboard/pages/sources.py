@@ -233,8 +233,8 @@ def source_import(
 # --- a job, followed -------------------------------------------------------------------------
 
 
-def _job(session: SessionDep, job_id: int) -> Job:
-    return job_runner.get(session, job_id)
+def _job(session: SessionDep, job_id: int, principal: Principal) -> Job:
+    return job_runner.get_for(session, job_id, principal)
 
 
 @router.get("/sources/jobs/{job_id}", response_class=HTMLResponse)
@@ -244,7 +244,7 @@ def job_page(job_id: int, request: Request, session: SessionDep) -> Response:
     if not isinstance(principal, Principal):
         return principal
     try:
-        job = _job(session, job_id)
+        job = _job(session, job_id, principal)
     except AppError as exc:
         return error_page(request, principal, exc)
     return render(request, "job.html", principal, job=job)
@@ -257,7 +257,7 @@ def job_fragment(job_id: int, request: Request, session: SessionDep) -> Response
     if not isinstance(principal, Principal):
         return principal
     try:
-        job = _job(session, job_id)
+        job = _job(session, job_id, principal)
     except AppError:
         return Response(status_code=404, headers={"Cache-Control": "no-store"})
     return render(request, "_job.html", principal, job=job)
