@@ -29,7 +29,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from classifiers.normalise import LEGAL_SUFFIXES, PROCESSORS, US_STATES
+from classifiers.normalise import DIGITS_DELETE, LEGAL_SUFFIXES, PROCESSORS, US_STATES
 
 Role = Literal["noise", "bank", "loc", "proc", "merchant", "soft", "label", "word"]
 
@@ -178,7 +178,6 @@ def _label_words() -> frozenset[str]:
 
 
 _PROCESSOR_TOKENS = frozenset(k for k in PROCESSORS if " " not in k)
-_DIGITS_DELETE = str.maketrans("", "", "0123456789")
 
 
 def _is_noise(key: str) -> bool:
@@ -186,7 +185,7 @@ def _is_noise(key: str) -> bool:
         return True
     if key.isdigit():
         return True
-    digits = len(key) - len(key.translate(_DIGITS_DELETE))
+    digits = len(key) - len(key.translate(DIGITS_DELETE))
     if digits and len(key) <= 3:
         return True
     return digits >= 2 and len(key) >= 5
