@@ -340,11 +340,40 @@ class ParsedDescriptor:
     keys: tuple[str, ...] = ()
 
 
+# Letters that Unicode does not decompose into a base letter and an accent (NFKD leaves them
+# whole, and the ASCII fold would drop them): spelled as the languages' own ASCII forms
+# ("VAREKJØP" -> "VAREKJOP", "STRAßE" -> "STRASSE"), as banks print them in ASCII exports.
+_UNDECOMPOSED = str.maketrans(
+    {
+        "Ø": "O",
+        "ø": "o",
+        "Æ": "AE",
+        "æ": "ae",
+        "ß": "ss",
+        "Œ": "OE",
+        "œ": "oe",
+        "Ł": "L",
+        "ł": "l",
+        "Đ": "D",
+        "đ": "d",
+        "Þ": "TH",
+        "þ": "th",
+        "\u0131": "i",  # dotless i
+    }
+)
+
+
+def fold_ascii(text: str) -> str:
+    """``text`` in ASCII: accents dropped (NFKD), undecomposed letters spelled out, anything
+    else that has no ASCII form removed."""
+    text = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    return text.encode("ascii", "ignore").decode("ascii")
+
+
 def _clean_unicode(raw: str) -> str:
     text = raw[: MAX_INPUT * 2]
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = text.encode("ascii", "ignore").decode("ascii")
+        text = fold_ascii(text)
     return text[:MAX_INPUT].upper()
 
 
@@ -516,7 +545,7 @@ _NON_ALNUM_DELETE = ascii_table(
 def compact(text: str) -> str:
     """The matching key of a name or descriptor: upper-case ASCII letters and digits only."""
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+        text = fold_ascii(text)
     return text.upper().translate(_NON_ALNUM_DELETE)
 
 
