@@ -111,6 +111,7 @@ class Context:
     memo_software: bool
     corroborated: bool = False  # an MCC or memo that makes a weak name count
     soft_descriptor: bool = False  # the first word stands before a "*" ("ADOBE *...")
+    company_ends: tuple[int, ...] = ()  # a legal suffix was printed right before these tokens
     # Derived from the roles once per descriptor (see :func:`context_facts`):
     lead_end: int = 0  # a span starting at or before this index opens the merchant text
     word_idx: tuple[int, ...] = ()
@@ -355,6 +356,9 @@ def score(c: Candidate, ctx: Context, w: Weights) -> Candidate:
             f["biller_prefix"] = wf.get("soft_descriptor_prefix", 0.0)
         if start > 0 and roles[start - 1] == "proc":
             f["after_processor"] = wf.get("after_processor", 0.0)
+        if ctx.company_ends and end in ctx.company_ends:
+            # "ACME B.V. ...": the name is the whole of a company's name, printed with its form.
+            f["company_suffix_after"] = wf.get("legal_suffix", 0.0)
         if not c.strong and not ctx.corroborated:
             f["short_derived_name"] = wf.get("weak_key", 0.0)
         known = _VOCABULARY.get(id(vendor))  # vendor_vocabulary(), without two calls

@@ -231,6 +231,7 @@ class Classifier:
             name,
             learned,
             star,
+            parsed.company_ends,
         )
         cached = self._norm_cache.get(nkey)
         if cached is not None:
@@ -426,6 +427,7 @@ class Classifier:
             memo_software=memo_soft,
             corroborated=tier in ("strong", "info", "catch_all") or memo_soft,
             soft_descriptor=star,
+            company_ends=parsed.company_ends,
         )
 
     def _candidates(

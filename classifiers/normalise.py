@@ -326,7 +326,9 @@ class ParsedDescriptor:
     """What :func:`parse` found.
 
     ``text``: the normalised merchant text (upper case, single spaces; may be empty).
-    ``tokens``: ``text`` split on spaces. ``domains``: lower-case domains seen anywhere in the
+    ``tokens``: ``text`` split on spaces. ``company_ends``: token indexes right after which a
+    legal suffix was printed (``ACME B.V.`` gives ``(1,)``): the tokens before it name a
+    company; the suffix itself is not a token. ``domains``: lower-case domains seen anywhere in the
     raw descriptor (``zapier.com``), in order. ``processor``: the wallet/processor prefix that
     was removed (e.g. ``"square"``), else None. ``star_prefix``: an unknown short prefix before
     a ``*`` (e.g. ``"DNH"``), which may be a reseller or a biller code.
@@ -338,6 +340,7 @@ class ParsedDescriptor:
     processor: str | None
     star_prefix: str | None
     keys: tuple[str, ...] = ()
+    company_ends: tuple[int, ...] = ()
 
 
 # Letters that Unicode does not decompose into a base letter and an accent (NFKD leaves them
@@ -460,7 +463,7 @@ def _parse(raw: object, *, strip_noise: bool) -> ParsedDescriptor:
     text = text.translate(_TO_SPACE)  # "*", "_", ",", brackets... become separators
     if "/" in text:
         text = _SLASH.sub(" ", text)  # keep "/" only right after a domain
-    tokens, keys = _tokens(text)
+    tokens, keys, company_ends = _tokens(text)
     return ParsedDescriptor(
         text=" ".join(tokens),
         tokens=tuple(tokens),
@@ -468,6 +471,7 @@ def _parse(raw: object, *, strip_noise: bool) -> ParsedDescriptor:
         processor=processor,
         star_prefix=star_prefix,
         keys=tuple(keys),
+        company_ends=tuple(e for e in company_ends if e <= len(keys)),
     )
 
 
@@ -481,15 +485,16 @@ def _is_noise(tok: str) -> bool:
 
 
 # What one raw token becomes (its text, its matching key, whether it is dropped when it is not
-# the first token: a legal suffix or a reference), memoised by the raw token: statements repeat
-# the same words, places and codes, so most tokens are a dictionary lookup. Bounded.
-_TOKEN_CACHE: dict[str, tuple[str, str, bool]] = {}
+# the first token: a legal suffix or a reference; whether it is a legal suffix), memoised by the
+# raw token: statements repeat the same words, places and codes, so most tokens are a
+# dictionary lookup. Bounded.
+_TOKEN_CACHE: dict[str, tuple[str, str, bool, bool]] = {}
 _TOKEN_CACHE_MAX = 200_000
 
 
-def _token(raw_tok: str) -> tuple[str, str, bool]:
+def _token(raw_tok: str) -> tuple[str, str, bool, bool]:
     if raw_tok.isdigit():  # numbers are not worth remembering
-        return raw_tok, raw_tok, len(raw_tok) >= 4
+        return raw_tok, raw_tok, len(raw_tok) >= 4, False
     hit = _TOKEN_CACHE.get(raw_tok)
     if hit is not None:
         return hit
@@ -499,24 +504,28 @@ def _token(raw_tok: str) -> tuple[str, str, bool]:
         m = _SPLIT_ID.fullmatch(tok)
         if m:
             tok = m.group(1)
-    droppable = tok in LEGAL_SUFFIXES or tok.rstrip(".") in LEGAL_SUFFIXES or _is_noise(tok)
-    hit = (tok, tok.translate(_NON_ALNUM_DELETE), droppable)
+    legal = tok in LEGAL_SUFFIXES or tok.rstrip(".") in LEGAL_SUFFIXES
+    hit = (tok, tok.translate(_NON_ALNUM_DELETE), legal or _is_noise(tok), legal)
     if len(_TOKEN_CACHE) >= _TOKEN_CACHE_MAX:
         _TOKEN_CACHE.clear()
     _TOKEN_CACHE[raw_tok] = hit
     return hit
 
 
-def _tokens(text: str) -> tuple[list[str], list[str]]:
-    """The merchant tokens of a cleaned text and their matching keys (same length)."""
+def _tokens(text: str) -> tuple[list[str], list[str], list[int]]:
+    """The merchant tokens of a cleaned text, their matching keys (same length) and the
+    token indexes right after which a legal suffix was printed (and dropped)."""
     out: list[str] = []
     keys: list[str] = []
+    company_ends: list[int] = []
     cache = _TOKEN_CACHE
     for raw_tok in text.split():
         # _token(), with its memo read here first: this loop runs for every token.
         hit = cache.get(raw_tok)
-        tok, key, droppable = hit if hit is not None else _token(raw_tok)
+        tok, key, droppable, legal = hit if hit is not None else _token(raw_tok)
         if not tok or (droppable and out):
+            if legal and out and (not company_ends or company_ends[-1] != len(out)):
+                company_ends.append(len(out))
             continue
         out.append(tok)
         keys.append(key)
@@ -524,11 +533,12 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
     if len(out) > 2 and out[0] == out[1]:
         del out[1]
         del keys[1]
+        company_ends = [e - 1 if e >= 2 else e for e in company_ends]
     # Trailing location: state/country codes and a dangling short code.
     while len(out) > 1 and out[-1] in US_STATES:
         out.pop()
         keys.pop()
-    return out, keys
+    return out, keys, company_ends
 
 
 def normalise(descriptor: object) -> str:
