@@ -92,8 +92,12 @@ class Candidate:
     score: float = 0.0
 
     def explain(self, limit: int = 4) -> str:
-        parts = sorted(self.features.items(), key=lambda kv: -abs(kv[1]))[:limit]
+        parts = sorted(self.features.items(), key=_weight_size, reverse=True)[:limit]
         return ", ".join(f"{k} {v:+.1f}" for k, v in parts if v)
+
+
+def _weight_size(feature: tuple[str, float]) -> float:
+    return abs(feature[1])
 
 
 @dataclass(slots=True)

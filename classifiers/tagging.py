@@ -41,6 +41,7 @@ _MAX_CITY_TOKENS = 3
 # Cities this large are also known by their names in other languages (the local one).
 _LOCAL_NAMES_MIN_POP = 100_000
 _LOCAL_NAMES_MAX_RANK = 10_000
+_LATIN_END = 0x024F  # the last letter of Unicode's Latin Extended-B block
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +170,8 @@ def _cities() -> dict[str, tuple[tuple[str, ...], ...]]:
             add(name, alternate=False)
         if int(city.get("population") or 0) >= _LOCAL_NAMES_MIN_POP:
             for alt in city.get("alternatenames") or ():
-                if isinstance(alt, str) and alt:
+                # Names in a non-Latin script have no ASCII form to print: skipped unread.
+                if isinstance(alt, str) and alt and ord(alt[0]) <= _LATIN_END:
                     add(alt, alternate=True)
     for state in gc.get_us_states().values():
         toks = tuple(compact(w) for w in str(state["name"]).split())
@@ -272,6 +274,10 @@ def tag(
                 roles.extend(["loc"] * span)
                 i += span
                 continue
+        if key.isdigit():  # a number: what _role() says first, without a memo entry
+            roles.append("noise")
+            i += 1
+            continue
         # _role(), with the memo read here: this loop runs for every token of every line.
         known = memo.get((key, i == 0, i < n - 1, n > 1))
         if known is None or star_prefix is not None or learned:
