@@ -134,6 +134,9 @@ class Catalog:
         self.exact: dict[str, tuple[KeyHit, ...]] = {}
         self.domains: dict[str, Vendor] = {}
         self._starts_strong: dict[str, bool] = {}
+        # Per-catalog answers of the truncation search for one run of tokens (see
+        # :func:`classifiers.candidates.truncated`); bounded, cleared when full.
+        self.window_memo: dict[str, object] = {}
         self._build()
 
     # -- construction -------------------------------------------------------------------

@@ -66,6 +66,7 @@ _WEIGHT_OF: dict[str, str | tuple[str, str]] = {
     "after_other_words": "not_lead",
     "biller_prefix": "soft_descriptor_prefix",
     "after_processor": "after_processor",
+    "company_suffix_after": "legal_suffix",
     "short_derived_name": "weak_key",
     "unexplained_words": "unexplained_word",
     "short_name_with_other_words": "short_unexplained",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # Longer inputs are cut: real descriptors are < 100 characters, and the cut bounds the work.
@@ -172,7 +173,19 @@ _DASH_PREFIX = re.compile(r"^(TST|SQ|SP)-")
 _STORE_NO = re.compile(r"#\s*[A-Z]?\d+[A-Z0-9-]*|\bNO\.\s*\d+\b|(?<=\bSTORE)\s+\d+\b")
 _SPLIT_ID = re.compile(r"\b([A-Z]{3,})(\d{5,})\b")
 _KEEP = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789&.'+/ ")
-_TO_SPACE = {i: " " for i in range(128) if chr(i) not in _KEEP}
+
+
+def ascii_table(changes: Mapping[int, int | str | None]) -> dict[int, int | str | None]:
+    """A ``str.translate`` table that names every ASCII character: ``changes``, the others
+    mapped to themselves. Same result as ``changes`` alone, but a character missing from the
+    table costs ``translate`` a KeyError raised and caught (once per distinct character per
+    call), which was 6% of a statement line's instructions."""
+    table: dict[int, int | str | None] = {i: i for i in range(128)}
+    table.update(changes)
+    return table
+
+
+_TO_SPACE = ascii_table({i: " " for i in range(128) if chr(i) not in _KEEP})
 _SLASH = re.compile(r"(?<![A-Z0-9]\.[A-Z]{2})(?<![A-Z0-9]\.[A-Z]{3})/")
 _SPACES = re.compile(r"\s+")
 
@@ -313,7 +326,9 @@ class ParsedDescriptor:
     """What :func:`parse` found.
 
     ``text``: the normalised merchant text (upper case, single spaces; may be empty).
-    ``tokens``: ``text`` split on spaces. ``domains``: lower-case domains seen anywhere in the
+    ``tokens``: ``text`` split on spaces. ``company_ends``: token indexes right after which a
+    legal suffix was printed (``ACME B.V.`` gives ``(1,)``): the tokens before it name a
+    company; the suffix itself is not a token. ``domains``: lower-case domains seen anywhere in the
     raw descriptor (``zapier.com``), in order. ``processor``: the wallet/processor prefix that
     was removed (e.g. ``"square"``), else None. ``star_prefix``: an unknown short prefix before
     a ``*`` (e.g. ``"DNH"``), which may be a reseller or a biller code.
@@ -325,13 +340,43 @@ class ParsedDescriptor:
     processor: str | None
     star_prefix: str | None
     keys: tuple[str, ...] = ()
+    company_ends: tuple[int, ...] = ()
+
+
+# Letters that Unicode does not decompose into a base letter and an accent (NFKD leaves them
+# whole, and the ASCII fold would drop them): spelled as the languages' own ASCII forms
+# ("VAREKJØP" -> "VAREKJOP", "STRAßE" -> "STRASSE"), as banks print them in ASCII exports.
+_UNDECOMPOSED = str.maketrans(
+    {
+        "Ø": "O",
+        "ø": "o",
+        "Æ": "AE",
+        "æ": "ae",
+        "ß": "ss",
+        "Œ": "OE",
+        "œ": "oe",
+        "Ł": "L",
+        "ł": "l",
+        "Đ": "D",
+        "đ": "d",
+        "Þ": "TH",
+        "þ": "th",
+        "\u0131": "i",  # dotless i
+    }
+)
+
+
+def fold_ascii(text: str) -> str:
+    """``text`` in ASCII: accents dropped (NFKD), undecomposed letters spelled out, anything
+    else that has no ASCII form removed."""
+    text = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    return text.encode("ascii", "ignore").decode("ascii")
 
 
 def _clean_unicode(raw: str) -> str:
     text = raw[: MAX_INPUT * 2]
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = text.encode("ascii", "ignore").decode("ascii")
+        text = fold_ascii(text)
     return text[:MAX_INPUT].upper()
 
 
@@ -418,7 +463,7 @@ def _parse(raw: object, *, strip_noise: bool) -> ParsedDescriptor:
     text = text.translate(_TO_SPACE)  # "*", "_", ",", brackets... become separators
     if "/" in text:
         text = _SLASH.sub(" ", text)  # keep "/" only right after a domain
-    tokens, keys = _tokens(text)
+    tokens, keys, company_ends = _tokens(text)
     return ParsedDescriptor(
         text=" ".join(tokens),
         tokens=tuple(tokens),
@@ -426,6 +471,7 @@ def _parse(raw: object, *, strip_noise: bool) -> ParsedDescriptor:
         processor=processor,
         star_prefix=star_prefix,
         keys=tuple(keys),
+        company_ends=tuple(e for e in company_ends if e <= len(keys)),
     )
 
 
@@ -435,19 +481,20 @@ def _is_noise(tok: str) -> bool:
     if len(tok) < 6 or tok.isalpha() or "." in tok:
         return False
     # Reference / authorisation ids: long mixed tokens with several digits ("9RQ5TP5PQ5HL").
-    return len(tok) - len(tok.translate(_DIGITS_DELETE)) >= 2
+    return len(tok) - len(tok.translate(DIGITS_DELETE)) >= 2
 
 
 # What one raw token becomes (its text, its matching key, whether it is dropped when it is not
-# the first token: a legal suffix or a reference), memoised by the raw token: statements repeat
-# the same words, places and codes, so most tokens are a dictionary lookup. Bounded.
-_TOKEN_CACHE: dict[str, tuple[str, str, bool]] = {}
+# the first token: a legal suffix or a reference; whether it is a legal suffix), memoised by the
+# raw token: statements repeat the same words, places and codes, so most tokens are a
+# dictionary lookup. Bounded.
+_TOKEN_CACHE: dict[str, tuple[str, str, bool, bool]] = {}
 _TOKEN_CACHE_MAX = 200_000
 
 
-def _token(raw_tok: str) -> tuple[str, str, bool]:
+def _token(raw_tok: str) -> tuple[str, str, bool, bool]:
     if raw_tok.isdigit():  # numbers are not worth remembering
-        return raw_tok, raw_tok, len(raw_tok) >= 4
+        return raw_tok, raw_tok, len(raw_tok) >= 4, False
     hit = _TOKEN_CACHE.get(raw_tok)
     if hit is not None:
         return hit
@@ -457,21 +504,28 @@ def _token(raw_tok: str) -> tuple[str, str, bool]:
         m = _SPLIT_ID.fullmatch(tok)
         if m:
             tok = m.group(1)
-    droppable = tok in LEGAL_SUFFIXES or tok.rstrip(".") in LEGAL_SUFFIXES or _is_noise(tok)
-    hit = (tok, tok.translate(_NON_ALNUM_DELETE), droppable)
+    legal = tok in LEGAL_SUFFIXES or tok.rstrip(".") in LEGAL_SUFFIXES
+    hit = (tok, tok.translate(_NON_ALNUM_DELETE), legal or _is_noise(tok), legal)
     if len(_TOKEN_CACHE) >= _TOKEN_CACHE_MAX:
         _TOKEN_CACHE.clear()
     _TOKEN_CACHE[raw_tok] = hit
     return hit
 
 
-def _tokens(text: str) -> tuple[list[str], list[str]]:
-    """The merchant tokens of a cleaned text and their matching keys (same length)."""
+def _tokens(text: str) -> tuple[list[str], list[str], list[int]]:
+    """The merchant tokens of a cleaned text, their matching keys (same length) and the
+    token indexes right after which a legal suffix was printed (and dropped)."""
     out: list[str] = []
     keys: list[str] = []
+    company_ends: list[int] = []
+    cache = _TOKEN_CACHE
     for raw_tok in text.split():
-        tok, key, droppable = _token(raw_tok)
+        # _token(), with its memo read here first: this loop runs for every token.
+        hit = cache.get(raw_tok)
+        tok, key, droppable, legal = hit if hit is not None else _token(raw_tok)
         if not tok or (droppable and out):
+            if legal and out and (not company_ends or company_ends[-1] != len(out)):
+                company_ends.append(len(out))
             continue
         out.append(tok)
         keys.append(key)
@@ -479,11 +533,12 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
     if len(out) > 2 and out[0] == out[1]:
         del out[1]
         del keys[1]
+        company_ends = [e - 1 if e >= 2 else e for e in company_ends]
     # Trailing location: state/country codes and a dangling short code.
     while len(out) > 1 and out[-1] in US_STATES:
         out.pop()
         keys.pop()
-    return out, keys
+    return out, keys, company_ends
 
 
 def normalise(descriptor: object) -> str:
@@ -491,16 +546,16 @@ def normalise(descriptor: object) -> str:
     return parse(descriptor).text
 
 
-_DIGITS_DELETE = str.maketrans("", "", "0123456789")
-_NON_ALNUM_DELETE = str.maketrans(
-    "", "", "".join(chr(i) for i in range(128) if not chr(i).isalnum())
+DIGITS_DELETE = ascii_table(str.maketrans("", "", "0123456789"))
+_NON_ALNUM_DELETE = ascii_table(
+    str.maketrans("", "", "".join(chr(i) for i in range(128) if not chr(i).isalnum()))
 )
 
 
 def compact(text: str) -> str:
     """The matching key of a name or descriptor: upper-case ASCII letters and digits only."""
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+        text = fold_ascii(text)
     return text.upper().translate(_NON_ALNUM_DELETE)
 
 

