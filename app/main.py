@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import __version__
 from app.api.body_limit import BodyLimitMiddleware
+from app.api.problems import install_handlers
 from app.api_keys.router import router as api_keys_router
 from app.audit.router import router as audit_router
 from app.candidates.router import router as candidates_router
@@ -29,7 +30,6 @@ from app.dashboard.candidates import router as candidates_page_router
 from app.dashboard.router import router as dashboard_router
 from app.db import get_engine, read_only_bind
 from app.departments.router import router as departments_router
-from app.errors import install_handlers
 from app.feeds.router import router as feeds_router
 from app.findings.reclassify_router import router as reclassify_router
 from app.findings.router import router as findings_router

@@ -30,9 +30,10 @@ from starlette.responses import Response
 from starlette.types import Message, Scope
 
 from app.api import deps
+from app.api.problems import app_error_response
 from app.auth.permissions import Perm
 from app.db import get_engine
-from app.errors import AppError, app_error_response
+from app.errors import AppError
 
 
 def route_permission(route: APIRoute) -> Perm | None:

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.authorise_first import authorise
-from app.errors import problem
+from app.api.problems import problem
 
 MAX_BODY_BYTES = 50 * 1024 * 1024  # the documented upload limit; every body shares it
 _API_PREFIX = "/api/v1/"
