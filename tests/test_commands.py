@@ -18,6 +18,7 @@ from app.commands import connections, database, keys, schema, statements
 from app.commands import jobs as job_commands
 from app.demo import loader
 from app.errors import Conflict, NotFound, Unprocessable
+from app.imports import service as import_service
 from app.imports.service import ImportRejected
 from app.models import ConnectionCreate, Transaction
 
@@ -111,8 +112,10 @@ def _statement(tmp_path: Path, rows: list[str]) -> Path:
 
 
 def test_an_import_counts_what_it_stored_and_a_second_adds_nothing(
-    migrated: Engine, tmp_path: Path
+    migrated: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Progress is reported after each commit; committing after every batch makes it certain.
+    monkeypatch.setattr(import_service, "COMMIT_SECONDS", 0.0)
     file = _statement(tmp_path, ["02/03/2026,NOTION LABS INC,16.00", "02/04/2026,CORNER DELI,9.25"])
     request = statements.ImportRequest(file=file, preset="amex")
     seen: list[tuple[int, int]] = []
