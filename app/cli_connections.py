@@ -1,4 +1,5 @@
-"""`shadowspend connections ...`: configure sources from the command line."""
+"""`shadowspend connections ...`: configure sources from the command line (each command parses
+its options and calls a typed function of app.commands.connections)."""
 
 from __future__ import annotations
 
@@ -7,57 +8,29 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlmodel import Session, select
 
-from app import redact
-from app.auth.principal import SYSTEM
 from app.cli_support import (
     PlainFlagsGroup,
     check_secret_key,
     engine_or_exit,
     fail,
     out,
-    require_schema,
+    ready_engine,
 )
-from app.connections import connector as connector_mod
-from app.connections import service as connection_service
-from app.db import unit_of_work
-from app.errors import AppError
-from app.models import Connection, ConnectionCreate
-from connectors.base import ConnectorError
 
 connections_cli = typer.Typer(
     help="Configure sources (connectors) from the command line.", cls=PlainFlagsGroup
 )
 
 
-def _pairs(values: list[str], what: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise fail(f"{what} must be KEY=VALUE, got {item!r}")
-        out[key.strip()] = value
-    return out
-
-
 @connections_cli.command("list")
 def connections_list() -> None:
     """Every connection with its status and schedule (secrets are never shown)."""
-    engine = engine_or_exit()
-    require_schema(engine)
+    from app.commands import connections
+
     table = Table("id", "name", "connector", "status", "schedule", "last sync", "detail")
-    with Session(engine) as session:
-        for c in session.exec(select(Connection).order_by(Connection.id)):  # type: ignore[arg-type]
-            table.add_row(
-                str(c.id),
-                c.name,
-                c.connector,
-                c.status,
-                f"{c.schedule_minutes} min" if c.schedule_minutes else "manual",
-                c.last_sync_at.isoformat(timespec="minutes") if c.last_sync_at else "-",
-                (c.status_detail or "")[:60],
-            )
+    for c in connections.list_connections(ready_engine()):
+        table.add_row(str(c.id), c.name, c.connector, c.status, c.schedule, c.last_sync, c.detail)
     out.print(table)
 
 
@@ -81,50 +54,31 @@ def connections_add(
 ) -> None:
     """Add a connection. Secrets can also come from SHADOWSPEND_SECRET_<KEY> variables so
     they stay out of shell history."""
+    from app.commands import connections
+    from app.models import ConnectionCreate
+
     check_secret_key()
-    secrets = _pairs(secret or [], "--secret")
-    for key, value in os.environ.items():
-        if key.startswith("SHADOWSPEND_SECRET_") and key != "SHADOWSPEND_SECRET_KEY_FILE":
-            field = key.removeprefix("SHADOWSPEND_SECRET_").lower()
-            if field != "key":
-                secrets.setdefault(field, value)
-    engine = engine_or_exit()
-    require_schema(engine)
-    with unit_of_work(engine) as session:
-        try:
-            row = connection_service.create(
-                session,
-                ConnectionCreate(
-                    name=name,
-                    connector=connector,
-                    config=_pairs(config or [], "--config"),
-                    secrets=secrets,
-                    schedule_minutes=schedule_minutes,
-                    is_it_channel=it_channel,
-                ),
-                SYSTEM,
-            )
-        except AppError as exc:
-            raise fail(exc.detail) from None
-    out.print(f"connection #{row.id} {name!r} ({connector}) added")
+    secrets = connections.pairs(secret or [], "--secret")
+    settings = connections.pairs(config or [], "--config")
+    create = ConnectionCreate(
+        name=name,
+        connector=connector,
+        config=settings,
+        secrets={**connections.secrets_from_env(os.environ), **secrets},
+        schedule_minutes=schedule_minutes,
+        is_it_channel=it_channel,
+    )
+    row_id = connections.add_connection(ready_engine(), create)
+    out.print(f"connection #{row_id} {name!r} ({connector}) added")
 
 
 @connections_cli.command("check")
 def connections_check(name: Annotated[str, typer.Argument(help="Connection name")]) -> None:
     """Verify an API connection's credentials and reachability with one cheap call."""
+    from app.commands import connections
+
     check_secret_key()
-    engine = engine_or_exit()
-    with Session(engine) as session:
-        row = connection_service.by_name(session, name)
-        if row is None:
-            raise fail(f"no connection named {name!r}")
-        try:
-            with connector_mod.build_connector(row, connector_mod.secrets_of(row)) as connector:
-                connector.check()
-        except ConnectorError as exc:
-            # The provider's text may echo the credentials: scrubbed, as for storing it.
-            said = redact.scrub(str(exc), connector_mod.secrets_of(row).values())
-            raise fail(f"{name}: {said}") from None
+    connections.check_connection(engine_or_exit(), name)
     out.print(f"{name}: ok")
 
 
@@ -134,12 +88,9 @@ def connections_remove(
     yes: Annotated[bool, typer.Option("--yes", help="Also delete its transactions")] = False,
 ) -> None:
     """Delete a connection and every transaction it brought in."""
+    from app.commands import connections
+
     if not yes:
         raise fail("this deletes the connection's transactions too; pass --yes to confirm")
-    engine = engine_or_exit()
-    with unit_of_work(engine) as session:
-        row = connection_service.by_name(session, name)
-        if row is None or row.id is None:
-            raise fail(f"no connection named {name!r}")
-        connection_service.delete(session, row.id, SYSTEM)
+    connections.remove_connection(engine_or_exit(), name)
     out.print(f"connection {name!r} removed")

@@ -1,20 +1,22 @@
-"""What every `shadowspend` command shares: the consoles, failing with a message, and the
-checks a command runs before it touches the database."""
+"""What every `shadowspend` command shares: the consoles, the one place a refusal becomes a
+message and an exit code, the checks a command runs before it touches the database, and a
+graceful Ctrl-C. Light on purpose: ``shadowspend --help`` imports this and Typer alone."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from sqlalchemy import text
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
-from app import migrate as migrations
-from app.config import ConfigError, get_settings
-from app.db import get_engine
+from app.errors import AppError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 err = Console(stderr=True)
 out = Console()
@@ -30,7 +32,9 @@ def _plain_flags(params: list[Any]) -> list[Any]:
 
 
 class PlainFlagsGroup(typer.core.TyperGroup):
-    """The command group of `shadowspend` (and its sub-groups): help shows flags plainly."""
+    """The command group of `shadowspend` (and its sub-groups): help shows flags plainly, and
+    a command's refusal (an :class:`~app.errors.AppError` from the typed function it calls)
+    is said as ``error: <detail>`` with exit code 1, here and nowhere else."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain_flags(super().get_params(ctx))
@@ -41,6 +45,12 @@ class PlainFlagsGroup(typer.core.TyperGroup):
             _plain_flags(command.get_params(ctx))
         return command
 
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AppError as exc:
+            raise fail(exc.detail) from None
+
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}")
@@ -48,55 +58,62 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def engine_or_exit() -> Engine:
-    """The configured engine, after proving the database answers."""
-    settings = get_settings()
-    engine = get_engine(settings)
-    _warn_if_new_sqlite(engine)
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except SQLAlchemyError as exc:
-        shown = engine.url.render_as_string(hide_password=True)
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise fail(
-            f"cannot reach the database at {shown}: {reason}\n"
-            "Set SHADOWSPEND_DATABASE_URL to a reachable database "
-            "(postgresql+psycopg://user:pass@host:5432/db) or unset it for embedded SQLite."
-        ) from None
-    return engine
+    """The configured engine, after proving the database answers (saying so when an empty
+    SQLite file is about to be created)."""
+    from app.commands import database
 
-
-def _warn_if_new_sqlite(engine: Engine) -> None:
-    """Say so when connecting is about to create an empty SQLite file: a typo in the URL or
-    another working directory otherwise looks like lost data."""
-    database = engine.url.database
-    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
-        return
-    path = Path(database)
-    if not path.exists():
+    engine = database.configured_engine()
+    created = database.new_sqlite_file(engine)
+    if created is not None:
         err.print(
-            f"[yellow]note:[/] no database at {path.resolve()}: creating an empty one "
+            f"[yellow]note:[/] no database at {created}: creating an empty one "
             "(set SHADOWSPEND_DATABASE_URL to use another)",
             soft_wrap=True,  # the path stays whole, to copy
         )
+    return database.reachable(engine)
 
 
 def check_secret_key() -> None:
-    try:
-        get_settings().resolve_secret_key()
-        get_settings().resolve_previous_secret_keys()
-    except ConfigError as exc:
-        raise fail(str(exc)) from None
+    from app.commands import database
+
+    database.check_secret_key()
 
 
 def require_schema(engine: Engine) -> None:
+    from app.commands import database
 
-    current = migrations.current_revision(engine)
-    if current != migrations.head_revision():
-        if engine.url.get_backend_name() == "sqlite":
-            migrations.upgrade(engine)
-            return
-        raise fail(
-            f"the database schema is at {current or 'nothing'}, not the latest; "
-            "run `shadowspend migrate` first"
-        )
+    database.require_schema(engine)
+
+
+def ready_engine(*, secrets: bool = False) -> Engine:
+    """What most commands start with: the secret key checked (when they need it), the
+    database reachable and at the latest schema."""
+    if secrets:
+        check_secret_key()
+    engine = engine_or_exit()
+    require_schema(engine)
+    return engine
+
+
+@contextmanager
+def graceful_stop(what: str) -> Iterator[Callable[[], bool]]:
+    """While the block runs, a first Ctrl-C (or SIGTERM, as a container stop sends) asks the
+    work to stop at its next safe point; a second Ctrl-C stops at once. Yields "was a stop
+    asked?". Only the main thread can own signal handlers; elsewhere nothing changes."""
+    asked = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield asked.is_set
+        return
+
+    def on_signal(signum: int, _frame: object) -> None:
+        if asked.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        asked.set()
+        err.print(f"stopping {what} after the current batch (Ctrl-C again to stop at once)")
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield asked.is_set
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

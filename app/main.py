@@ -17,7 +17,9 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import __version__
+from app.api.authorise_first import authorise
 from app.api.body_limit import BodyLimitMiddleware
+from app.api.problems import install_handlers
 from app.api_keys.router import router as api_keys_router
 from app.audit.router import router as audit_router
 from app.candidates.router import router as candidates_router
@@ -27,9 +29,9 @@ from app.config import SchedulerMode, get_settings
 from app.connections.router import router as connections_router
 from app.dashboard.candidates import router as candidates_page_router
 from app.dashboard.router import router as dashboard_router
+from app.dashboard.signin_first import signed_in_first
 from app.db import get_engine, read_only_bind
 from app.departments.router import router as departments_router
-from app.errors import install_handlers
 from app.feeds.router import router as feeds_router
 from app.findings.reclassify_router import router as reclassify_router
 from app.findings.router import router as findings_router
@@ -195,7 +197,9 @@ def create_app() -> FastAPI:
     app.include_router(dashboard_router)
     app.include_router(candidates_page_router)
 
-    app.add_middleware(BodyLimitMiddleware)  # inside the request context: 413s carry its id
+    # Inside the request context (413s carry its id). Before a body is read, an API caller is
+    # authorised and a console form's poster must be signed in: a refusal leaves it unread.
+    app.add_middleware(BodyLimitMiddleware, gates=(authorise, signed_in_first))
     app.add_middleware(RequestContextMiddleware)
 
     @app.get("/healthz", tags=["health"], response_model=dict[str, str])

@@ -205,7 +205,7 @@ def test_a_first_ctrl_c_asks_the_import_to_stop_and_a_second_stops_it_at_once() 
 
     import pytest
 
-    from app.cli import _graceful_stop
+    from app.cli_support import graceful_stop as _graceful_stop
 
     if threading.current_thread() is not threading.main_thread():
         pytest.skip("signal handlers belong to the main thread")

@@ -30,9 +30,10 @@ from starlette.responses import Response
 from starlette.types import Message, Scope
 
 from app.api import deps
+from app.api.problems import app_error_response
 from app.auth.permissions import Perm
 from app.db import get_engine
-from app.errors import AppError, app_error_response
+from app.errors import AppError
 
 
 def route_permission(route: APIRoute) -> Perm | None:
@@ -52,7 +53,9 @@ def route_permission(route: APIRoute) -> Perm | None:
 
 
 @asynccontextmanager
-async def _auth_session(scope: Scope) -> AsyncIterator[Session]:
+async def auth_session(scope: Scope) -> AsyncIterator[Session]:
+    """A session to check the caller with before the route runs: the app's own, or the
+    override installed for ``get_session`` (see the module's docstring)."""
     overrides: dict[Callable[..., Any], Callable[..., Any]] = getattr(
         scope.get("app"), "dependency_overrides", {}
     )
@@ -77,7 +80,7 @@ async def authorise(scope: Scope) -> Response | None:
         return None
     request = Request(scope, receive=_no_body)
     try:
-        async with _auth_session(scope) as session:
+        async with auth_session(scope) as session:
             bearer = await deps.bearer_scheme(request)
             principal = await deps.resolve_principal(request, session, bearer)
         deps.check_permission(principal, permission)

@@ -10,18 +10,26 @@ Pure ASGI, in front of every route (API and dashboard):
   ``Authorization`` header, no dashboard session cookie) is answered 401 without reading it;
   one with a credential is authorised for its route (the key or session, the route's
   permission, a department scope, a cookie's CSRF token) from its headers, and a refusal is
-  answered without reading it either (:mod:`app.api.authorise_first`).
+  answered without reading it either (:mod:`app.api.authorise_first`);
+* more generally, each of the ``gates`` it is given is asked when a body is first pulled
+  (the router has chosen the route by then, ``scope["route"]``, and nothing of the body is
+  read): the first to answer a response has it sent, and the body stays unread. The API's
+  gate is :func:`~app.api.authorise_first.authorise`; the console's sends a form posted
+  without a live session to sign-in (``app.dashboard.signin_first``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
+
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.authorise_first import authorise
-from app.errors import problem
+from app.api.problems import problem
 
 MAX_BODY_BYTES = 50 * 1024 * 1024  # the documented upload limit; every body shares it
 _API_PREFIX = "/api/v1/"
@@ -36,10 +44,22 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"the request body is larger than {limit // (1024 * 1024)} MB")
 
 
+# Asked before a request's body is read, once its route is chosen: a response to send instead
+# (the body is then never read), or None to go on.
+Gate = Callable[[Scope], Awaitable[Response | None]]
+
+
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int = MAX_BODY_BYTES,
+        gates: Sequence[Gate] = (authorise,),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.gates = tuple(gates)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,9 +87,9 @@ class BodyLimitMiddleware:
 
         received = 0
         started = refused = False
-        # An API route's caller is authorised when its body is first pulled (the route is
-        # chosen by then), before a byte of it is read: see app.api.authorise_first.
-        unchecked = has_body and scope["path"].startswith(_API_PREFIX)
+        # The gates are asked when the body is first pulled (the route is chosen by then),
+        # before a byte of it is read: see app.api.authorise_first.
+        unchecked = has_body and bool(self.gates)
         if unchecked:
             scope.setdefault("state", {})  # shared with the route's request: the principal
 
@@ -77,7 +97,7 @@ class BodyLimitMiddleware:
             nonlocal received, unchecked, refused, started
             if unchecked:
                 unchecked = False
-                refusal = await authorise(scope)
+                refusal = await self._ask_gates(scope)
                 if refusal is not None:
                     # Answered here; the route sees a client that went away (and what it
                     # answers to that is dropped by ``watched``).
@@ -111,6 +131,13 @@ class BodyLimitMiddleware:
             if not refused:
                 raise
             # The route failed on the body it was refused (answered already): nothing to add.
+
+    async def _ask_gates(self, scope: Scope) -> Response | None:
+        for gate in self.gates:
+            answer = await gate(scope)
+            if answer is not None:
+                return answer
+        return None
 
 
 async def _refuse(scope: Scope, send: Send, status: int, title: str, detail: str) -> None:

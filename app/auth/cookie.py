@@ -92,6 +92,19 @@ def key_of(session: Session, token: str, *, now: datetime | None = None) -> int 
     return row.key_id
 
 
+def signed_in_key(session: Session, token: str) -> ApiKey | None:
+    """The API key a live session token stands for; None for an unknown, ended or expired
+    session or a revoked key (never raises). Reads the token alone: a form route's sign-in can
+    be checked before its body is read (no CSRF token yet, see :func:`principal_from_cookie`)."""
+    key_id = key_of(session, token)
+    if key_id is None:
+        return None
+    row = session.get(ApiKey, key_id)
+    if row is None or row.revoked_at is not None:
+        return None
+    return row
+
+
 def end(session: Session, token: str) -> None:
     """Sign out: the session stops working at once, wherever its cookie was copied. The
     caller commits."""
@@ -123,11 +136,8 @@ def principal_from_cookie(
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    key_id = key_of(session, token)
-    if key_id is None:
-        return None
-    row = session.get(ApiKey, key_id)
-    if row is None or row.revoked_at is not None or row.id is None:
+    row = signed_in_key(session, token)
+    if row is None or row.id is None:
         return None
     if request.method.upper() not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER) or form_token

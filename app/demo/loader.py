@@ -17,6 +17,7 @@ from app.auth.principal import SYSTEM
 from app.classification import service as classification_service
 from app.config import get_settings
 from app.departments import service as department_service
+from app.errors import Conflict
 from app.feeds import rollup
 from app.findings import engine as findings_engine
 from app.ingest.service import Ingestor
@@ -36,11 +37,11 @@ from connectors.base import RawTransaction
 DEMO_MARK = "demo"
 
 
-class DemoAlreadyLoaded(RuntimeError):
-    pass
+class DemoAlreadyLoaded(Conflict):
+    """Loaded once already (``reset`` replaces it, ``if_empty`` leaves it)."""
 
 
-class DatabaseHasOwnData(RuntimeError):
+class DatabaseHasOwnData(Conflict):
     """The demo company is fictional: it never goes into a database holding a company's own
     transactions, where its spend would mix with real findings and feeds."""
 

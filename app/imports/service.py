@@ -234,9 +234,12 @@ def parse(
     return resolve_connection(session, opts.connection), parsed
 
 
-def _fail_committed_run(session: Session, run_id: int, exc: BaseException) -> None:
+def _fail_committed_run(
+    session: Session, run_id: int, exc: BaseException, checkpoint: Callable[[], None]
+) -> None:
     """A large import failed or stopped part-way: its run was committed as running at the
-    first commit, so record why rather than leave it running."""
+    first commit, so record why rather than leave it running, committed through the owner's
+    ``checkpoint`` as every other write of the import is."""
     if not isinstance(exc, Exception):
         # KeyboardInterrupt mid-statement: SQLAlchemy drops the connection, but sqlite3 keeps
         # it (and its write lock) open until the interrupted statement is freed, so a write
@@ -260,7 +263,7 @@ def _fail_committed_run(session: Session, run_id: int, exc: BaseException) -> No
                 error=error,
             )
         )
-        session.commit()
+        checkpoint()
     except SQLAlchemyError:
         log.warning("import run %s: could not record its failure", run_id, exc_info=True)
 
@@ -341,7 +344,7 @@ def store(
         )
     except BaseException as exc:
         if checkpoint is not None and run.id is not None:
-            _fail_committed_run(session, run.id, exc)
+            _fail_committed_run(session, run.id, exc, checkpoint)
         raise
     if parsed.mapping is not None and parsed.preset is None:
         connection.config = {

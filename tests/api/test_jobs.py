@@ -103,6 +103,25 @@ def test_an_import_run_whose_process_died_shows_as_interrupted(
     assert by_id[alive.id]["status"] == "running"
 
 
+class _OwnerCommits(Session):
+    """A session only its owner commits: through the ``checkpoint`` it hands the service. A
+    service calling ``commit()`` itself (on any path, the failure path too) is refused."""
+
+    _owner_committing = False
+
+    def checkpoint(self) -> None:
+        self._owner_committing = True
+        try:
+            self.commit()
+        finally:
+            self._owner_committing = False
+
+    def commit(self) -> None:
+        if not self._owner_committing:
+            raise AssertionError("the service committed on its own, not through checkpoint()")
+        super().commit()
+
+
 def test_a_large_import_that_fails_part_way_records_its_run_as_failed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -133,11 +152,11 @@ def test_a_large_import_that_fails_part_way_records_its_run_as_failed(
     lines = ["Date,Description,Amount"]
     lines += [f"03/{(i % 28) + 1:02d}/2026,FIGMA INC #{i},{5 + i % 3}.00" for i in range(5_500)]
     try:
-        with Session(engine, expire_on_commit=False) as s:
+        with _OwnerCommits(engine, expire_on_commit=False) as s:
             opts = import_service.ImportOptions(filename="big.csv", preset="amex")
             connection, parsed = import_service.parse(s, "\n".join(lines).encode(), opts)
             with pytest.raises(OSError, match="disk I/O error"):
-                import_service.store(s, connection, parsed, SYSTEM, checkpoint=s.commit)
+                import_service.store(s, connection, parsed, SYSTEM, checkpoint=s.checkpoint)
         with Session(engine) as s:
             run = s.exec(select(SyncRun)).one()
             stored = len(s.exec(select(Transaction.id)).all())
@@ -221,7 +240,7 @@ def test_a_large_import_asked_to_stop_commits_what_it_stored_and_says_so(
     data = "\n".join(lines).encode()
     asked = iter([False, True])
     try:
-        with Session(engine, expire_on_commit=False) as s:
+        with _OwnerCommits(engine, expire_on_commit=False) as s:
             opts = import_service.ImportOptions(filename="big.csv", preset="amex")
             connection, parsed = import_service.parse(s, data, opts)
             with pytest.raises(import_service.ImportStopped) as stopped:
@@ -230,7 +249,7 @@ def test_a_large_import_asked_to_stop_commits_what_it_stored_and_says_so(
                     connection,
                     parsed,
                     SYSTEM,
-                    checkpoint=s.commit,
+                    checkpoint=s.checkpoint,
                     stop_requested=lambda: next(asked),
                 )
         assert stopped.value.counts == {
