@@ -150,7 +150,12 @@ def _uploader(request: Request, session: SessionDep) -> Principal | Response:
     except Forbidden as exc:
         return error_page(request, None, exc)
     if principal is None:
-        return to_login(request, "/sources")
+        # Answered before the body is read, as every console form is (signin_first): a dead
+        # session's cookies are dropped with the redirect.
+        response = to_login(request, "/sources")
+        if request.cookies.get(web_session.SESSION_COOKIE):
+            web_session.clear_session(response, request)
+        return response
     if not allowed(principal.role, Perm.IMPORTS_WRITE, scoped=principal.scoped):
         return not_permitted(request, principal, Perm.IMPORTS_WRITE)
     return principal
