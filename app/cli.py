@@ -425,7 +425,9 @@ def import_file(
     else:
         out.print(
             f"{summary['rows']} rows: {summary['inserted']} inserted, {summary['updated']} "
-            f"updated, {summary['duplicates']} already there ({summary['format']}"
+            f"updated, {summary['duplicates']} already there"
+            f"{', ' + str(summary['skipped']) + ' not booked' if summary.get('skipped') else ''}"
+            f" ({summary['format']}"
             f"{', preset ' + summary['preset'] if summary['preset'] else ''}) "
             f"-> connection {summary['connection']!r}"
         )

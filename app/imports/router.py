@@ -32,6 +32,11 @@ class ImportResult(BaseModel):
     updated: int
     duplicates: int
     rejected: int
+    skipped: int = Field(
+        default=0,
+        description="Rows the file lists whose status says they are not booked (declined, "
+        "failed, reverted, cancelled or pending): not imported; the first are in warnings",
+    )
     format: str
     preset: str | None
     connection: str

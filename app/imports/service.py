@@ -351,6 +351,8 @@ def store(
         "updated": result.updated,
         "duplicates": result.unchanged,
         "rejected": 0,
+        # Listed in the file but not booked (declined, reverted, pending...): not imported.
+        "skipped": parsed.skipped,
         "format": parsed.format.value,
         "preset": parsed.preset,
         "connection": connection.name,

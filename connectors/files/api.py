@@ -53,6 +53,9 @@ class ParsedFile:
     """A validated file. ``errors`` is always empty: a file with errors raises instead.
 
     ``rows`` returns a fresh iterator over the transactions each time it is read (file order).
+    ``skipped`` counts the rows the file lists but whose status says they are not booked
+    (declined, failed, reverted, cancelled or pending; see :mod:`connectors.files.status`):
+    they are not in ``rows`` and not in ``row_count``; the first of them are in ``warnings``.
     ``mapping`` is the CSV mapping actually used (preset, saved or guessed; with the date format
     and sign it settled on), for the service to store on the connection; ``None`` otherwise.
     """
@@ -64,6 +67,7 @@ class ParsedFile:
     mapping: CsvMapping | None = None
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    skipped: int = 0
 
     @property
     def rows(self) -> Iterator[RawTransaction]:
@@ -157,6 +161,7 @@ def parse_file(
             _iterate=csv_file.iter_rows,
             mapping=used,
             warnings=list(csv_file.warnings),
+            skipped=csv_file.not_booked,
         )
 
     streamed: TwoPassFile
@@ -178,6 +183,7 @@ def parse_file(
         row_count=count,
         _iterate=streamed.iter_rows,
         warnings=list(streamed.warnings),
+        skipped=streamed.skipped,
     )
 
 

@@ -37,6 +37,7 @@ from connectors.files.csv_rows import (
 from connectors.files.csv_words import could_be_totals, direction_of, is_totals_cell
 from connectors.files.errors import ErrorCollector, FileRejected, RowError
 from connectors.files.money import AmountError, is_currency, parse_decimal
+from connectors.files.status import SkipLog
 from connectors.files.text import TextSource
 
 csv.field_size_limit(16 * 1024 * 1024)
@@ -133,7 +134,10 @@ class CsvFile:
         self.sign = mapping.sign
         self.decimal_comma = mapping.decimal_comma
         self.skipped: frozenset[int] = frozenset()
-        """Data rows that are totals or balance lines, not transactions (see :meth:`validate`)."""
+        """Data rows that are not imported: totals or balance lines, and rows whose status
+        says they are not booked (see :meth:`validate`)."""
+        self.not_booked = 0
+        """Rows not imported for their status (declined, pending...; see ``mapping.status``)."""
         self.warnings: list[RowError] = []
 
     def _data_rows(self) -> Iterator[list[str]]:
@@ -232,11 +236,18 @@ class CsvFile:
         errors = ErrorCollector()
         count = 0
         skipped: list[int] = []
+        skips, not_booked = SkipLog(), list[int]()
+        status_field = header[plan.status] if plan.status >= 0 else ""
         # Totals-looking rows with a good date: a footer when nothing but such rows follow
         # them, a transaction otherwise (a merchant may be called "Total").
         pending: list[tuple[int, _Bad | None]] = []
         for number, row in enumerate(self._data_rows(), start=1):
             if not any(row):
+                continue
+            if plan.status >= 0 and not skips.check(
+                number, status_field, row[plan.status] if plan.status < len(row) else None
+            ):
+                not_booked.append(number)
                 continue
             try:
                 parse(row)
@@ -257,12 +268,13 @@ class CsvFile:
             pending.clear()
             count += self._tally(errors, number, bad)
         skipped.extend(number for number, _ in pending)
-        if count == 0:
+        if count == 0 and not skips.count:
             errors.add(None, None, "the file has a header but no transactions")
         errors.raise_if_any()
         self.row_count = count
-        self.skipped = frozenset(skipped)
-        self.warnings = _skipped_warnings(sorted(skipped))
+        self.skipped = frozenset(skipped + not_booked)
+        self.not_booked = skips.count
+        self.warnings = [*_skipped_warnings(sorted(skipped)), *skips.warnings()]
         return count
 
     @staticmethod

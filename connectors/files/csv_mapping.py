@@ -38,6 +38,7 @@ _OPTIONAL_COLUMNS = (
     "id",
     "reimbursable",
     "kind",
+    "status",
 )
 
 
@@ -70,6 +71,10 @@ class CsvMapping(BaseModel):
     * ``kind``: optional column saying what a row is (Chase's ``Type``: ``Sale``, ``Return``,
       ``Payment``...); ``Payment``, ``Transfer``, ``Interest`` and ``Balance`` rows are kept
       out of spend (:class:`connectors.base.Kind`), anything else is a purchase.
+    * ``status``: optional column saying whether the row was booked (an app bank's ``State``:
+      ``COMPLETED``, ``PENDING``, ``DECLINED``, ``REVERTED``...). Declined, failed, reverted
+      and cancelled rows never moved money and pending rows are booked in a later export:
+      neither is imported, each is listed in the warnings (see :mod:`connectors.files.status`).
 
     A row whose amount is empty but whose description says it is a balance (``Beginning
     balance as of 01/01/2025``, as Bank of America's checking export starts) is kept as a
@@ -98,6 +103,7 @@ class CsvMapping(BaseModel):
     id: Columns = ()
     reimbursable: Columns = ()
     kind: Columns = ()
+    status: Columns = ()
     channel: Channel = Channel.CARD
     date_format: str | None = None
     decimal_comma: bool | None = None
@@ -164,6 +170,7 @@ class _Plan:
     id: int
     reimbursable: int
     kind: int
+    status: int
 
 
 _OPTIONAL = _OPTIONAL_COLUMNS

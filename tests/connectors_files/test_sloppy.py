@@ -229,6 +229,23 @@ def test_camt_refusals(change: Change, first: tuple[int, str]) -> None:
     assert _refused(_shared(*CAMT), FileFormat.CAMT053, change)[0] == first
 
 
+# Listed but not booked: the entry is left out (a warning with its row), the rest imports.
+CAMT_NOT_BOOKED = [
+    pytest.param(swap("<Sts>BOOK</Sts>", "<Sts>PDNG</Sts>"), id="pending"),
+    pytest.param(swap("<Sts>BOOK</Sts>", "<Sts>INFO</Sts>"), id="information-only"),
+    pytest.param(swap("<Sts>BOOK</Sts>", "<Sts><Cd>PDNG</Cd></Sts>"), id="pending-v8-code"),
+    pytest.param(swap("<Sts>BOOK</Sts>", "<Sts>FUTR</Sts>"), id="future"),
+]
+
+
+@pytest.mark.parametrize("change", CAMT_NOT_BOOKED)
+def test_camt_entries_not_booked_are_left_out(change: Change) -> None:
+    base = _shared("camt053", "camt053.v2.multi.statement.xml")
+    parsed = parse_file(change(base).encode("latin-1"), fmt=FileFormat.CAMT053)
+    assert (parsed.skipped, [(w.row, w.field) for w in parsed.warnings]) == (1, [(1, "Sts")])
+    assert _facts(change(base), FileFormat.CAMT053) == _facts(base, FileFormat.CAMT053)[1:]
+
+
 # ------------------------------------------------------------------------------------- BAI2
 
 BAI2 = ("bai2", "svb_us_example.bai2")
@@ -347,3 +364,27 @@ def test_csv_refusals(change: Change, first: tuple[int, str]) -> None:
     with pytest.raises(FileRejected) as info:
         parse_file(change(CSV).encode(), fmt=FileFormat.CSV)
     assert (info.value.errors[0].row, info.value.errors[0].field) == first
+
+
+# A State/Status column: rows that never moved money, or are not booked yet, are left out.
+CSV_WITH_STATE = CSV.replace("Running Bal.\n", "Running Bal.,State\n").replace(
+    '"\n', '",COMPLETED\n'
+)
+
+CSV_NOT_BOOKED = [
+    pytest.param("DECLINED", id="declined"),
+    pytest.param("REVERTED", id="reverted"),
+    pytest.param("FAILED", id="failed"),
+    pytest.param("CANCELLED", id="cancelled"),
+    pytest.param("pending", id="pending"),
+    pytest.param("Storniert", id="german-cancelled"),
+]
+
+
+@pytest.mark.parametrize("state", CSV_NOT_BOOKED)
+def test_csv_rows_not_booked_are_left_out(state: str) -> None:
+    changed = swap('"1,209.57",COMPLETED', f'"1,209.57",{state}')(CSV_WITH_STATE)
+    parsed = parse_file(changed.encode(), fmt=FileFormat.CSV)
+    assert (parsed.skipped, [(w.row, w.field) for w in parsed.warnings]) == (1, [(2, "State")])
+    assert _csv_facts(changed) == [(1499, "2025-01-02"), (-500, "2025-01-05")]
+    assert _csv_facts(CSV_WITH_STATE) == _csv_facts(CSV)
