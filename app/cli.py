@@ -45,8 +45,9 @@ from app.findings import engine as findings_engine
 from app.findings import reclassify as reclassify_service
 from app.imports import service as import_service
 from app.models import Connection, Role
-from connectors.files import FileFormat
-from connectors.files.csv_import import MAPPING_HELP
+from connectors.files import MAPPING_HELP, FileFormat
+from connectors.files import mapping_data as parse_mapping
+from connectors.files.csv_headerless import POSITION_PAIRS
 from connectors.files.errors import describe_error
 
 cli = typer.Typer(
@@ -315,6 +316,16 @@ def _graceful_stop(what: str) -> Iterator[Callable[[], bool]]:
             signal.signal(sig, handler)
 
 
+def _mapping_text(value: str) -> str:
+    """``--mapping``'s text: the file it names, or the value itself when it is inline."""
+    path = Path(value)
+    if path.is_file():
+        return path.read_text()
+    if "=" in value or value.lstrip().startswith("{"):
+        return value
+    raise ValueError("no such file, and not field=column pairs")
+
+
 @cli.command("import")
 def import_file(
     file: Annotated[Path, typer.Argument(help="Statement file", exists=True, dir_okay=False)],
@@ -329,10 +340,11 @@ def import_file(
         str | None, typer.Option(help="File connection to import into (created if new)")
     ] = None,
     mapping: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            help="JSON file with a CSV column mapping: " + MAPPING_HELP.split("; pass it")[0],
-            exists=True,
+            help="CSV column mapping: a JSON file, or inline field=column pairs such as "
+            f"'{POSITION_PAIRS}' (numbers are 1-based positions: a file with no header "
+            "row). A mapping is " + MAPPING_HELP.split("; pass it")[0],
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
@@ -346,10 +358,10 @@ def import_file(
             f"unknown format {format!r}; expected one of {', '.join(f.value for f in FileFormat)}"
         ) from None
     try:
-        mapping_data = json.loads(mapping.read_text()) if mapping else None
-    except json.JSONDecodeError as exc:
-        where = f"{exc.msg}, line {exc.lineno}"
-        raise _fail(f"{mapping} is not JSON ({where}); a mapping is {MAPPING_HELP}") from None
+        given = _mapping_text(mapping) if mapping else None
+        mapping_data = parse_mapping(given) if given is not None else None
+    except ValueError as exc:
+        raise _fail(f"--mapping {mapping}: {exc}; a mapping is {MAPPING_HELP}") from None
     engine = _engine_or_exit()
     _require_schema(engine)
     opts = import_service.ImportOptions(

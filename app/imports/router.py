@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import io
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response, status
@@ -16,7 +15,7 @@ from app.imports import service, uploads
 from app.imports.service import ImportOptions
 from app.jobs import runner as job_runner
 from app.models import JobPublic
-from connectors.files import MAPPING_HELP, FileFormat
+from connectors.files import MAPPING_HELP, FileFormat, mapping_data
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 MAX_BYTES = 50 * 1024 * 1024
@@ -76,7 +75,8 @@ class ImportForm(BaseModel):
     )
     mapping: str | None = Field(
         default=None,
-        description=f"JSON column mapping for other CSVs (saved for next time): {MAPPING_HELP}",
+        description="Column mapping for other CSVs, as JSON or field=column pairs (saved for "
+        f"next time): {MAPPING_HELP}",
     )
 
 
@@ -147,12 +147,9 @@ def _mapping(text: str | None) -> dict[str, Any] | None:
     if not text:
         return None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise Unprocessable(f"mapping is not valid JSON: {exc.msg}; it is {MAPPING_HELP}") from None
-    if not isinstance(data, dict):
-        raise Unprocessable(f"mapping must be {MAPPING_HELP}")
-    return data
+        return mapping_data(text)
+    except ValueError as exc:
+        raise Unprocessable(f"mapping is not valid: {exc}; it is {MAPPING_HELP}") from None
 
 
 def _in_background(

@@ -23,6 +23,14 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from connectors.base import RawTransaction
+from connectors.files.csv_headerless import (
+    POSITION_EXAMPLE,
+    POSITION_PAIRS,
+    column_names,
+    first_data_row,
+    guess_positions,
+    starts_with_data,
+)
 from connectors.files.csv_mapping import Columns, CsvMapping, _missing, _Plan, _plan
 from connectors.files.csv_presets import _COMMON, PRESETS, detect_preset, guess_mapping
 from connectors.files.csv_rows import (
@@ -123,11 +131,16 @@ class CsvFile:
         preset: str | None,
         header_row: int,
         default_currency: str,
+        header: list[str] | None = None,
     ) -> None:
+        """``header_row`` is the index of the header among the file's rows; for a file with
+        no header row, the index before its first data row, with ``header`` the names its
+        columns go by (``column 1``...)."""
         self.source = source
         self.mapping = mapping
         self.preset = preset
         self.header_row = header_row
+        self.given_header = header
         self.default_currency = default_currency
         self.row_count: int | None = None
         self.date_format = mapping.date_format
@@ -213,6 +226,8 @@ class CsvFile:
         )
 
     def _header(self) -> list[str]:
+        if self.given_header is not None:
+            return self.given_header
         for i, row in enumerate(self.source.rows()):
             if i == self.header_row:
                 return row
@@ -405,29 +420,34 @@ def open_csv(
     if not any(any(v.strip() for v in row) for row in candidates):
         raise FileRejected([RowError(None, None, "the file is empty")])
 
+    def opened(mapping: CsvMapping, *, header_row: int, name: str | None = None) -> CsvFile:
+        return CsvFile(
+            source, mapping, preset=name, header_row=header_row, default_currency=default_currency
+        )
+
+    if chosen is not None and chosen.by_position:
+        start = next(i for i, row in enumerate(candidates) if any(v.strip() for v in row))
+        if starts_with_data(candidates[start], chosen):
+            return _headerless(source, chosen, candidates, start, default_currency)
+
     for i, row in enumerate(candidates):
         if sum(1 for v in row if v.strip()) < 2:
             continue
         if chosen is not None:
             if not _missing(chosen, row):
-                return CsvFile(
-                    source, chosen, preset=preset, header_row=i, default_currency=default_currency
-                )
+                return opened(chosen, header_row=i, name=preset)
             continue
         detected = detect_preset(row, filename)
         if detected is not None:
-            return CsvFile(
-                source,
-                PRESETS[detected],
-                preset=detected,
-                header_row=i,
-                default_currency=default_currency,
-            )
+            return opened(PRESETS[detected], header_row=i, name=detected)
         guessed = guess_mapping(row)
         if guessed is not None:
-            return CsvFile(
-                source, guessed, preset=None, header_row=i, default_currency=default_currency
-            )
+            return opened(guessed, header_row=i)
+
+    data_start = first_data_row(candidates) if chosen is None else None
+    if data_start is not None:
+        guessed_positions = guess_positions(candidates, data_start)
+        return _headerless(source, guessed_positions, candidates, data_start, default_currency)
 
     first = _likeliest_header(candidates)
     found = _shown(first)
@@ -452,14 +472,42 @@ def open_csv(
     raise FileRejected([RowError(None, None, message)])
 
 
+def _headerless(
+    source: CsvSource,
+    mapping: CsvMapping,
+    candidates: list[list[str]],
+    start: int,
+    default_currency: str,
+) -> CsvFile:
+    """A file whose data starts at row ``start`` with no header, read through ``mapping``."""
+    width = max(len(row) for row in candidates[start:])
+    missing = _missing(mapping, column_names(width))
+    if missing:
+        message = (
+            f"the file has no header row and {width} columns; the mapping needs "
+            f"{'; '.join(missing)}"
+        )
+        raise FileRejected([RowError(None, None, message)])
+    return CsvFile(
+        source,
+        mapping,
+        preset=None,
+        header_row=start - 1,
+        default_currency=default_currency,
+        header=column_names(width),
+    )
+
+
 MAPPING_HELP = (
     "a JSON object naming the columns, e.g. "
     '{"date": "Posted", "descriptor": "Payee", "amount": "Amount", "sign": "spend_negative"} '
     '(or "debit"/"credit" for split columns; optional "direction" for a DR/CR column, '
     '"currency", "memo", "cardholder_name", '
-    '"cardholder_email", "department", "card_last4", "id", "kind", "date_format": "%d/%m/%Y", '
-    '"decimal_comma": true); pass it with --mapping FILE, or as the upload\'s mapping field, '
-    "and it is saved on the connection for the next file"
+    '"cardholder_email", "department", "card_last4", "id", "kind", "status", '
+    '"date_format": "%d/%m/%Y", "decimal_comma": true); a column may be named by its 1-based '
+    f"position instead, which reads a file with no header row: {POSITION_EXAMPLE}; pass it "
+    f"with --mapping FILE (or inline: --mapping '{POSITION_PAIRS}'), or as the "
+    "upload's mapping field, and it is saved on the connection for the next file"
 )
 """How to write a column mapping, said where a user meets it (the error, --help, the README)."""
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.files import FileFormat, FileRejected, detect_format, parse_file
+from connectors.files import CsvMapping, FileFormat, FileRejected, detect_format, parse_file
 from tests.connectors_files.helpers import swap
 
 BANK_FILES = Path(__file__).resolve().parents[2] / ".." / "shared" / "bank-files"
@@ -323,6 +323,13 @@ CSV_SURVIVED = [
         id="long-headers",
     ),
     pytest.param(lambda t: t.replace("NOTION LABS", "NOTION LÄBS"), id="latin1"),
+    pytest.param(
+        lambda t: re.sub(r',"[\d,.]+"$', "", t.split("\n", 1)[1], flags=re.M), id="no-header-row"
+    ),
+    pytest.param(
+        lambda t: re.sub(r',"[\d,.]+"$', ",*,", t.split("\n", 1)[1], flags=re.M),
+        id="no-header-marker-and-empty-columns",
+    ),
 ]
 
 
@@ -356,6 +363,15 @@ CSV_REFUSED = [
     pytest.param(swap("-10.00", ""), (2, "Amount"), id="amount-missing"),
     pytest.param(swap("01/03/2025", "01/33/2025"), (2, "Date"), id="date-impossible"),
     pytest.param(swap("-10.00", "-10.005"), (2, "Amount"), id="three-decimals"),
+    # No header, and two number columns (amount, running balance): which is the amount?
+    pytest.param(lambda t: t.split("\n", 1)[1], (None, None), id="no-header-ambiguous"),
+    pytest.param(
+        lambda t: re.sub(r',"[\d,.]+"$', "", t.split("\n", 1)[1], flags=re.M).replace(
+            "-10.00", "-10.0O"
+        ),
+        (None, None),  # the amount column no longer reads as numbers: not unambiguous
+        id="no-header-amount-typo",
+    ),
 ]
 
 
@@ -388,3 +404,11 @@ def test_csv_rows_not_booked_are_left_out(state: str) -> None:
     assert (parsed.skipped, [(w.row, w.field) for w in parsed.warnings]) == (1, [(2, "State")])
     assert _csv_facts(changed) == [(1499, "2025-01-02"), (-500, "2025-01-05")]
     assert _csv_facts(CSV_WITH_STATE) == _csv_facts(CSV)
+
+
+def test_csv_without_header_read_by_position_names_the_column_at_fault() -> None:
+    body = re.sub(r',"[\d,.]+"$', "", CSV.split("\n", 1)[1], flags=re.M)
+    mapping = CsvMapping(date=1, descriptor=2, amount=3, sign="spend_negative")
+    with pytest.raises(FileRejected) as info:
+        parse_file(swap("-10.00", "-10.0O")(body).encode(), fmt=FileFormat.CSV, mapping=mapping)
+    assert [(e.row, e.field) for e in info.value.errors] == [(2, "column 3")]
