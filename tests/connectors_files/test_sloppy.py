@@ -90,6 +90,15 @@ OFX_SURVIVED = [
     pytest.param(
         lambda t: re.sub(r"<NAME>([^<\n]*)", r"<NAME>AT&T \1", t, count=1), id="bare-ampersand"
     ),
+    pytest.param(
+        lambda t: re.sub(
+            r"(<CURDEF>[^<]*)(<BANKACCTFROM>.*?</BANKACCTFROM>)(.*?</BANKTRANLIST>)",
+            r"\3\1\2",
+            t,
+            flags=re.S,
+        ),
+        id="account-and-currency-after-transactions",
+    ),
 ]
 
 
@@ -123,6 +132,16 @@ OFX_REFUSED = [
         id="date-impossible",
     ),
     pytest.param(lambda t: t.replace("</STMTTRN>", "", 1), (1, "STMTTRN"), id="stmttrn-not-closed"),
+    pytest.param(
+        lambda t: t.replace(
+            "<BANKMSGSRSV1>",
+            "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20110301<TRNAMT>-1.00<FITID>X1</STMTTRN>"
+            "<BANKMSGSRSV1>",
+            1,
+        ),
+        (None, "STMTTRN"),
+        id="stmttrn-outside-statement",
+    ),
 ]
 
 
