@@ -31,6 +31,7 @@ from app.cli_support import (
 )
 from app.config import ConfigError
 from app.errors import AppError
+from connectors.files.csv_headerless import POSITION_PAIRS
 from connectors.files.csv_import import MAPPING_HELP
 
 cli = typer.Typer(
@@ -255,10 +256,11 @@ def import_file(
         str | None, typer.Option(help="File connection to import into (created if new)")
     ] = None,
     mapping: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            help="JSON file with a CSV column mapping: " + MAPPING_HELP.split("; pass it")[0],
-            exists=True,
+            help="CSV column mapping: a JSON file, or inline field=column pairs such as "
+            f"'{POSITION_PAIRS}' (numbers are 1-based positions: a file with no header "
+            "row). A mapping is " + MAPPING_HELP.split("; pass it")[0],
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
@@ -295,7 +297,9 @@ def import_file(
         return
     out.print(
         f"{summary['rows']} rows: {summary['inserted']} inserted, {summary['updated']} "
-        f"updated, {summary['duplicates']} already there ({summary['format']}"
+        f"updated, {summary['duplicates']} already there"
+        f"{', ' + str(summary['skipped']) + ' not booked' if summary.get('skipped') else ''}"
+        f" ({summary['format']}"
         f"{', preset ' + summary['preset'] if summary['preset'] else ''}) "
         f"-> connection {summary['connection']!r}"
     )

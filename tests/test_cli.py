@@ -108,7 +108,14 @@ def test_migrate_key_import_classify(tmp_path: Path) -> None:
     assert plain.returncode == 1
     assert "row None" not in plain.stderr
     assert "4111111111111111" not in plain.stderr
-    assert plain.stderr.count("unknown CSV layout") == 1
+    assert plain.stderr.count("no header row") == 1  # and how to name columns by position
+    assert "date=1" in plain.stderr
+    by_position = run(
+        ["import", str(headerless), "--mapping", "date=1,descriptor=3,amount=4", "--json"],
+        tmp_path,
+    )
+    assert by_position.returncode == 0, by_position.stderr
+    assert json.loads(by_position.stdout.strip().splitlines()[-1])["inserted"] == 1
     assert "--mapping" in plain.stderr
     twice = run(["import", str(broken), "--preset", "amex"], tmp_path)
     assert twice.stderr.count("not an amount") == 1, twice.stderr

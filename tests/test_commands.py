@@ -100,9 +100,16 @@ def test_a_bad_format_or_mapping_is_refused_before_anything_is_read(tmp_path: Pa
         statements.file_format("xls")
     mapping = tmp_path / "mapping.json"
     mapping.write_text("{not json")
-    with pytest.raises(Unprocessable, match="is not JSON"):
-        statements.read_mapping(mapping)
+    with pytest.raises(Unprocessable, match="not valid JSON"):
+        statements.read_mapping(str(mapping))
+    with pytest.raises(Unprocessable, match="no such file, and not field=column pairs"):
+        statements.read_mapping(str(tmp_path / "missing.json"))
     assert statements.read_mapping(None) is None
+    assert statements.read_mapping("date=1,descriptor=3,amount=2") == {
+        "date": 1,
+        "descriptor": 3,
+        "amount": 2,
+    }
 
 
 def _statement(tmp_path: Path, rows: list[str]) -> Path:

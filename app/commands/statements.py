@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +17,7 @@ from app.classification import wording as source_wording
 from app.errors import Unprocessable
 from app.feeds import rollup
 from app.imports import service as import_service
-from connectors.files import FileFormat
-from connectors.files.csv_import import MAPPING_HELP
+from connectors.files import MAPPING_HELP, FileFormat, mapping_data
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -33,16 +31,26 @@ def file_format(name: str) -> FileFormat:
         ) from None
 
 
-def read_mapping(path: Path | None) -> dict[str, Any] | None:
-    """A CSV column mapping from a JSON file (None without one)."""
-    if path is None:
+def read_mapping(value: str | None) -> dict[str, Any] | None:
+    """A CSV column mapping from ``--mapping``: the JSON file it names, or the mapping itself
+    written inline (``field=column`` pairs, numbers being 1-based positions, or a JSON object);
+    None without one."""
+    if value is None:
         return None
+    path = Path(value)
+    if path.is_file():
+        text = path.read_text()
+    elif "=" in value or value.lstrip().startswith("{"):
+        text = value
+    else:
+        raise Unprocessable(
+            f"--mapping {value}: no such file, and not field=column pairs; "
+            f"a mapping is {MAPPING_HELP}"
+        )
     try:
-        mapping: dict[str, Any] = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        where = f"{exc.msg}, line {exc.lineno}"
-        raise Unprocessable(f"{path} is not JSON ({where}); a mapping is {MAPPING_HELP}") from None
-    return mapping
+        return mapping_data(text)
+    except ValueError as exc:
+        raise Unprocessable(f"--mapping {value}: {exc}; a mapping is {MAPPING_HELP}") from None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -51,7 +59,7 @@ class ImportRequest:
     format: str = "auto"
     preset: str | None = None
     connection: str | None = None
-    mapping: Path | None = None
+    mapping: str | None = None
 
 
 def import_file(

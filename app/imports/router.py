@@ -30,6 +30,11 @@ class ImportResult(BaseModel):
     updated: int
     duplicates: int
     rejected: int
+    skipped: int = Field(
+        default=0,
+        description="Rows the file lists whose status says they are not booked (declined, "
+        "failed, reverted, cancelled or pending): not imported; the first are in warnings",
+    )
     format: str
     preset: str | None
     connection: str
@@ -69,7 +74,8 @@ class ImportForm(BaseModel):
     )
     mapping: str | None = Field(
         default=None,
-        description=f"JSON column mapping for other CSVs (saved for next time): {MAPPING_HELP}",
+        description="Column mapping for other CSVs, as JSON or field=column pairs (saved for "
+        f"next time): {MAPPING_HELP}",
     )
 
 

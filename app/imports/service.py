@@ -7,7 +7,6 @@ external id is stable).
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -40,6 +39,7 @@ from connectors.files import (
     FileRejected,
     ParsedFile,
     RowError,
+    mapping_data,
     parse_file,
 )
 from connectors.files.errors import ErrorCollector
@@ -94,14 +94,13 @@ class ImportOptions:
 
 
 def mapping_from_json(text: str) -> dict[str, Any]:
-    """A CSV column mapping as sent in a form field (JSON), or a 422 that says its shape."""
+    """A CSV column mapping as sent in a form field or on the command line (a JSON object, or
+    ``field=column`` pairs where a number is a 1-based position), or a 422 that says its
+    shape."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise Unprocessable(f"mapping is not valid JSON: {exc.msg}; it is {MAPPING_HELP}") from None
-    if not isinstance(data, dict):
-        raise Unprocessable(f"mapping must be {MAPPING_HELP}")
-    return data
+        return mapping_data(text)
+    except ValueError as exc:
+        raise Unprocessable(f"mapping is not valid: {exc}; it is {MAPPING_HELP}") from None
 
 
 def resolve_connection(session: Session, name: str | None) -> Connection:
@@ -366,6 +365,8 @@ def store(
         "updated": result.updated,
         "duplicates": result.unchanged,
         "rejected": 0,
+        # Listed in the file but not booked (declined, reverted, pending...): not imported.
+        "skipped": parsed.skipped,
         "format": parsed.format.value,
         "preset": parsed.preset,
         "connection": connection.name,

@@ -9,6 +9,7 @@ records. See :mod:`connectors.files.api` for the full contract.
 
 from connectors.files.api import FileFormat, ParsedFile, detect_format, parse_file
 from connectors.files.csv_import import MAPPING_HELP, PRESETS, CsvMapping
+from connectors.files.csv_mapping import mapping_data
 from connectors.files.errors import FileRejected, RowError
 
 __all__ = [
@@ -20,5 +21,6 @@ __all__ = [
     "ParsedFile",
     "RowError",
     "detect_format",
+    "mapping_data",
     "parse_file",
 ]

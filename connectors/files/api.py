@@ -6,8 +6,9 @@ Contract (what the service relies on):
   raises :class:`FileRejected` carrying all errors (row number, field, message) and yields
   nothing, so a bad row 9,000 rejects the file before anything is written.
 * The returned :class:`ParsedFile` is a two-pass object: its ``rows`` (or iterating the object)
-  yields the already validated transactions. For CSV the file is read a second time, row by
-  row, so memory stays flat for millions of rows; OFX, CAMT.053 and BAI2 are held as a list.
+  yields the already validated transactions. The file is read a second time, row by row
+  (CSV, OFX, MT940, QIF) or one entry or record at a time (CAMT, BAI2), so memory does not
+  grow with the number of rows.
 * ``amount_minor`` follows :mod:`connectors.base`: positive = money leaving the company.
 * ``external_id`` is the source's own id when the format has one (OFX ``FITID``; CAMT
   ``AcctSvcrRef``, else ``NtryRef``, else a TxDtls reference; BAI2 bank reference; CSV id
@@ -53,6 +54,9 @@ class ParsedFile:
     """A validated file. ``errors`` is always empty: a file with errors raises instead.
 
     ``rows`` returns a fresh iterator over the transactions each time it is read (file order).
+    ``skipped`` counts the rows the file lists but whose status says they are not booked
+    (declined, failed, reverted, cancelled or pending; see :mod:`connectors.files.status`):
+    they are not in ``rows`` and not in ``row_count``; the first of them are in ``warnings``.
     ``mapping`` is the CSV mapping actually used (preset, saved or guessed; with the date format
     and sign it settled on), for the service to store on the connection; ``None`` otherwise.
     """
@@ -64,6 +68,7 @@ class ParsedFile:
     mapping: CsvMapping | None = None
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    skipped: int = 0
 
     @property
     def rows(self) -> Iterator[RawTransaction]:
@@ -157,6 +162,7 @@ def parse_file(
             _iterate=csv_file.iter_rows,
             mapping=used,
             warnings=list(csv_file.warnings),
+            skipped=csv_file.not_booked,
         )
 
     streamed: TwoPassFile
@@ -166,9 +172,11 @@ def parse_file(
         streamed = Bai2File(data)
     elif fmt == FileFormat.QIF:
         streamed = open_qif(data, default_currency=default_currency)
-    elif fmt in (FileFormat.OFX, FileFormat.CAMT053):
+    elif fmt == FileFormat.OFX:
+        streamed = OfxFile(data)
+    elif fmt == FileFormat.CAMT053:
         whole = data if isinstance(data, bytes | bytearray | memoryview) else data.read()
-        streamed = OfxFile(bytes(whole)) if fmt == FileFormat.OFX else Camt053File(bytes(whole))
+        streamed = Camt053File(bytes(whole))
     else:  # pragma: no cover - exhaustive over FileFormat
         raise ValueError(f"unknown format {fmt!r}")
     count = streamed.validate()
@@ -178,6 +186,7 @@ def parse_file(
         row_count=count,
         _iterate=streamed.iter_rows,
         warnings=list(streamed.warnings),
+        skipped=streamed.skipped,
     )
 
 

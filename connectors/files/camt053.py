@@ -20,7 +20,11 @@ the n-th ``Ntry`` of the file (1-based, across statements).
 * ``external_id``: ``<account>:<AcctSvcrRef>``, else ``NtryRef``, else the first TxDtls
   reference (AcctSvcrRef, TxId, EndToEndId other than ``NOTPROVIDED``, proprietary reference),
   else a hash of the entry's content; repeats in one file get ``#2``...
-* Every entry status (BOOK, PDNG, INFO) is imported; the status is kept in ``raw["status"]``.
+* Only booked entries are transactions. An entry whose status (``Sts``, or ``Sts/Cd`` from
+  v8) is ``PDNG`` (pending), ``INFO`` (information only) or ``FUTR`` (future) is not imported
+  and is noted as a warning with its row: the same movement is booked (``BOOK``) in a later
+  statement, and importing both would double it. An entry without a status is read as booked.
+  The status is kept in ``raw["status"]``.
 """
 
 from __future__ import annotations
@@ -132,6 +136,10 @@ class Camt053File(TwoPassFile):
                     account = ns.text(element, "Id/IBAN") or ns.text(element, "Id/Othr/Id") or ""
                 elif tag == ns("Ntry") and parents and parents[-1].tag == ns(ns.part):
                     number += 1
+                    status = ns.text(element, "Sts/Cd") or ns.text(element, "Sts")
+                    if not self.skips.check(number, "Sts", status):
+                        parents[-1].remove(element)
+                        continue
                     try:
                         yield from _entries(element, ns, account, numbered)
                     except _Bad as bad:
@@ -297,7 +305,7 @@ def _entry(
     if transaction_date is None:
         raise _Bad("BookgDt", "the entry has neither a booking date nor a value date")
 
-    status = ns.text(entry, "Sts") or ns.text(entry, "Sts/Cd")
+    status = ns.text(entry, "Sts/Cd") or ns.text(entry, "Sts")
     counterparty = _counterparty(first, ns, indicator) if first is not None else None
     remittance = " ".join(
         (node.text or "").strip()

@@ -23,6 +23,14 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from connectors.base import RawTransaction
+from connectors.files.csv_headerless import (
+    POSITION_EXAMPLE,
+    POSITION_PAIRS,
+    column_names,
+    first_data_row,
+    guess_positions,
+    starts_with_data,
+)
 from connectors.files.csv_mapping import Columns, CsvMapping, _missing, _Plan, _plan
 from connectors.files.csv_presets import _COMMON, PRESETS, detect_preset, guess_mapping
 from connectors.files.csv_rows import (
@@ -37,6 +45,7 @@ from connectors.files.csv_rows import (
 from connectors.files.csv_words import could_be_totals, direction_of, is_totals_cell
 from connectors.files.errors import ErrorCollector, FileRejected, RowError
 from connectors.files.money import AmountError, is_currency, parse_decimal
+from connectors.files.status import SkipLog
 from connectors.files.text import TextSource
 
 csv.field_size_limit(16 * 1024 * 1024)
@@ -122,18 +131,26 @@ class CsvFile:
         preset: str | None,
         header_row: int,
         default_currency: str,
+        header: list[str] | None = None,
     ) -> None:
+        """``header_row`` is the index of the header among the file's rows; for a file with
+        no header row, the index before its first data row, with ``header`` the names its
+        columns go by (``column 1``...)."""
         self.source = source
         self.mapping = mapping
         self.preset = preset
         self.header_row = header_row
+        self.given_header = header
         self.default_currency = default_currency
         self.row_count: int | None = None
         self.date_format = mapping.date_format
         self.sign = mapping.sign
         self.decimal_comma = mapping.decimal_comma
         self.skipped: frozenset[int] = frozenset()
-        """Data rows that are totals or balance lines, not transactions (see :meth:`validate`)."""
+        """Data rows that are not imported: totals or balance lines, and rows whose status
+        says they are not booked (see :meth:`validate`)."""
+        self.not_booked = 0
+        """Rows not imported for their status (declined, pending...; see ``mapping.status``)."""
         self.warnings: list[RowError] = []
 
     def _data_rows(self) -> Iterator[list[str]]:
@@ -209,6 +226,8 @@ class CsvFile:
         )
 
     def _header(self) -> list[str]:
+        if self.given_header is not None:
+            return self.given_header
         for i, row in enumerate(self.source.rows()):
             if i == self.header_row:
                 return row
@@ -232,11 +251,18 @@ class CsvFile:
         errors = ErrorCollector()
         count = 0
         skipped: list[int] = []
+        skips, not_booked = SkipLog(), list[int]()
+        status_field = header[plan.status] if plan.status >= 0 else ""
         # Totals-looking rows with a good date: a footer when nothing but such rows follow
         # them, a transaction otherwise (a merchant may be called "Total").
         pending: list[tuple[int, _Bad | None]] = []
         for number, row in enumerate(self._data_rows(), start=1):
             if not any(row):
+                continue
+            if plan.status >= 0 and not skips.check(
+                number, status_field, row[plan.status] if plan.status < len(row) else None
+            ):
+                not_booked.append(number)
                 continue
             try:
                 parse(row)
@@ -257,12 +283,13 @@ class CsvFile:
             pending.clear()
             count += self._tally(errors, number, bad)
         skipped.extend(number for number, _ in pending)
-        if count == 0:
+        if count == 0 and not skips.count:
             errors.add(None, None, "the file has a header but no transactions")
         errors.raise_if_any()
         self.row_count = count
-        self.skipped = frozenset(skipped)
-        self.warnings = _skipped_warnings(sorted(skipped))
+        self.skipped = frozenset(skipped + not_booked)
+        self.not_booked = skips.count
+        self.warnings = [*_skipped_warnings(sorted(skipped)), *skips.warnings()]
         return count
 
     @staticmethod
@@ -393,29 +420,34 @@ def open_csv(
     if not any(any(v.strip() for v in row) for row in candidates):
         raise FileRejected([RowError(None, None, "the file is empty")])
 
+    def opened(mapping: CsvMapping, *, header_row: int, name: str | None = None) -> CsvFile:
+        return CsvFile(
+            source, mapping, preset=name, header_row=header_row, default_currency=default_currency
+        )
+
+    if chosen is not None and chosen.by_position:
+        start = next(i for i, row in enumerate(candidates) if any(v.strip() for v in row))
+        if starts_with_data(candidates[start], chosen):
+            return _headerless(source, chosen, candidates, start, default_currency)
+
     for i, row in enumerate(candidates):
         if sum(1 for v in row if v.strip()) < 2:
             continue
         if chosen is not None:
             if not _missing(chosen, row):
-                return CsvFile(
-                    source, chosen, preset=preset, header_row=i, default_currency=default_currency
-                )
+                return opened(chosen, header_row=i, name=preset)
             continue
         detected = detect_preset(row, filename)
         if detected is not None:
-            return CsvFile(
-                source,
-                PRESETS[detected],
-                preset=detected,
-                header_row=i,
-                default_currency=default_currency,
-            )
+            return opened(PRESETS[detected], header_row=i, name=detected)
         guessed = guess_mapping(row)
         if guessed is not None:
-            return CsvFile(
-                source, guessed, preset=None, header_row=i, default_currency=default_currency
-            )
+            return opened(guessed, header_row=i)
+
+    data_start = first_data_row(candidates) if chosen is None else None
+    if data_start is not None:
+        guessed_positions = guess_positions(candidates, data_start)
+        return _headerless(source, guessed_positions, candidates, data_start, default_currency)
 
     first = _likeliest_header(candidates)
     found = _shown(first)
@@ -440,14 +472,42 @@ def open_csv(
     raise FileRejected([RowError(None, None, message)])
 
 
+def _headerless(
+    source: CsvSource,
+    mapping: CsvMapping,
+    candidates: list[list[str]],
+    start: int,
+    default_currency: str,
+) -> CsvFile:
+    """A file whose data starts at row ``start`` with no header, read through ``mapping``."""
+    width = max(len(row) for row in candidates[start:])
+    missing = _missing(mapping, column_names(width))
+    if missing:
+        message = (
+            f"the file has no header row and {width} columns; the mapping needs "
+            f"{'; '.join(missing)}"
+        )
+        raise FileRejected([RowError(None, None, message)])
+    return CsvFile(
+        source,
+        mapping,
+        preset=None,
+        header_row=start - 1,
+        default_currency=default_currency,
+        header=column_names(width),
+    )
+
+
 MAPPING_HELP = (
     "a JSON object naming the columns, e.g. "
     '{"date": "Posted", "descriptor": "Payee", "amount": "Amount", "sign": "spend_negative"} '
     '(or "debit"/"credit" for split columns; optional "direction" for a DR/CR column, '
     '"currency", "memo", "cardholder_name", '
-    '"cardholder_email", "department", "card_last4", "id", "kind", "date_format": "%d/%m/%Y", '
-    '"decimal_comma": true); pass it with --mapping FILE, or as the upload\'s mapping field, '
-    "and it is saved on the connection for the next file"
+    '"cardholder_email", "department", "card_last4", "id", "kind", "status", '
+    '"date_format": "%d/%m/%Y", "decimal_comma": true); a column may be named by its 1-based '
+    f"position instead, which reads a file with no header row: {POSITION_EXAMPLE}; pass it "
+    f"with --mapping FILE (or inline: --mapping '{POSITION_PAIRS}'), or as the "
+    "upload's mapping field, and it is saved on the connection for the next file"
 )
 """How to write a column mapping, said where a user meets it (the error, --help, the README)."""
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from connectors.base import Channel
-from connectors.files.csv_mapping import Columns, CsvMapping, _find, _header_index, _missing, _norm
+from connectors.files.csv_mapping import CsvMapping, _find, _header_index, _missing, _norm
 from connectors.files.csv_words import common_headers
 
 # Real export headers. Candidates after the first cover the variants each provider has shipped.
@@ -127,7 +127,7 @@ _SIGNATURES: dict[str, tuple[frozenset[str], ...]] = {
 }
 
 # Header names commonly used for each field, for files nobody wrote a mapping for (data).
-_COMMON: dict[str, Columns] = common_headers()
+_COMMON: dict[str, tuple[str, ...]] = common_headers()
 
 DESCRIPTOR_FALLBACKS = 3
 """Descriptor columns a guessed mapping keeps, best first: a row whose payee is empty (a bank
@@ -150,7 +150,11 @@ def detect_preset(header: Sequence[str], filename: str | None = None) -> str | N
         if any(sig <= names for sig in signatures):
             return preset
     # Bank exports: a running balance or split debit/credit columns, readable by the preset.
-    bank_markers = {"balance", "running balance", *map(_norm, PRESETS["generic_bank"].debit)}
+    bank_markers = {
+        "balance",
+        "running balance",
+        *(_norm(str(c)) for c in PRESETS["generic_bank"].debit),
+    }
     if names & bank_markers and not _missing(PRESETS["generic_bank"], header):
         return "generic_bank"
     return None

@@ -32,31 +32,32 @@ Choices, documented because files in the wild differ from the spec:
 from __future__ import annotations
 
 import copy
-import io
 import re
 import threading
 import warnings
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, BinaryIO, TypeVar
 
 from ofxtools import Types as ofx_types
 from ofxtools import models as ofx_models
-from ofxtools.header import OFXHeaderError, parse_header
 from ofxtools.models.bank.stmt import TRNTYPES
 from ofxtools.models.base import Aggregate
 from ofxtools.Parser import TreeBuilder
 
 from connectors.base import Channel, Kind, RawTransaction
-from connectors.files.errors import ErrorCollector, FileRejected, RowError
+from connectors.files.errors import ErrorCollector, RowError
 from connectors.files.ids import RepeatNumbering
 from connectors.files.kinds import code_kind
 from connectors.files.money import AmountError, decimal_to_minor, is_currency
+from connectors.files.ofx_stream import OfxSource, bad_encoding, pieces
 from connectors.files.streamed import TwoPassFile
+
+T = TypeVar("T")
 
 _RELAX = threading.Lock()
 _FIELD = re.compile(r"\b([A-Z][A-Z0-9]*)\.([a-z0-9]+)\b")
@@ -79,25 +80,6 @@ def _relaxed() -> Iterator[None]:
             yield
         finally:
             ofx_types.String.strict = strict
-
-
-def _body(raw: bytes) -> str:
-    try:
-        _header, body = parse_header(io.BytesIO(raw))
-        return str(body)
-    except OFXHeaderError:
-        start = raw.upper().find(b"<OFX>")
-        if start < 0:
-            message = "not an OFX file: no OFX header and no <OFX> element"
-            raise FileRejected([RowError(None, None, message)]) from None
-        chunk = raw[start:]
-        try:
-            return chunk.decode("utf-8")
-        except UnicodeDecodeError:
-            return chunk.decode("cp1252", errors="replace")
-    except (ValueError, UnicodeDecodeError) as exc:
-        message = f"bad OFX header ({type(exc).__name__}): it does not declare a known encoding"
-        raise FileRejected([RowError(None, None, message)]) from None
 
 
 _TAG_NAME = re.compile(r"</?[A-Za-z][A-Za-z0-9._]*>")
@@ -243,9 +225,6 @@ _ACCOUNT: dict[str, str] = {
     "CCSTMTRS": "CCACCTFROM/ACCTID",
     "INVSTMTRS": "INVACCTFROM/ACCTID",
 }
-_STATEMENT = re.compile(r"<(STMTRS|CCSTMTRS|INVSTMTRS)>")
-_TRN = re.compile(r"<STMTTRN>.*?</STMTTRN>", re.S)
-_INVBANKTRAN = re.compile(r"<INVBANKTRAN>.*?</INVBANKTRAN>", re.S)
 # A statement's balances and period put no transaction in doubt: checked, never refused.
 _BALANCES = ("LEDGERBAL", "AVAILBAL", "BALLIST", "INVBAL")
 _STAND_IN_BALANCE = "<LEDGERBAL><BALAMT>0<DTASOF>19700101</LEDGERBAL>"
@@ -254,69 +233,104 @@ _STAND_IN_BALANCE = "<LEDGERBAL><BALAMT>0<DTASOF>19700101</LEDGERBAL>"
 class OfxFile(TwoPassFile):
     """An OFX/QFX file, validated by :meth:`validate` then streamed by :meth:`iter_rows`.
 
-    The markup is read one statement shell (the statement without its transactions) and one
-    ``STMTTRN`` at a time, never as one tree: memory holds the file's text and one
-    transaction, whatever the number of transactions.
+    The body is decoded a chunk at a time and cut into statement shells (a statement without
+    its transactions) and single ``STMTTRN`` blocks (:mod:`connectors.files.ofx_stream`);
+    each is cleaned and read by ofxtools on its own, never as one tree. Memory holds a chunk,
+    one transaction and the statements' shells, whatever the file's size. The shells are
+    gathered by a first read so that each statement's account and currency are known before
+    its transactions, wherever the bank wrote them.
     """
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(self, data: bytes | BinaryIO) -> None:
         super().__init__()
-        self.body = clean_markup(_body(raw))
+        self.source = OfxSource(data)
+        self._shells: list[str] | None = None
+
+    def _retrying(self, read: Callable[[], T]) -> T:
+        while True:
+            try:
+                return read()
+            except UnicodeDecodeError as exc:
+                if not self.source.fall_back():
+                    raise bad_encoding(exc) from None
+                self._shells = None
+
+    def _statement_shells(self) -> list[str]:
+        if self._shells is None:
+            self._shells = [
+                clean_markup(piece.text)
+                for piece in pieces(self.source.chunks())
+                if piece.kind == "close"
+            ]
+        return self._shells
 
     def _read(self, errors: ErrorCollector, notes: list[RowError]) -> Iterator[RawTransaction]:
-        body = self.body
-        if "<OFX>" not in body:
+        if not self.source.has_ofx:
             errors.add(None, None, "malformed OFX markup: no <OFX> element")
             return
+        shells = self._statement_shells()
         numbered = RepeatNumbering()
-        number = 0
-        for index, match in enumerate(_STATEMENT.finditer(body), start=1):
-            tag = match[1]
-            close = body.find(f"</{tag}>", match.end())
-            end = close + len(tag) + 3 if close >= 0 else len(body)
-            span = body[match.start() : end]
-            try:
-                shell = _element(_TRN.sub("", _INVBANKTRAN.sub("", span)), tag)
-            except _Bad as bad:
-                errors.add(None, tag, f"statement {index}: {bad.message}")
-                number += span.count("<STMTTRN>")
-                continue
-            account = (shell.findtext(_ACCOUNT[tag]) or "").strip()
-            curdef = (shell.findtext("CURDEF") or "").strip().upper()
-            _check_statement(shell, index, errors, notes)
-            for block in _TRN.finditer(span):
+        number = index = 0
+        account = curdef = ""
+        usable = False
+        for piece in pieces(self.source.chunks()):
+            if piece.kind == "open":
+                index += 1
+                tag = piece.tag
+                try:
+                    shell = _element(shells[index - 1], tag)
+                except _Bad as bad:
+                    errors.add(None, tag, f"statement {index}: {bad.message}")
+                    usable = False
+                    continue
+                usable = True
+                account = (shell.findtext(_ACCOUNT[tag]) or "").strip()
+                curdef = (shell.findtext("CURDEF") or "").strip().upper()
+                _check_statement(shell, index, errors, notes)
+            elif piece.kind == "unclosed":
+                said = "not closed: no </STMTTRN> before the next <STMTTRN> or the statement's end"
+                errors.add(number + 1, "STMTTRN", said)
+                number += piece.count
+            elif piece.kind == "stray":
+                stray = "a <STMTTRN> outside any statement (STMTRS, CCSTMTRS or INVSTMTRS)"
+                errors.add(None, "STMTTRN", f"{stray}: the markup is broken")
+            elif piece.kind == "trn":
                 number += 1
-                text = block[0]
-                if text.count("<STMTTRN>") > 1:
-                    errors.add(number, "STMTTRN", "not closed before the next <STMTTRN>")
-                    number += text.count("<STMTTRN>") - 1
-                    continue
-                try:
-                    trn = _element(text, "STMTTRN")
-                    _known_trntype(trn, number, notes)
-                    with _relaxed():
-                        model = Aggregate.from_etree(_in_spec_order(trn))
-                except _Bad as bad:
-                    errors.add(number, bad.field, bad.message)
-                    continue
-                except Exception as exc:  # ofxtools raises many kinds
-                    errors.add(number, *_locate(_element(text, "STMTTRN"), exc))
-                    continue
-                try:
-                    yield _row(model, trn, curdef, account, tag == "CCSTMTRS", numbered)
-                except _Bad as bad:
-                    errors.add(number, bad.field, bad.message)
-        written = body.count("<STMTTRN>")
-        if written != number:
-            errors.add(
-                None,
-                "STMTTRN",
-                f"the file holds {written} <STMTTRN> but {number} are inside a statement "
-                "(STMTRS, CCSTMTRS or INVSTMTRS): the markup is broken",
-            )
+                if usable:
+                    card = piece.tag == "CCSTMTRS"
+                    yield from self._transaction(
+                        piece.text, number, (account, curdef, card), numbered, errors, notes
+                    )
+
+    @staticmethod
+    def _transaction(
+        raw_text: str,
+        number: int,
+        statement: tuple[str, str, bool],
+        numbered: RepeatNumbering,
+        errors: ErrorCollector,
+        notes: list[RowError],
+    ) -> Iterator[RawTransaction]:
+        text = clean_markup(raw_text)
+        try:
+            trn = _element(text, "STMTTRN")
+            _known_trntype(trn, number, notes)
+            with _relaxed():
+                model = Aggregate.from_etree(_in_spec_order(trn))
+        except _Bad as bad:
+            errors.add(number, bad.field, bad.message)
+            return
+        except Exception as exc:  # ofxtools raises many kinds
+            errors.add(number, *_locate(_element(text, "STMTTRN"), exc))
+            return
+        account, curdef, card = statement
+        try:
+            yield _row(model, trn, curdef, account, card, numbered)
+        except _Bad as bad:
+            errors.add(number, bad.field, bad.message)
 
 
-def parse_ofx(raw: bytes) -> list[RawTransaction]:
+def parse_ofx(raw: bytes | BinaryIO) -> list[RawTransaction]:
     """Every transaction of every statement in an OFX/QFX file, in file order.
 
     Raises :class:`FileRejected` with all errors found when anything is malformed.

@@ -345,10 +345,12 @@ CARD_PAYMENT,Current,2025-01-02 10:11:12,2025-01-03 09:00:00,Pixeldesk,-14.99,0.
 TOPUP,Current,2025-01-04 08:00:00,2025-01-04 08:00:01,Top-Up by card,500.00,0.00,EUR,COMPLETED,1485.01
 CARD_PAYMENT,Current,2025-01-05 10:11:12,,Boardnotes,-9.00,0.00,EUR,PENDING,
 """
-    rows = list(parse_file(text.encode(), fmt=FileFormat.CSV).rows)
+    parsed = parse_file(text.encode(), fmt=FileFormat.CSV)
+    rows = list(parsed.rows)
+    # The pending row is booked (COMPLETED) in a later export: it is left out here, noted.
     assert [(r.amount_minor, str(r.transaction_date), r.kind) for r in rows] == [
         (1499, "2025-01-02", "purchase"),
         (-50000, "2025-01-04", "transfer"),
-        (900, "2025-01-05", "purchase"),
     ]
+    assert (parsed.skipped, [(w.row, w.field) for w in parsed.warnings]) == (1, [(3, "State")])
     assert str(rows[0].posted_date) == "2025-01-03"

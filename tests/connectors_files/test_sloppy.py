@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.files import FileFormat, FileRejected, detect_format, parse_file
+from connectors.files import CsvMapping, FileFormat, FileRejected, detect_format, parse_file
 from tests.connectors_files.helpers import swap
 
 BANK_FILES = Path(__file__).resolve().parents[2] / ".." / "shared" / "bank-files"
@@ -90,6 +90,15 @@ OFX_SURVIVED = [
     pytest.param(
         lambda t: re.sub(r"<NAME>([^<\n]*)", r"<NAME>AT&T \1", t, count=1), id="bare-ampersand"
     ),
+    pytest.param(
+        lambda t: re.sub(
+            r"(<CURDEF>[^<]*)(<BANKACCTFROM>.*?</BANKACCTFROM>)(.*?</BANKTRANLIST>)",
+            r"\3\1\2",
+            t,
+            flags=re.S,
+        ),
+        id="account-and-currency-after-transactions",
+    ),
 ]
 
 
@@ -123,6 +132,16 @@ OFX_REFUSED = [
         id="date-impossible",
     ),
     pytest.param(lambda t: t.replace("</STMTTRN>", "", 1), (1, "STMTTRN"), id="stmttrn-not-closed"),
+    pytest.param(
+        lambda t: t.replace(
+            "<BANKMSGSRSV1>",
+            "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20110301<TRNAMT>-1.00<FITID>X1</STMTTRN>"
+            "<BANKMSGSRSV1>",
+            1,
+        ),
+        (None, "STMTTRN"),
+        id="stmttrn-outside-statement",
+    ),
 ]
 
 
@@ -229,6 +248,23 @@ def test_camt_refusals(change: Change, first: tuple[int, str]) -> None:
     assert _refused(_shared(*CAMT), FileFormat.CAMT053, change)[0] == first
 
 
+# Listed but not booked: the entry is left out (a warning with its row), the rest imports.
+CAMT_NOT_BOOKED = [
+    pytest.param(swap("<Sts>BOOK</Sts>", "<Sts>PDNG</Sts>"), id="pending"),
+    pytest.param(swap("<Sts>BOOK</Sts>", "<Sts>INFO</Sts>"), id="information-only"),
+    pytest.param(swap("<Sts>BOOK</Sts>", "<Sts><Cd>PDNG</Cd></Sts>"), id="pending-v8-code"),
+    pytest.param(swap("<Sts>BOOK</Sts>", "<Sts>FUTR</Sts>"), id="future"),
+]
+
+
+@pytest.mark.parametrize("change", CAMT_NOT_BOOKED)
+def test_camt_entries_not_booked_are_left_out(change: Change) -> None:
+    base = _shared("camt053", "camt053.v2.multi.statement.xml")
+    parsed = parse_file(change(base).encode("latin-1"), fmt=FileFormat.CAMT053)
+    assert (parsed.skipped, [(w.row, w.field) for w in parsed.warnings]) == (1, [(1, "Sts")])
+    assert _facts(change(base), FileFormat.CAMT053) == _facts(base, FileFormat.CAMT053)[1:]
+
+
 # ------------------------------------------------------------------------------------- BAI2
 
 BAI2 = ("bai2", "svb_us_example.bai2")
@@ -306,6 +342,13 @@ CSV_SURVIVED = [
         id="long-headers",
     ),
     pytest.param(lambda t: t.replace("NOTION LABS", "NOTION LÄBS"), id="latin1"),
+    pytest.param(
+        lambda t: re.sub(r',"[\d,.]+"$', "", t.split("\n", 1)[1], flags=re.M), id="no-header-row"
+    ),
+    pytest.param(
+        lambda t: re.sub(r',"[\d,.]+"$', ",*,", t.split("\n", 1)[1], flags=re.M),
+        id="no-header-marker-and-empty-columns",
+    ),
 ]
 
 
@@ -339,6 +382,15 @@ CSV_REFUSED = [
     pytest.param(swap("-10.00", ""), (2, "Amount"), id="amount-missing"),
     pytest.param(swap("01/03/2025", "01/33/2025"), (2, "Date"), id="date-impossible"),
     pytest.param(swap("-10.00", "-10.005"), (2, "Amount"), id="three-decimals"),
+    # No header, and two number columns (amount, running balance): which is the amount?
+    pytest.param(lambda t: t.split("\n", 1)[1], (None, None), id="no-header-ambiguous"),
+    pytest.param(
+        lambda t: re.sub(r',"[\d,.]+"$', "", t.split("\n", 1)[1], flags=re.M).replace(
+            "-10.00", "-10.0O"
+        ),
+        (None, None),  # the amount column no longer reads as numbers: not unambiguous
+        id="no-header-amount-typo",
+    ),
 ]
 
 
@@ -347,3 +399,35 @@ def test_csv_refusals(change: Change, first: tuple[int, str]) -> None:
     with pytest.raises(FileRejected) as info:
         parse_file(change(CSV).encode(), fmt=FileFormat.CSV)
     assert (info.value.errors[0].row, info.value.errors[0].field) == first
+
+
+# A State/Status column: rows that never moved money, or are not booked yet, are left out.
+CSV_WITH_STATE = CSV.replace("Running Bal.\n", "Running Bal.,State\n").replace(
+    '"\n', '",COMPLETED\n'
+)
+
+CSV_NOT_BOOKED = [
+    pytest.param("DECLINED", id="declined"),
+    pytest.param("REVERTED", id="reverted"),
+    pytest.param("FAILED", id="failed"),
+    pytest.param("CANCELLED", id="cancelled"),
+    pytest.param("pending", id="pending"),
+    pytest.param("Storniert", id="german-cancelled"),
+]
+
+
+@pytest.mark.parametrize("state", CSV_NOT_BOOKED)
+def test_csv_rows_not_booked_are_left_out(state: str) -> None:
+    changed = swap('"1,209.57",COMPLETED', f'"1,209.57",{state}')(CSV_WITH_STATE)
+    parsed = parse_file(changed.encode(), fmt=FileFormat.CSV)
+    assert (parsed.skipped, [(w.row, w.field) for w in parsed.warnings]) == (1, [(2, "State")])
+    assert _csv_facts(changed) == [(1499, "2025-01-02"), (-500, "2025-01-05")]
+    assert _csv_facts(CSV_WITH_STATE) == _csv_facts(CSV)
+
+
+def test_csv_without_header_read_by_position_names_the_column_at_fault() -> None:
+    body = re.sub(r',"[\d,.]+"$', "", CSV.split("\n", 1)[1], flags=re.M)
+    mapping = CsvMapping(date=1, descriptor=2, amount=3, sign="spend_negative")
+    with pytest.raises(FileRejected) as info:
+        parse_file(swap("-10.00", "-10.0O")(body).encode(), fmt=FileFormat.CSV, mapping=mapping)
+    assert [(e.row, e.field) for e in info.value.errors] == [(2, "column 3")]

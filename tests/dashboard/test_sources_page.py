@@ -250,7 +250,7 @@ def test_a_bad_upload_is_refused_whole_with_its_reasons(
         files={"file": ("x.csv", STATEMENT.encode(), "text/csv")},
     )
     assert bad_mapping.status_code == 422
-    assert "mapping is not valid JSON" in bad_mapping.text
+    assert "mapping is not valid: not valid JSON" in bad_mapping.text
     broken = STATEMENT + "\n03/20/2026,WIDGETWORKS CLOUD SUBSCRIPTION,forty"
     rejected = client.post(
         "/sources/import",
