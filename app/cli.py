@@ -357,7 +357,7 @@ def import_file(
     )
     with Session(engine, expire_on_commit=False) as session, file.open("rb") as fh:
         try:
-            conn, parsed = import_service.parse(session, fh, opts)
+            conn, parsed = import_service.parse(session, fh, opts, checkpoint=session.commit)
             with (
                 Progress(
                     TextColumn("importing"),
