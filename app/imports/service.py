@@ -287,8 +287,11 @@ def store(
     yes, what is stored is committed and :class:`ImportStopped` is raised, with the run
     recorded as failed and why."""
     # Built first (it reads departments, people and the classifier's catalog, which takes a
-    # while): with a checkpoint, that read transaction ends before any row is written, so on
-    # SQLite no other writer waits for it (app.db begins every transaction IMMEDIATE).
+    # while): with a checkpoint, only reading (DEFERRED on SQLite, where app.db otherwise
+    # begins every transaction IMMEDIATE, with the write lock), and that read transaction ends
+    # before any row is written, so no other writer waits for it.
+    if checkpoint is not None and not session.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "DEFERRED"})
     ingestor = Ingestor(
         session,
         connection,
