@@ -64,7 +64,11 @@ CLASSIFIER_VERSION = "2026.12.1"
 FUZZY_CUTOFF = 85.0
 FUZZY_MARGIN = 4.0
 FUZZY_MIN_LEN = 6
-MAX_CACHE = 250_000
+# Each cached result costs about 0.9 KB (key, result and its explanation; measured on unique
+# bank-transfer memos): 50,000 keep a statement's distinct merchants (a card file has tens to
+# thousands) within ~45 MB, where 250,000 took a 434k-row MT940 import, whose every memo is
+# unique, past 512 MiB (bench/bench_import.py --formats --only mt940).
+MAX_CACHE = 50_000
 
 _MEMO_SOFTWARE = re.compile(
     r"\b(SOFTWARE|SAAS|SUBSCRIPTION|LICEN[CS]E|HOSTING|DOMAIN|CLOUD|API|SEATS?|WORKSPACE)\b"

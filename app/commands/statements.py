@@ -83,7 +83,7 @@ def import_file(
     )
     with Session(engine, expire_on_commit=False) as session, request.file.open("rb") as fh:
         try:
-            conn, parsed = import_service.parse(session, fh, opts)
+            conn, parsed = import_service.parse(session, fh, opts, checkpoint=session.commit)
             summary = import_service.store(
                 session,
                 conn,

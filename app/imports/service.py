@@ -48,7 +48,7 @@ log = logging.getLogger("shadowspend.imports")
 
 DEFAULT_CONNECTION = "File imports"
 # How often a large import commits (see ``store``).
-COMMIT_SECONDS = 1.0
+COMMIT_SECONDS = 0.2
 MAPPING_KEY = "csv_mapping"
 
 
@@ -220,12 +220,22 @@ def _parse(data: bytes | BinaryIO, opts: ImportOptions, prepared: Prepared) -> P
 
 
 def parse(
-    session: Session, data: bytes | BinaryIO, opts: ImportOptions
+    session: Session,
+    data: bytes | BinaryIO,
+    opts: ImportOptions,
+    *,
+    checkpoint: Callable[[], None] | None = None,
 ) -> tuple[Connection, ParsedFile]:
     """prepare + validate + the connection (created on first use), in one call: for an import
     that commits as it goes (a background job, the command line), so every row is checked to
-    be storable before anything is written."""
+    be storable before anything is written.
+
+    ``checkpoint`` (the owner's commit) ends the transaction prepare's reads opened before the
+    file is validated: on SQLite every transaction takes the write lock when it begins
+    (app.db), so without it other writers would wait out the whole validation."""
     prepared = prepare(session, opts)
+    if checkpoint is not None:
+        checkpoint()
     try:
         parsed = validate(data, opts, prepared, storable=True)
     except ValueError as exc:
@@ -290,6 +300,20 @@ def store(
     ``stop_requested`` (with a ``checkpoint``) is asked after every batch; when it says
     yes, what is stored is committed and :class:`ImportStopped` is raised, with the run
     recorded as failed and why."""
+    # Built first (it reads departments, people and the classifier's catalog, which takes a
+    # while): with a checkpoint, only reading (DEFERRED on SQLite, where app.db otherwise
+    # begins every transaction IMMEDIATE, with the write lock), and that read transaction ends
+    # before any row is written, so no other writer waits for it.
+    if checkpoint is not None and not session.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+    ingestor = Ingestor(
+        session,
+        connection,
+        actor=actor,
+        create_departments=department_service.may_create(actor),
+    )
+    if checkpoint is not None:
+        checkpoint()
     run = SyncRun(connection_id=connection.id or 0, trigger="import", heartbeat_at=utcnow())
     session.add(run)
     session.flush()
@@ -301,8 +325,9 @@ def store(
         if checkpoint is not None:
             # Each commit writes every index page the rows since the last one touched (the
             # UNIQUE (connection_id, external_id) and date-led indexes take rows in random
-            # places), so committing about once a second rather than every batch writes far
-            # less: bench/bench_import.py, 200k rows, commits 2.6-4.5 s -> 1.0-1.3 s.
+            # places), so committing every batch writes far more than once in a while; but on
+            # SQLite the transaction holds the write lock, so "a while" is short enough that
+            # another writer waits well under a second (bench/bench_write_wait.py).
             stopping = stop_requested is not None and stop_requested()
             if not stopping and time.monotonic() - last_commit < COMMIT_SECONDS:
                 return
@@ -320,12 +345,6 @@ def store(
             # wait for this transaction's write lock on SQLite.
             progress(stats.fetched, parsed.row_count)
 
-    ingestor = Ingestor(
-        session,
-        connection,
-        actor=actor,
-        create_departments=department_service.may_create(actor),
-    )
     try:
         try:
             result = ingestor.ingest(parsed.rows, on_batch=on_batch)
@@ -403,7 +422,7 @@ def run_import(
     """A whole background import: validate, store (committing through ``checkpoint``, the
     job's commit, as it goes), fold the rows into the feeds. A rejected file raises
     :class:`ImportRejected`, whose errors the job keeps in its result."""
-    connection, parsed = parse(session, data, opts)
+    connection, parsed = parse(session, data, opts, checkpoint=checkpoint)
     checkpoint()  # the connection, created on first use
     summary = store(
         session,

@@ -440,3 +440,65 @@ def test_a_ten_megabyte_descriptor_is_stored_cut(
     assert stored.raw["_truncated"] is True
     listed = client.get("/api/v1/transactions", headers=keys.headers("admin"))
     assert len(listed.content) < 50_000
+
+
+@pytest.mark.parametrize("empty_database_url", BACKENDS, indirect=True)
+def test_a_background_import_holds_no_transaction_while_it_validates_or_loads_the_classifier(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On SQLite every transaction takes the write lock when it begins (app.db): one open while
+    # the whole file was validated, or while the classifier's catalog loaded, made every other
+    # writer wait that long.
+    from app import migrate
+    from app.auth.principal import SYSTEM
+    from app.classification.service import sync_builtin_catalog
+    from app.db import make_engine
+    from app.imports import service as import_service
+    from app.ingest import repository
+    from app.ingest import service as ingest_service
+
+    engine = make_engine(empty_database_url)
+    migrate.upgrade(engine)
+    with Session(engine) as setup:
+        sync_builtin_catalog(setup)
+        setup.commit()
+    lines = ["Date,Description,Amount"]
+    lines += [f"03/{(i % 28) + 1:02d}/2026,FIGMA INC #{i},{5 + i % 3}.00" for i in range(50)]
+    events: list[str] = []
+    validate, ingestor_init = import_service.validate, ingest_service.Ingestor.__init__
+    insert = repository.insert_transactions
+
+    with Session(engine, expire_on_commit=False) as s:
+
+        def spying_validate(*args: object, **kwargs: object) -> object:
+            events.append(f"validate in transaction={s.in_transaction()}")
+            return validate(*args, **kwargs)  # type: ignore[arg-type]
+
+        def spying_init(self: object, *args: object, **kwargs: object) -> None:
+            ingestor_init(self, *args, **kwargs)  # type: ignore[arg-type]
+            events.append("ingestor")
+
+        def spying_insert(*args: object, **kwargs: object) -> None:
+            events.append("insert")
+            insert(*args, **kwargs)  # type: ignore[arg-type]
+
+        def checkpoint() -> None:
+            s.commit()
+            events.append("commit")
+
+        monkeypatch.setattr(import_service, "validate", spying_validate)
+        monkeypatch.setattr(ingest_service.Ingestor, "__init__", spying_init)
+        monkeypatch.setattr(repository, "insert_transactions", spying_insert)
+        try:
+            opts = import_service.ImportOptions(filename="small.csv", preset="amex")
+            summary = import_service.run_import(
+                s, io.BytesIO("\n".join(lines).encode()), opts, SYSTEM, checkpoint=checkpoint
+            )
+            s.commit()
+        finally:
+            engine.dispose()
+    assert summary["inserted"] == 50
+    assert "validate in transaction=False" in events, events
+    # The transaction the ingestor's reads opened ends before the first row is written.
+    at = events.index("ingestor")
+    assert events[at : at + 3] == ["ingestor", "commit", "insert"], events
