@@ -3,7 +3,7 @@ the same job and the same audit event whichever door it came through."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -33,10 +33,16 @@ def syncing(connection: Connection) -> bool:
 
 
 def start_sync(
-    session: Session, connection_id: int, principal: Principal, factory: sync.TransportFactory
+    session: Session,
+    connection_id: int,
+    principal: Principal,
+    factory: sync.TransportFactory,
+    *,
+    checkpoint: Callable[[], None],
 ) -> Job:
     """Queue a manual sync of an API connection as a background job and audit the request;
-    commits (the job must exist before the runner picks it up). 422 for a file connection,
+    the owner's ``checkpoint`` (its commit) makes both visible before the runner picks the
+    job up. 422 for a file connection,
     409 while a sync of it is running."""
     connection = service.get(session, connection_id)
     if connection.connector not in connector_mod.API_CONNECTORS:
@@ -49,7 +55,7 @@ def start_sync(
     audit_service.record(
         session, principal, "connection.sync_requested", "connection", connection_id
     )
-    session.commit()
+    checkpoint()
 
     def run(job_session: Session, report: job_runner.Reporter) -> dict[str, Any]:
         try:

@@ -98,7 +98,9 @@ def sync_now(
 ) -> JobPublic:
     """Run this API connection's sync now, in the background. Poll `GET /jobs/{id}`; the run
     also appears under `/connections/{id}/runs`. 409 while a sync of it is running."""
-    return JobPublic.model_validate(manual.start_sync(session, connection_id, principal, transport))
+    return JobPublic.model_validate(
+        manual.start_sync(session, connection_id, principal, transport, checkpoint=session.commit)
+    )
 
 
 @router.get("/{connection_id}/runs", response_model=Page[SyncRunPublic])

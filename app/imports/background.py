@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session
@@ -20,8 +21,11 @@ def start(
     opts: ImportOptions,
     principal: Principal,
     rows: int | None,
+    *,
+    checkpoint: Callable[[], None],
 ) -> JobPublic:
-    """Hand the spooled ``upload`` to an ``import`` job and commit it; the job validates,
+    """Hand the spooled ``upload`` to an ``import`` job, made visible to the runner by the
+    owner's ``checkpoint`` (its commit); the job validates,
     stores and discards the file. A rejected file fails the job with its row errors in the
     job's result. The caller polls ``GET /jobs/{id}``. The job is answered as this request
     wrote it (before the runner starts), so its own writes never race the answer."""
@@ -31,7 +35,7 @@ def start(
         params={"filename": opts.filename, "rows": rows},
         key_id=principal.key_id,
     )
-    session.commit()
+    checkpoint()
     accepted = JobPublic.model_validate(job)
 
     def run(job_session: Any, report: job_runner.Reporter) -> dict[str, Any]:

@@ -151,6 +151,6 @@ def _in_background(
     rows: int | None,
 ) -> ImportAccepted:
     """Hand the spooled file to a job and answer at once with it (202)."""
-    job = background.start(session, upload, opts, principal, rows)
+    job = background.start(session, upload, opts, principal, rows, checkpoint=session.commit)
     response.status_code = status.HTTP_202_ACCEPTED
     return ImportAccepted(rows=rows, job=job)

@@ -123,7 +123,9 @@ def source_sync(
     if not isinstance(principal, Principal):
         return principal
     try:
-        job = manual.start_sync(session, connection_id, principal, transport)
+        job = manual.start_sync(
+            session, connection_id, principal, transport, checkpoint=session.commit
+        )
     except AppError as exc:
         session.rollback()
         return error_page(request, principal, exc)
@@ -231,7 +233,7 @@ def source_import(
         return _page(
             request, session, principal, status_code=exc.status, error=exc.detail, form=shown
         )
-    job = background.start(session, upload, opts, principal, rows=None)
+    job = background.start(session, upload, opts, principal, rows=None, checkpoint=session.commit)
     return redirect(f"/sources/jobs/{job.id}")
 
 
