@@ -175,8 +175,7 @@ def parse_file(
     elif fmt == FileFormat.OFX:
         streamed = OfxFile(data)
     elif fmt == FileFormat.CAMT053:
-        whole = data if isinstance(data, bytes | bytearray | memoryview) else data.read()
-        streamed = Camt053File(bytes(whole))
+        streamed = Camt053File(data)
     else:  # pragma: no cover - exhaustive over FileFormat
         raise ValueError(f"unknown format {fmt!r}")
     count = streamed.validate()

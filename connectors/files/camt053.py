@@ -35,7 +35,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, BinaryIO
 
 import defusedxml.ElementTree as defused_ET
 from defusedxml import DefusedXmlException
@@ -96,13 +96,17 @@ def _refuse(message: str, field: str | None = None) -> FileRejected:
 class Camt053File(TwoPassFile):
     """A camt.053 file, validated by :meth:`validate` then streamed by :meth:`iter_rows`.
 
-    Read with ``iterparse``, one entry at a time: each ``Ntry`` is converted and dropped
-    when its end tag is read, so memory holds the file's bytes and one entry.
+    Read with ``iterparse``, one entry at a time, from the bytes or straight from a seekable
+    file (from its current position): each ``Ntry`` is converted and dropped when its end tag
+    is read, so memory holds one entry and the parser's buffer, whatever the file's size.
     """
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(self, data: bytes | BinaryIO) -> None:
         super().__init__()
-        self.raw = raw
+        if isinstance(data, bytes | bytearray | memoryview):
+            data = io.BytesIO(bytes(data))
+        self._stream: BinaryIO = data
+        self._start = data.tell()
 
     def _read(self, errors: ErrorCollector, notes: list[RowError]) -> Iterator[RawTransaction]:
         ns: _Ns | None = None
@@ -113,9 +117,8 @@ class Camt053File(TwoPassFile):
         account = ""
         # The parser itself refuses a DTD or an entity declaration wherever it stands and in
         # any encoding (a byte scan of the head missed one after 4 KB of padding, or UTF-16).
-        events = defused_ET.iterparse(
-            io.BytesIO(self.raw), events=("start", "end"), forbid_dtd=True
-        )
+        self._stream.seek(self._start)
+        events = defused_ET.iterparse(self._stream, events=("start", "end"), forbid_dtd=True)
         try:
             for event, element in events:
                 if event == "start":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -381,3 +382,14 @@ def test_camt053_batch_entry_is_split_into_its_transactions() -> None:
     # Parts that do not add up to the entry: the entry stays whole, as booked.
     whole = list(parse_file(CAMT_BATCH.format(total="70.00").encode()).rows)
     assert [(r.external_id, r.amount_minor) for r in whole] == [(f"{account}:CARDS-0303", 7000)]
+
+
+def test_a_camt_file_object_is_read_in_place_from_its_position() -> None:
+    # An upload is spooled to disk and handed over as a file: CAMT is iterparsed from it
+    # (twice: validation, then the rows) rather than read into memory whole.
+    prefix = b"not part of the upload"
+    stream = io.BytesIO(prefix + CAMT_V8.encode())
+    stream.seek(len(prefix))
+    from_file = list(parse_file(stream, fmt=FileFormat.CAMT053).rows)
+    assert from_file == list(parse_file(CAMT_V8.encode(), fmt=FileFormat.CAMT053).rows)
+    assert from_file
