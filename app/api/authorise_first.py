@@ -32,7 +32,7 @@ from starlette.types import Message, Scope
 from app.api import deps
 from app.api.problems import app_error_response
 from app.auth.permissions import Perm
-from app.db import get_engine
+from app.db import get_engine, read_only_bind
 from app.errors import AppError
 
 
@@ -63,7 +63,11 @@ async def auth_session(scope: Scope) -> AsyncIterator[Session]:
     if override is not None:
         yield override()
         return
-    session = Session(get_engine(), expire_on_commit=False)
+    # Only reads, on its own connection, while the route's session may already hold SQLite's
+    # write lock (a form read by a dependency that follows the route's session): a DEFERRED
+    # transaction reads beside that writer (WAL) where an IMMEDIATE one would wait for it, and
+    # nothing is flushed (a key's last-used stamp is the route's own unit of work to write).
+    session = Session(read_only_bind(get_engine()), expire_on_commit=False, autoflush=False)
     try:
         yield session
     finally:
