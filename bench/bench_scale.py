@@ -214,6 +214,10 @@ def measure(
     try:
         with TestClient(create_app()) as client:
             finance = {"Authorization": f"Bearer {keys[Role.FINANCE]}"}
+            feed = client.get(FEED, headers=finance).json()
+            if not feed["rows"]:
+                raise RuntimeError(f"the feed has no rows from {feed['from']} to {feed['to']}")
+            print(f"spend feed {feed['from']}..{feed['to']}: {len(feed['rows'])} departments")
             print(f"spend feed, ASGI app in-process, {runs} runs ({_load()}):")
             feed_p95 = bench_feeds.measure(
                 client, finance, "last 12 full months by department", FEED, runs
