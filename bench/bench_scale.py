@@ -297,12 +297,30 @@ def _stop_on_sigterm() -> Callable[[], None]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=40, help="requests per latency figure")
     parser.add_argument("--duration", type=int, default=5, help="seconds of wrk load")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the queries")
+    parser.add_argument(
+        "--sqlite", action="store_true", help="the same on a temporary SQLite file instead"
+    )
     args = parser.parse_args()
+    if args.sqlite:
+        with tempfile.TemporaryDirectory(prefix="ss-scale-db-") as folder:
+            print(f"{args.rows:,} rows into SQLite (WAL); {os.cpu_count()} CPUs, {_load()}")
+            figures = run(
+                f"sqlite:///{folder}/scale.db",
+                args.rows,
+                runs=args.runs,
+                duration=args.duration,
+                with_explain=args.explain,
+            )
+        print(f"removed the SQLite file; {_load()}")
+        print(figures.line())
+        return
     base = os.environ.get("SHADOWSPEND_BENCH_POSTGRES_URL")
     if not base:
         sys.exit(
