@@ -31,6 +31,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -97,8 +100,32 @@ def _python_load(
     return len(latencies) / seconds, latencies
 
 
-def _drive(url: str, headers: dict[str, str], duration: int, concurrency: int, workers: int) -> str:
-    """One load run against ``url``: wrk when installed, else the Python client."""
+@dataclass(frozen=True)
+class Driven:
+    """One load run: its printed line, requests/s and p99 latency in ms."""
+
+    line: str
+    rps: float
+    p99_ms: float
+    failed: int = 0  # responses other than 2xx/3xx (wrk's count)
+
+
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _wrk_ms(text: str | None) -> float:
+    """wrk's latency figure ("850.00us", "12.34ms", "1.20s") in milliseconds."""
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text or "")
+    if found is None:
+        raise ValueError(f"not a wrk latency: {text!r}")
+    return float(found.group(1)) * _UNITS_MS[found.group(2)]
+
+
+def drive(
+    url: str, headers: dict[str, str], duration: int, concurrency: int, workers: int
+) -> Driven:
+    """One load run against ``url``: wrk when installed, else the Python client (said so in
+    the line)."""
     if shutil.which("wrk"):
         args = ["wrk", "-t2", f"-c{concurrency}", f"-d{duration}s", "--latency"]
         for name, value in headers.items():
@@ -107,19 +134,55 @@ def _drive(url: str, headers: dict[str, str], duration: int, concurrency: int, w
         rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
         pct = dict(re.findall(r"\s+(50|75|90|99)%\s+([\d.]+\w+)", out))
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        return (
+        rps_value = float(rps.group(1)) if rps else 0.0
+        line = (
             f"wrk c={concurrency} {duration}s, {workers} worker(s): "
-            f"{float(rps.group(1)) if rps else 0:,.0f} req/s  p50 {pct.get('50')}  "
+            f"{rps_value:,.0f} req/s  p50 {pct.get('50')}  "
             f"p90 {pct.get('90')}  p99 {pct.get('99')}  "
             f"non-2xx {errors.group(1) if errors else 0}  ({_load_average()})"
         )
+        failed = int(errors.group(1)) if errors else 0
+        return Driven(line, rps_value, _wrk_ms(pct.get("99")), failed)
     rps_value, lat = _python_load(url, headers, duration, concurrency)
     lat.sort()
-    p99 = lat[int(len(lat) * 0.99) - 1] * 1000
-    return (
-        f"python client c={concurrency}: {rps_value:,.0f} req/s  "
+    p99 = lat[max(0, int(len(lat) * 0.99) - 1)] * 1000
+    line = (
+        f"python client (wrk not installed) c={concurrency}: {rps_value:,.0f} req/s  "
         f"p50 {statistics.median(lat) * 1000:.1f}ms  p99 {p99:.1f}ms  ({_load_average()})"
     )
+    return Driven(line, rps_value, p99)
+
+
+@contextmanager
+def served(env: dict[str, str], workers: int) -> Iterator[str]:
+    """``shadowspend serve --workers N`` on a free port with ``env``, as a user runs it;
+    yields its base URL once /healthz answers, and stops it afterwards."""
+    port = _free_port()
+    command = [str(BIN), "serve", "--port", str(port), "--workers", str(workers)]
+    level = env.get("SHADOWSPEND_LOG_LEVEL", "INFO")
+    print(f"serving with: SHADOWSPEND_LOG_LEVEL={level} shadowspend {' '.join(command[1:])}")
+    # stderr to a file, not a pipe nobody drains while it serves
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(240):
+                if server.poll() is not None:
+                    log.seek(0)
+                    stderr = log.read().decode(errors="replace")
+                    raise RuntimeError(f"shadowspend serve exited {server.returncode}: {stderr}")
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.25)
+            else:
+                raise RuntimeError(f"shadowspend serve did not answer /healthz on {base} in 60 s")
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def load(db: Path, workers: int, duration: int, concurrency: list[int]) -> None:
@@ -135,25 +198,8 @@ def load(db: Path, workers: int, duration: int, concurrency: list[int]) -> None:
         .stdout.strip()
         .splitlines()[-1]
     )
-    port = _free_port()
-    command = [str(BIN), "serve", "--port", str(port), "--workers", str(workers)]
-    level = env["SHADOWSPEND_LOG_LEVEL"]
-    print(f"serving with: SHADOWSPEND_LOG_LEVEL={level} shadowspend {' '.join(command[1:])}")
-    server = subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    url = f"{base}/api/v1/findings?limit=50"
-    try:
-        for _ in range(120):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
+    with served(env, workers) as base:
+        url = f"{base}/api/v1/findings?limit=50"
         count = httpx.get(url, headers={"Authorization": f"Bearer {key}"}).json()["items"]
         print(f"GET /api/v1/findings?limit=50 returns {len(count)} findings per page")
         httpx.get(url, headers={"Authorization": f"Bearer {key}"})  # warm caches
@@ -163,10 +209,7 @@ def load(db: Path, workers: int, duration: int, concurrency: list[int]) -> None:
                 # The HTTP stack's own floor on this machine, for the same load.
                 ("GET /healthz", f"{base}/healthz", {}),
             ):
-                print(f"{label:<30} {_drive(target, headers, duration, c, workers)}")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+                print(f"{label:<30} {drive(target, headers, duration, c, workers).line}")
 
 
 def refresh_cost(db: Path) -> None:

@@ -339,13 +339,13 @@ def main() -> None:
 
 
 @contextmanager
-def _throwaway_postgres(url: str) -> Iterator[str]:
+def throwaway_postgres(url: str, name: str | None = None) -> Iterator[str]:
     """A fresh database next to ``url`` for one run (so every run inserts every row), dropped
-    afterwards."""
+    afterwards, also when the run fails or is interrupted."""
     from sqlalchemy import create_engine, make_url, text
 
     base = make_url(url)
-    name = f"shadowspend_bench_{uuid.uuid4().hex[:10]}"
+    name = name or f"shadowspend_bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -383,7 +383,7 @@ def _run(rows: int, postgres: bool, work: Path) -> None:
     )
     full_db = work / "full.db"
     if postgres:
-        with _throwaway_postgres(os.environ["SHADOWSPEND_BENCH_POSTGRES_URL"]) as url:
+        with throwaway_postgres(os.environ["SHADOWSPEND_BENCH_POSTGRES_URL"]) as url:
             f = _child("full", "--csv", str(csv_path), "--target", url)
     else:
         f = _child("full", "--csv", str(csv_path), "--target", f"sqlite:///{full_db}")

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -49,6 +50,17 @@ def main() -> None:
         _run(folder / "demo.db", args.scale, args.runs)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def sign_in(client: Any, key: str) -> None:
+    """Sign ``client`` (a TestClient or an httpx client) in through the login form."""
+    page = client.get("/login")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    if found is None:
+        raise RuntimeError(f"no CSRF token on /login: {page.text[:300]}")
+    answer = client.post("/login", data={"api_key": key, "csrf_token": found.group(1)})
+    if answer.status_code >= 400:
+        raise RuntimeError(f"sign-in failed: {answer.status_code} {answer.text[:300]}")
 
 
 def _run(db_file: Path, scale: float, runs: int, *, reuse: bool = False) -> None:
@@ -83,10 +95,7 @@ def _run(db_file: Path, scale: float, runs: int, *, reuse: bool = False) -> None
         count = session.execute(select(func.count()).select_from(Transaction)).scalar_one()
 
     with TestClient(create_app()) as client:
-        page = client.get("/login")
-        found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-        assert found is not None
-        client.post("/login", data={"api_key": key, "csrf_token": found.group(1)})
+        sign_in(client, key)
         print(f"{count:,} transactions, {runs} runs each, load average {os.getloadavg()[0]:.2f}")
         inventory = client.get("/apps")
         largest = re.search(r'<th scope="row"><a href="(/apps/\d+)"', inventory.text)

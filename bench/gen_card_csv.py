@@ -8,6 +8,7 @@ Post Date, Description, Amount, Currency, MCC, Cardholder, Email, Department, Ca
 ``amex``, ``chase``. Output is deterministic for a given ``--seed``. ``--bad-amount-row K``
 writes a malformed amount on data row K (1-based, the first row after the header), and
 ``--duplicates`` repeats every 50th row verbatim (identical rows that must stay two rows).
+``--start`` and ``--days`` set the dates the rows spread over (2025-01-01 and 365 by default).
 """
 
 from __future__ import annotations
@@ -106,12 +107,14 @@ def generate(
     seed: int = 7,
     bad_amount_row: int | None = None,
     duplicates: bool = False,
+    start: date = date(2025, 1, 1),
+    days: int = 365,
 ) -> None:
-    """Write a header and ``rows`` data rows to ``out`` (see the module docstring)."""
+    """Write a header and ``rows`` data rows to ``out`` (see the module docstring), their
+    dates spread evenly over ``days`` days from ``start``."""
     rng = random.Random(seed)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADERS[layout])
-    start = date(2025, 1, 1)
     written = 0
     previous: list[str] | None = None
     while written < rows:
@@ -121,7 +124,7 @@ def generate(
         else:
             descriptor, mcc, typical = rng.choice(MERCHANTS)
             name, email, department, last4 = rng.choice(PEOPLE)
-            day = start + timedelta(days=(written * 365) // max(rows, 1))
+            day = start + timedelta(days=(written * days) // max(rows, 1))
             posted = day + timedelta(days=rng.choice((0, 1, 1, 2)))
             cents = max(1, int(typical * rng.uniform(0.6, 1.4)))
             if rng.random() < 0.02:
@@ -212,12 +215,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--bad-amount-row", type=int)
     parser.add_argument("--duplicates", action="store_true")
+    parser.add_argument(
+        "--start", type=date.fromisoformat, default=date(2025, 1, 1), help="first day (ISO)"
+    )
+    parser.add_argument("--days", type=int, default=365, help="days the rows spread over")
     args = parser.parse_args(argv)
     options = {
         "layout": args.layout,
         "seed": args.seed,
         "bad_amount_row": args.bad_amount_row,
         "duplicates": args.duplicates,
+        "start": args.start,
+        "days": args.days,
     }
     if args.output:
         with open(args.output, "w", newline="", encoding="utf-8") as out:
