@@ -26,7 +26,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -36,14 +35,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_import import throwaway_postgres  # noqa: E402
 from cryptography.fernet import Fernet  # noqa: E402
 
 os.environ.setdefault("SHADOWSPEND_SECRET_KEY", Fernet.generate_key().decode())
 os.environ.setdefault("SHADOWSPEND_LOG_LEVEL", "WARNING")
 
 from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import create_engine, insert, text  # noqa: E402
-from sqlalchemy.engine import Engine, make_url  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from app import db, migrate  # noqa: E402
@@ -250,19 +250,12 @@ def run(engine: Engine, rows: int, months: int, runs: int, *, populated: bool = 
 
 @contextmanager
 def _postgres(url: str) -> Iterator[Engine]:
-    base = make_url(url)
-    name = f"shadowspend_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = db.make_engine(base.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_postgres(url) as fresh:
+        engine = db.make_engine(fresh)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def main() -> None:
